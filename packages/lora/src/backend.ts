@@ -1,0 +1,64 @@
+// The Backend contract: the few kernels LoRA layers (and the trainer's matmuls) need.
+// Every backend (reference TypeScript, wasm SIMD, gpu.js) implements it and must agree with
+// `reference` within float32 tolerance; the conformance suite in test/ checks that.
+// Legend: M, N, K are the matmul dimensions; all buffers are row-major Float32Array.
+
+/** Names accepted by `createBackend`. `auto` picks the fastest available and reports which. */
+export type BackendName = "reference" | "wasm" | "gpu" | "auto";
+
+/** Shape and flags of one matmul: `out[M,N] (+)= alpha · op(a) · op(b)`. */
+export interface MatmulShape {
+  /** Rows of op(a) and of out. */
+  m: number;
+  /** Columns of op(b) and of out. */
+  n: number;
+  /** Shared dimension. */
+  k: number;
+  /** When true, `a` is stored `[K, M]` and used transposed; otherwise `a` is `[M, K]`. */
+  transposeA?: boolean;
+  /** When true, `b` is stored `[N, K]` (PyTorch `nn.Linear` weight layout) and used transposed; otherwise `b` is `[K, N]`. */
+  transposeB?: boolean;
+  /** When true, add into `out` instead of overwriting it. */
+  accumulate?: boolean;
+  /** Scalar multiplier on the product (default 1). */
+  alpha?: number;
+}
+
+/** A value or a promise of it: kernels may complete synchronously (reference) or not (workers, GPU). */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * The kernel interface. Buffers are caller-owned; kernels never keep a reference to them
+ * except buffers passed to `retain` (frozen weights a backend may keep resident on its device
+ * or inside its WebAssembly memory until `update` or `release`).
+ */
+export interface Backend {
+  /** Which implementation runs, e.g. `"reference"`, `"wasm"`, `"gpu:webgl2"`. */
+  readonly name: string;
+  /** out[M,N] (+)= alpha · op(a)[M,K] · op(b)[K,N]. */
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, shape: MatmulShape): Awaitable<void>;
+  /** x[r, c] += bias[c] for x `[rows, cols]`, in place. */
+  addBias(x: Float32Array, bias: Float32Array, rows: number, cols: number): Awaitable<void>;
+  /** out[c] (+)= Σ_r x[r, c] for x `[rows, cols]` (column sums: bias gradients). */
+  sumRows(
+    x: Float32Array,
+    rows: number,
+    cols: number,
+    out: Float32Array,
+    accumulate?: boolean,
+  ): Awaitable<void>;
+  /** y += alpha · x, elementwise, in place. */
+  axpy(alpha: number, x: Float32Array, y: Float32Array): Awaitable<void>;
+  /** out = a ⊙ b, elementwise (`out` may alias `a` or `b`). */
+  mul(a: Float32Array, b: Float32Array, out: Float32Array): Awaitable<void>;
+  /** out = alpha · x, elementwise (`out` may alias `x`). */
+  scale(x: Float32Array, alpha: number, out: Float32Array): Awaitable<void>;
+  /** Promise that `buffer` will not change until `update`/`release`: the backend may keep a resident copy. */
+  retain(buffer: Float32Array): void;
+  /** The contents of a retained buffer changed (merge/unmerge): refresh any resident copy. */
+  update(buffer: Float32Array): void;
+  /** Forget a retained buffer and free its resident copy. */
+  release(buffer: Float32Array): void;
+  /** Free every resource (workers, GPU memory). The backend is unusable afterwards. */
+  dispose(): Awaitable<void>;
+}
