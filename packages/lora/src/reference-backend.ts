@@ -1,0 +1,75 @@
+// The `reference` backend: plain TypeScript, synchronous, no dependencies. The correctness
+// reference for the other backends and the fallback everywhere: a blocked matmul
+// (`tiled-matmul.ts`) and the naive elementwise kernels.
+import type { Backend, MatmulShape } from "./backend";
+import { checkMatmul, checkMatrix, checkVector } from "./matmul-shape";
+import { naiveAddBias, naiveAxpy, naiveMul, naiveScale } from "./naive-kernels";
+import { TiledMatmul } from "./tiled-matmul";
+
+/**
+ * Plain TypeScript kernels. Weights are used where they are, so `retain`/`update`/`release`
+ * have nothing to do. Create one with `createBackend("reference")` or `new ReferenceBackend()`.
+ *
+ * @example
+ * const backend = new ReferenceBackend();
+ * backend.matmul(x, w, y, { m: rows, n: outF, k: inF, transposeB: true }); // y = x · wᵀ
+ */
+export class ReferenceBackend implements Backend {
+  readonly name = "reference";
+  private readonly tiled = new TiledMatmul();
+  private columnSums = new Float64Array(0);
+
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, shape: MatmulShape): void {
+    checkMatmul("matmul()", a, b, out, shape);
+    this.tiled.run(a, b, out, shape);
+  }
+
+  addBias(x: Float32Array, bias: Float32Array, rows: number, cols: number): void {
+    checkMatrix("addBias()", "x", x, rows, cols);
+    checkVector("addBias()", "bias", bias, cols);
+    naiveAddBias(x, bias, rows, cols);
+  }
+
+  sumRows(
+    x: Float32Array,
+    rows: number,
+    cols: number,
+    out: Float32Array,
+    accumulate = false,
+  ): void {
+    checkMatrix("sumRows()", "x", x, rows, cols);
+    checkVector("sumRows()", "out", out, cols);
+    // Row by row (contiguous reads) into float64 column sums.
+    if (this.columnSums.length < cols) this.columnSums = new Float64Array(cols);
+    const sums = this.columnSums.fill(0, 0, cols);
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      for (let c = 0; c < cols; c++) sums[c] += x[o + c];
+    }
+    for (let c = 0; c < cols; c++) out[c] = (accumulate ? out[c] : 0) + sums[c];
+  }
+
+  axpy(alpha: number, x: Float32Array, y: Float32Array): void {
+    checkVector("axpy()", "x", x, y.length);
+    naiveAxpy(alpha, x, y);
+  }
+
+  mul(a: Float32Array, b: Float32Array, out: Float32Array): void {
+    checkVector("mul()", "a", a, out.length);
+    checkVector("mul()", "b", b, out.length);
+    naiveMul(a, b, out);
+  }
+
+  scale(x: Float32Array, alpha: number, out: Float32Array): void {
+    checkVector("scale()", "x", x, out.length);
+    naiveScale(x, alpha, out);
+  }
+
+  retain(_buffer: Float32Array): void {}
+
+  update(_buffer: Float32Array): void {}
+
+  release(_buffer: Float32Array): void {}
+
+  dispose(): void {}
+}

@@ -1,0 +1,26 @@
+// Every backend the conformance suite runs against, and how to create it here. A backend that
+// cannot run in this environment creates as null and its tests are skipped, not failed.
+// The wasm and gpu backends add one entry each to `backendCases`.
+import type { Backend } from "../src/backend";
+import { createBackend } from "../src/create-backend";
+
+/** One backend under test: how to create it and the unit round-off its kernels compute with. */
+export interface BackendCase {
+  name: string;
+  /** Resolves to null when the backend is unavailable in this environment. */
+  create: () => Promise<Backend | null>;
+  /** Unit round-off of the arithmetic (float32: 2^-24); error bounds in tests scale with it. */
+  epsilon: number;
+}
+
+/** Backends to test, in order. */
+export const backendCases: BackendCase[] = [
+  { name: "reference", create: () => createBackend("reference"), epsilon: 2 ** -24 },
+];
+
+/** Create every backend case; unavailable ones come back with `backend: null`. */
+export async function loadBackends(): Promise<Array<BackendCase & { backend: Backend | null }>> {
+  return Promise.all(
+    backendCases.map(async (c) => ({ ...c, backend: await c.create().catch(() => null) })),
+  );
+}

@@ -1,0 +1,173 @@
+// One conformance suite for every backend (tfjs ALL_ENVS style): each kernel, each transpose /
+// accumulate / alpha case and odd shapes, against the naive kernels, with an error bound from
+// the backend's unit round-off. Unavailable backends are skipped.
+import { describe, expect, it } from "vitest";
+import type { Backend, MatmulShape } from "../src/backend";
+import {
+  naiveAddBias,
+  naiveAxpy,
+  naiveMatmul,
+  naiveMul,
+  naiveScale,
+  naiveSumRows,
+} from "../src/naive-kernels";
+import { loadBackends } from "./backends";
+import { randomArray, worstRatio } from "./helpers";
+
+const cases = await loadBackends();
+
+/** Shapes [m, n, k]: every mix of 1, 3, 17, plus 255/257 edges and LoRA-like panels. */
+const smallDims = [1, 3, 17];
+const shapes: Array<[number, number, number]> = [
+  ...smallDims.flatMap((m) => smallDims.flatMap((n) => smallDims.map((k) => [m, n, k]))),
+  [255, 257, 17],
+  [257, 3, 255],
+  [17, 255, 257],
+  [1, 257, 255],
+  [256, 8, 256],
+  [8, 256, 257],
+  [64, 64, 64],
+] as Array<[number, number, number]>;
+const flagCases: MatmulShape[] = [false, true].flatMap((transposeA) =>
+  [false, true].flatMap((transposeB) =>
+    [false, true].flatMap((accumulate) =>
+      [1, -0.375].map((alpha) => ({ m: 0, n: 0, k: 0, transposeA, transposeB, accumulate, alpha })),
+    ),
+  ),
+);
+
+/** Elementwise bound for out = out0 + alpha · Σ a·b: γ_(k+2) · (|alpha| Σ |a||b| + |out0|). */
+function matmulBound(
+  a: Float32Array,
+  b: Float32Array,
+  out0: Float32Array,
+  shape: MatmulShape,
+  epsilon: number,
+): Float64Array {
+  const abs = (x: Float32Array) => x.map(Math.abs);
+  const magnitude = new Float32Array(shape.m * shape.n);
+  naiveMatmul(abs(a), abs(b), magnitude, { ...shape, alpha: Math.abs(shape.alpha ?? 1) });
+  const bound = new Float64Array(magnitude.length);
+  for (let i = 0; i < bound.length; i++) {
+    const base = shape.accumulate ? Math.abs(out0[i]) : 0;
+    bound[i] = 2 * (shape.k + 2) * epsilon * (magnitude[i] + base) + 1e-30;
+  }
+  return bound;
+}
+
+describe.each(cases)("$name backend", ({ backend, epsilon }) => {
+  const b = backend as Backend;
+  describe.skipIf(backend === null)("kernels", () => {
+    it.each(flagCases)(
+      "matmul(a, b, out, shape) matches the naive kernel for transposeA=$transposeA transposeB=$transposeB accumulate=$accumulate alpha=$alpha",
+      async (flags) => {
+        for (const [m, n, k] of shapes) {
+          const shape = { ...flags, m, n, k };
+          const seed = m * 1e6 + n * 1e3 + k;
+          const x = randomArray(m * k, seed);
+          const y = randomArray(k * n, seed + 1);
+          // One sentinel float past the end must stay untouched.
+          const out = randomArray(m * n + 1, seed + 2);
+          out[m * n] = 12345;
+          const want = out.slice(0, m * n);
+          naiveMatmul(x, y, want, shape);
+          const bound = matmulBound(x, y, out, shape, epsilon);
+          await b.matmul(x, y, out, shape);
+          const worst = worstRatio(out, want, bound);
+          expect(worst.ratio, `shape ${m}x${n}x${k} at ${worst.index}`).toBeLessThanOrEqual(1);
+          expect(out[m * n]).toBe(12345);
+        }
+      },
+    );
+
+    it("matmul() with a retained operand sees its new contents after update()", async () => {
+      const w = randomArray(17 * 9, 1);
+      const x = randomArray(5 * 9, 2);
+      const shape = { m: 5, n: 17, k: 9, transposeB: true };
+      b.retain(w);
+      const before = new Float32Array(5 * 17);
+      await b.matmul(x, w, before, shape);
+      w.set(randomArray(17 * 9, 3));
+      b.update(w);
+      const after = new Float32Array(5 * 17);
+      await b.matmul(x, w, after, shape);
+      const want = new Float32Array(5 * 17);
+      naiveMatmul(x, w, want, shape);
+      const bound = matmulBound(x, w, want, shape, epsilon);
+      expect(worstRatio(after, want, bound).ratio).toBeLessThanOrEqual(1);
+      expect(before).not.toEqual(after);
+      b.release(w);
+    });
+
+    it("matmul() rejects a buffer shorter than its shape, naming it", async () => {
+      const shape = { m: 4, n: 4, k: 4 };
+      const ok = new Float32Array(16);
+      await expect(async () => b.matmul(new Float32Array(15), ok, ok, shape)).rejects.toThrow(
+        /matmul\(\): a must hold at least 16 floats/,
+      );
+      await expect(async () => b.matmul(ok, ok, ok, { ...shape, k: 2.5 })).rejects.toThrow(
+        RangeError,
+      );
+    });
+
+    it.each([1, 3, 17, 255, 257])(
+      "addBias(x, bias, rows, %i) adds bias to every row",
+      async (cols) => {
+        const rows = 5;
+        const x = randomArray(rows * cols, cols);
+        const bias = randomArray(cols, cols + 1);
+        const want = x.slice();
+        naiveAddBias(want, bias, rows, cols);
+        await b.addBias(x, bias, rows, cols);
+        expect(
+          worstRatio(
+            x,
+            want,
+            want.map((v) => 4 * epsilon * (Math.abs(v) + 2)),
+          ).ratio,
+        ).toBeLessThanOrEqual(1);
+      },
+    );
+
+    it.each([false, true])(
+      "sumRows(x, rows, cols, out, accumulate=%s) sums columns",
+      async (acc) => {
+        for (const [rows, cols] of [
+          [1, 1],
+          [3, 17],
+          [257, 255],
+          [17, 3],
+        ]) {
+          const x = randomArray(rows * cols, rows + cols);
+          const out = randomArray(cols, 7);
+          const want = out.slice();
+          naiveSumRows(x, rows, cols, want, acc);
+          await b.sumRows(x, rows, cols, out, acc);
+          const bound = want.map(() => 2 * (rows + 2) * epsilon * (rows + 1));
+          expect(worstRatio(out, want, bound).ratio).toBeLessThanOrEqual(1);
+        }
+      },
+    );
+
+    it.each([1, 3, 17, 255, 257])(
+      "axpy(alpha, x, y), mul(a, b, out) and scale(x, alpha, out) on %i floats",
+      async (n) => {
+        const x = randomArray(n, n);
+        const y = randomArray(n, n + 1);
+        const bound = new Float64Array(n).fill(8 * epsilon);
+        const wantAxpy = y.slice();
+        naiveAxpy(-0.75, x, wantAxpy);
+        await b.axpy(-0.75, x, y);
+        expect(worstRatio(y, wantAxpy, bound).ratio).toBeLessThanOrEqual(1);
+        const wantMul = new Float32Array(n);
+        naiveMul(x, y, wantMul);
+        await b.mul(x, y, y); // out aliases b
+        expect(worstRatio(y, wantMul, bound).ratio).toBeLessThanOrEqual(1);
+        const wantScale = new Float32Array(n);
+        naiveScale(x, 1.5, wantScale);
+        await b.scale(x, 1.5, x); // out aliases x
+        expect(worstRatio(x, wantScale, bound).ratio).toBeLessThanOrEqual(1);
+      },
+    );
+  });
+});

@@ -1,0 +1,28 @@
+// Shared test helpers: seeded random tensors and float error bounds.
+import { Random } from "../src/random";
+
+/** `length` floats uniform in [-1, 1), the same for a seed. */
+export function randomArray(length: number, seed: number): Float32Array {
+  const rng = new Random(seed);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = 2 * rng.uniform() - 1;
+  return out;
+}
+
+/** Largest |got[i] - want[i]| / bound[i] (≤ 1 means within bound) and where it happens. */
+export function worstRatio(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  bound: ArrayLike<number>,
+): { ratio: number; index: number } {
+  let ratio = 0;
+  let index = -1;
+  for (let i = 0; i < want.length; i++) {
+    const r = Math.abs(got[i] - want[i]) / bound[i];
+    if (!(r <= ratio)) {
+      ratio = r;
+      index = i;
+    }
+  }
+  return { ratio, index };
+}
