@@ -1,0 +1,102 @@
+// Llama's self-attention sublayer (`LlamaAttention`): q/k/v projections, rotary embeddings on q and
+// k, causal grouped-query attention, output projection. Explicit forward and backward.
+// Legend: N rows, C hidden size, H/KV heads, D head size.
+import { attentionBackward, attentionForward } from "./causal-attention.js";
+import { headDim, type LlamaConfig } from "./config.js";
+import type { Geometry } from "./geometry.js";
+import type { Projection } from "./projection.js";
+import { type RotaryTables, rotaryApply } from "./rotary.js";
+
+/** The four attention projections of a layer, by Llama module name. */
+export interface AttentionProjections {
+  q_proj: Projection;
+  k_proj: Projection;
+  v_proj: Projection;
+  o_proj: Projection;
+}
+
+/** What {@link attentionBackward} needs: rotated q, k, v, probabilities and the projections' contexts. */
+export interface SelfAttentionContext {
+  q: Float32Array; // [N, H·D] rotated
+  k: Float32Array; // [N, KV·D] rotated
+  v: Float32Array; // [N, KV·D]
+  probs: Float32Array; // [B, H, T, T]
+  projections: [unknown, unknown, unknown, unknown]; // q, k, v, o contexts
+  geometry: Geometry;
+  /** Bytes held by this context besides its input (q, k, v, probs, attention output). */
+  bytes: number;
+}
+
+/** Forward of the attention sublayer on normed input x[N, C]; returns o_proj output [N, C]. */
+export async function selfAttentionForward(
+  x: Float32Array,
+  p: AttentionProjections,
+  config: LlamaConfig,
+  rope: RotaryTables,
+  geometry: Geometry,
+): Promise<{ output: Float32Array; context: SelfAttentionContext }> {
+  const { batchSize: B, seqLen: T } = geometry;
+  const D = headDim(config);
+  const H = config.numAttentionHeads;
+  const KV = config.numKeyValueHeads;
+  const N = B * T;
+  const fq = await p.q_proj.forward(x);
+  const fk = await p.k_proj.forward(x);
+  const fv = await p.v_proj.forward(x);
+  rotaryApply(fq.output, rope, N, T, H, 1);
+  rotaryApply(fk.output, rope, N, T, KV, 1);
+  const attn = new Float32Array(N * H * D);
+  const probs = new Float32Array(B * H * T * T);
+  attentionForward(
+    attn,
+    probs,
+    fq.output,
+    fk.output,
+    fv.output,
+    { B, T, H, KV, D },
+    geometry.keyMask,
+  );
+  const fo = await p.o_proj.forward(attn);
+  const bytes =
+    4 * (fq.output.length + fk.output.length + fv.output.length + probs.length + attn.length);
+  return {
+    output: fo.output,
+    context: {
+      q: fq.output,
+      k: fk.output,
+      v: fv.output,
+      probs,
+      projections: [fq.context, fk.context, fv.context, fo.context],
+      geometry,
+      bytes,
+    },
+  };
+}
+
+/** Backward of {@link selfAttentionForward}: accumulates projection gradients, returns dx[N, C]. */
+export async function selfAttentionBackward(
+  ctx: SelfAttentionContext,
+  dOutput: Float32Array,
+  p: AttentionProjections,
+  config: LlamaConfig,
+  rope: RotaryTables,
+): Promise<Float32Array> {
+  const { batchSize: B, seqLen: T } = ctx.geometry;
+  const D = headDim(config);
+  const H = config.numAttentionHeads;
+  const KV = config.numKeyValueHeads;
+  const N = B * T;
+  const dAttn = await p.o_proj.backward(ctx.projections[3], dOutput);
+  const dq = new Float32Array(ctx.q.length);
+  const dk = new Float32Array(ctx.k.length);
+  const dv = new Float32Array(ctx.v.length);
+  const scratch = new Float64Array(T);
+  attentionBackward(dq, dk, dv, dAttn, ctx.probs, ctx.q, ctx.k, ctx.v, { B, T, H, KV, D }, scratch);
+  rotaryApply(dq, rope, N, T, H, -1);
+  rotaryApply(dk, rope, N, T, KV, -1);
+  const dx = await p.q_proj.backward(ctx.projections[0], dq);
+  const dxk = await p.k_proj.backward(ctx.projections[1], dk);
+  const dxv = await p.v_proj.backward(ctx.projections[2], dv);
+  for (let i = 0; i < dx.length; i++) dx[i] += dxk[i] + dxv[i];
+  return dx;
+}

@@ -1,0 +1,121 @@
+// Cross-entropy over the vocabulary in chunks of rows (Unsloth's / Liger's chunked loss): the
+// [rows, V] logits exist one chunk at a time, forward keeps only each row's log-sum-exp, and the
+// backward recomputes a chunk's logits to form dlogits = softmax − onehot.
+// Legend: N rows, C hidden size, V vocabulary, R rows in a chunk.
+import type { MatmulBackend } from "./matmul.js";
+
+/** Label value whose row is ignored (PyTorch `ignore_index`). */
+export const IGNORE_INDEX = -100;
+
+/** Reusable buffers of a chunked loss: `logits` [R, V]. */
+export interface CrossEntropyWorkspace {
+  logits: Float32Array;
+  chunkRows: number;
+}
+
+/** A workspace for chunks of `chunkRows` rows over a V-token vocabulary. */
+export function crossEntropyWorkspace(chunkRows: number, V: number): CrossEntropyWorkspace {
+  return { logits: new Float32Array(chunkRows * V), chunkRows };
+}
+
+function validRows(labels: Int32Array, V: number): number {
+  let count = 0;
+  for (let n = 0; n < labels.length; n++) {
+    const y = labels[n];
+    if (y === IGNORE_INDEX) continue;
+    if (!(y >= 0 && y < V))
+      throw new RangeError(`crossEntropy(): labels must be in [0, ${V}) or -100, got ${y}`);
+    count++;
+  }
+  return count;
+}
+
+/**
+ * Mean cross-entropy of logits = x[N, C] · Wᵀ (W `[V, C]`) against labels[N] (−100 ignored).
+ * Writes each row's log-sum-exp into lse[N]. Returns `{ loss, count }`; loss is 0 when count is 0.
+ */
+export async function crossEntropyForward(
+  x: Float32Array,
+  weight: Float32Array,
+  labels: Int32Array,
+  lse: Float32Array,
+  C: number,
+  backend: MatmulBackend,
+  ws: CrossEntropyWorkspace,
+): Promise<{ loss: number; count: number }> {
+  const N = labels.length;
+  const V = weight.length / C;
+  const count = validRows(labels, V);
+  let total = 0;
+  for (let r0 = 0; r0 < N; r0 += ws.chunkRows) {
+    const R = Math.min(ws.chunkRows, N - r0);
+    const logits = ws.logits.subarray(0, R * V);
+    await backend.matmul(x.subarray(r0 * C, (r0 + R) * C), weight, logits, {
+      m: R,
+      n: V,
+      k: C,
+      transposeB: true,
+    });
+    for (let r = 0; r < R; r++) {
+      const o = r * V;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let v = 0; v < V; v++) if (logits[o + v] > max) max = logits[o + v];
+      let sum = 0;
+      for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v] - max);
+      const l = max + Math.log(sum);
+      lse[r0 + r] = l;
+      const y = labels[r0 + r];
+      if (y !== IGNORE_INDEX) total += l - logits[o + y];
+    }
+  }
+  return { loss: count > 0 ? total / count : 0, count };
+}
+
+/**
+ * Backward of {@link crossEntropyForward} scaled by `dLoss`: dx[N, C] (overwritten) and, when
+ * given, dWeight[V, C] += dlogitsᵀ x.
+ */
+export async function crossEntropyBackward(
+  dx: Float32Array,
+  dWeight: Float32Array | null,
+  dLoss: number,
+  x: Float32Array,
+  weight: Float32Array,
+  labels: Int32Array,
+  lse: Float32Array,
+  C: number,
+  backend: MatmulBackend,
+  ws: CrossEntropyWorkspace,
+): Promise<void> {
+  const N = labels.length;
+  const V = weight.length / C;
+  const count = validRows(labels, V);
+  const k = count > 0 ? dLoss / count : 0;
+  for (let r0 = 0; r0 < N; r0 += ws.chunkRows) {
+    const R = Math.min(ws.chunkRows, N - r0);
+    const logits = ws.logits.subarray(0, R * V);
+    const xs = x.subarray(r0 * C, (r0 + R) * C);
+    await backend.matmul(xs, weight, logits, { m: R, n: V, k: C, transposeB: true });
+    for (let r = 0; r < R; r++) {
+      const o = r * V;
+      const y = labels[r0 + r];
+      if (y === IGNORE_INDEX) {
+        logits.fill(0, o, o + V);
+        continue;
+      }
+      const l = lse[r0 + r];
+      for (let v = 0; v < V; v++) logits[o + v] = Math.exp(logits[o + v] - l) * k;
+      logits[o + y] -= k;
+    }
+    await backend.matmul(logits, weight, dx.subarray(r0 * C, (r0 + R) * C), { m: R, n: C, k: V });
+    if (dWeight) {
+      await backend.matmul(logits, xs, dWeight, {
+        m: V,
+        n: C,
+        k: R,
+        transposeA: true,
+        accumulate: true,
+      });
+    }
+  }
+}

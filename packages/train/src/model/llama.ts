@@ -1,0 +1,291 @@
+// The whole `LlamaForCausalLM`: embedding, decoder layers, final RMSNorm, LM head, loss. Weights
+// live in one map under Hugging Face key names; the model exposes itself as a chain of stages
+// [embed, layer₀ … layerₙ₋₁, norm+head+loss] for the checkpointing executor.
+// Legend: N rows (B·T tokens), C hidden size, V vocabulary.
+import { checkBatch, type TokenBatch } from "./batch.js";
+import {
+  crossEntropyBackward,
+  crossEntropyForward,
+  crossEntropyWorkspace,
+} from "./chunked-cross-entropy.js";
+import { headDim, type LlamaConfig } from "./config.js";
+import { DecoderLayer, type DecoderLayerContext, type LayerProjections } from "./decoder-layer.js";
+import { embeddingBackward, embeddingForward } from "./embedding.js";
+import type { Geometry } from "./geometry.js";
+import type { MatmulBackend } from "./matmul.js";
+import { initParameters, LINEAR_MODULES, modulePath, parameterShapes } from "./parameters.js";
+import { DenseProjection } from "./projection.js";
+import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
+import { rotaryTables } from "./rotary.js";
+import type { ModelStage, StageForward } from "./stage.js";
+
+/** Options of {@link LlamaModel}. */
+export interface LlamaModelOptions {
+  backend: MatmulBackend;
+  /** Allocate gradients for every weight (pretraining, full fine-tuning). Default false. */
+  trainable?: boolean;
+  /** Rows per chunk of the cross-entropy (default 128). */
+  lossChunkRows?: number;
+}
+
+/** A Llama causal LM with explicit forward and backward over Float32Array weights. */
+export class LlamaModel {
+  readonly layers: DecoderLayer[] = [];
+  /** Gradients by key, when trainable. */
+  readonly grads: Map<string, Float32Array> | null;
+  private readonly ce;
+
+  constructor(
+    readonly config: LlamaConfig,
+    readonly weights: Map<string, Float32Array>,
+    readonly options: LlamaModelOptions,
+  ) {
+    const shapes = parameterShapes(config);
+    for (const [key, shape] of shapes) {
+      const w = weights.get(key);
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (!w || w.length !== n) {
+        throw new RangeError(
+          `LlamaModel(): weight ${key} must have shape [${shape}], got ${w ? `${w.length} elements` : "none"}`,
+        );
+      }
+    }
+    this.grads = options.trainable
+      ? new Map([...shapes].map(([k, s]) => [k, new Float32Array(s.reduce((a, b) => a * b, 1))]))
+      : null;
+    const rope = rotaryTables(headDim(config), config.maxPositionEmbeddings, config.ropeTheta);
+    for (let l = 0; l < config.numHiddenLayers; l++) {
+      const projections = {} as Record<string, DenseProjection>;
+      for (const m of LINEAR_MODULES) {
+        const key = `${modulePath(l, m)}.weight`;
+        const w = weights.get(key) as Float32Array;
+        const [out, inp] = shapes.get(key) as number[];
+        projections[m] = new DenseProjection(
+          w,
+          out,
+          inp,
+          options.backend,
+          this.grads?.get(key) ?? null,
+        );
+      }
+      const pre = `model.layers.${l}.`;
+      const g = this.grads;
+      this.layers.push(
+        new DecoderLayer(
+          config,
+          projections as unknown as LayerProjections,
+          weights.get(`${pre}input_layernorm.weight`) as Float32Array,
+          weights.get(`${pre}post_attention_layernorm.weight`) as Float32Array,
+          rope,
+          g
+            ? {
+                input: g.get(`${pre}input_layernorm.weight`) as Float32Array,
+                post: g.get(`${pre}post_attention_layernorm.weight`) as Float32Array,
+              }
+            : null,
+        ),
+      );
+    }
+    this.ce = crossEntropyWorkspace(options.lossChunkRows ?? 128, config.vocabSize);
+  }
+
+  /** A model with fresh seeded weights (normal std 0.02, norms 1). */
+  static create(config: LlamaConfig, seed: number, options: LlamaModelOptions): LlamaModel {
+    return new LlamaModel(config, initParameters(config, seed), options);
+  }
+
+  private get headKey(): string {
+    return this.config.tieWordEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight";
+  }
+
+  /** Sets every gradient to zero. */
+  zeroGrad(): void {
+    if (this.grads) for (const g of this.grads.values()) g.fill(0);
+  }
+
+  /** The chain [embed, layers…, head+loss] for one batch; runs with any checkpointing schedule. */
+  stages(batch: TokenBatch): ModelStage[] {
+    checkBatch(batch, "LlamaModel.stages()");
+    const geometry: Geometry = {
+      batchSize: batch.batchSize,
+      seqLen: batch.seqLen,
+      keyMask: batch.keyMask ?? null,
+    };
+    const C = this.config.hiddenSize;
+    const embed: ModelStage = {
+      name: "embed",
+      forward: async (input) => {
+        const out = new Float32Array(input.length * C);
+        embeddingForward(
+          out,
+          this.weights.get("model.embed_tokens.weight") as Float32Array,
+          input as Int32Array,
+          C,
+        );
+        return { output: out, context: { bytes: 0, ids: input } as { bytes: number } };
+      },
+      backward: async (context, dOutput) => {
+        const g = this.grads?.get("model.embed_tokens.weight");
+        if (g) embeddingBackward(g, dOutput, (context as unknown as { ids: Int32Array }).ids, C);
+        return new Float32Array(0);
+      },
+    };
+    const layers: ModelStage[] = this.layers.map((layer, i) => ({
+      name: `layer${i}`,
+      forward: (input, save) =>
+        layer.forward(input as Float32Array, geometry, save) as Promise<StageForward>,
+      backward: (context, dOutput) => layer.backward(context as DecoderLayerContext, dOutput),
+    }));
+    const head: ModelStage = {
+      name: "head",
+      forward: (input, save) => this.headForward(input as Float32Array, batch.labels, save),
+      backward: (context, dOutput) =>
+        this.headBackward(context as HeadContext, batch.labels, dOutput[0]),
+    };
+    return [embed, ...layers, head];
+  }
+
+  private async headForward(
+    x: Float32Array,
+    labels: Int32Array,
+    save: boolean,
+  ): Promise<StageForward> {
+    const C = this.config.hiddenSize;
+    const N = x.length / C;
+    const hn = new Float32Array(N * C);
+    const rstd = new Float32Array(N);
+    rmsNormForward(
+      hn,
+      rstd,
+      x,
+      this.weights.get("model.norm.weight") as Float32Array,
+      N,
+      C,
+      this.config.rmsNormEps,
+    );
+    const lse = new Float32Array(N);
+    const w = this.weights.get(this.headKey) as Float32Array;
+    const { loss } = await crossEntropyForward(
+      hn,
+      w,
+      labels,
+      lse,
+      C,
+      this.options.backend,
+      this.ce,
+    );
+    const context: HeadContext | null = save
+      ? { x, hn, rstd, lse, bytes: 4 * (N * C + 2 * N) }
+      : null;
+    return { output: Float32Array.of(loss), context };
+  }
+
+  private async headBackward(
+    ctx: HeadContext,
+    labels: Int32Array,
+    dLoss: number,
+  ): Promise<Float32Array> {
+    const C = this.config.hiddenSize;
+    const N = ctx.x.length / C;
+    const dhn = new Float32Array(N * C);
+    const w = this.weights.get(this.headKey) as Float32Array;
+    const dW = this.grads?.get(this.headKey) ?? null;
+    await crossEntropyBackward(
+      dhn,
+      dW,
+      dLoss,
+      ctx.hn,
+      w,
+      labels,
+      ctx.lse,
+      C,
+      this.options.backend,
+      this.ce,
+    );
+    const dx = new Float32Array(N * C);
+    const norm = this.weights.get("model.norm.weight") as Float32Array;
+    rmsNormBackward(
+      dx,
+      this.grads?.get("model.norm.weight") ?? null,
+      dhn,
+      ctx.x,
+      norm,
+      ctx.rstd,
+      N,
+      C,
+    );
+    return dx;
+  }
+
+  /** Mean next-token loss of a batch (forward only, nothing kept). */
+  async loss(batch: TokenBatch): Promise<number> {
+    let a: Float32Array | Int32Array = batch.ids;
+    for (const s of this.stages(batch)) a = (await s.forward(a, false)).output;
+    return a[0];
+  }
+
+  /** Loss and gradients with every context kept (no recomputation); gradients accumulate, scaled by dLoss. */
+  async lossAndBackward(batch: TokenBatch, dLoss = 1): Promise<number> {
+    const stages = this.stages(batch);
+    const contexts: { bytes: number }[] = [];
+    let a: Float32Array | Int32Array = batch.ids;
+    for (const s of stages) {
+      const f = await s.forward(a, true);
+      contexts.push(f.context as { bytes: number });
+      a = f.output;
+    }
+    const loss = a[0];
+    let d: Float32Array = Float32Array.of(dLoss);
+    for (let i = stages.length - 1; i >= 0; i--) d = await stages[i].backward(contexts[i], d);
+    return loss;
+  }
+
+  /**
+   * Logits `[rows.length, V]` at the given flat row indices (e.g. each sequence's last position)
+   * for ids `[batchSize · seqLen]`; the full [N, V] logits are never formed.
+   */
+  async logits(
+    ids: Int32Array,
+    batchSize: number,
+    seqLen: number,
+    rows: number[],
+    keyMask?: Uint8Array,
+  ): Promise<Float32Array> {
+    const C = this.config.hiddenSize;
+    const V = this.config.vocabSize;
+    const geometry: Geometry = { batchSize, seqLen, keyMask: keyMask ?? null };
+    const x = new Float32Array(ids.length * C);
+    embeddingForward(x, this.weights.get("model.embed_tokens.weight") as Float32Array, ids, C);
+    let h: Float32Array = x;
+    for (const layer of this.layers) h = (await layer.forward(h, geometry, false)).output;
+    const sel = new Float32Array(rows.length * C);
+    for (let i = 0; i < rows.length; i++) sel.set(h.subarray(rows[i] * C, rows[i] * C + C), i * C);
+    const hn = new Float32Array(rows.length * C);
+    const rstd = new Float32Array(rows.length);
+    rmsNormForward(
+      hn,
+      rstd,
+      sel,
+      this.weights.get("model.norm.weight") as Float32Array,
+      rows.length,
+      C,
+      this.config.rmsNormEps,
+    );
+    const out = new Float32Array(rows.length * V);
+    await this.options.backend.matmul(hn, this.weights.get(this.headKey) as Float32Array, out, {
+      m: rows.length,
+      n: V,
+      k: C,
+      transposeB: true,
+    });
+    return out;
+  }
+}
+
+interface HeadContext {
+  x: Float32Array;
+  hn: Float32Array;
+  rstd: Float32Array;
+  lse: Float32Array;
+  bytes: number;
+}

@@ -1,0 +1,67 @@
+// A linear map without bias, y = x Wᵀ with W `[out, in]` (PyTorch `nn.Linear` layout), through the
+// Backend's matmul. `Projection` is the shape the model's blocks call, which `@kairos/lora`'s
+// `LoRALinear` also has, so fine-tuning swaps a target module for a LoRA layer in place.
+import type { MatmulBackend } from "./matmul.js";
+
+/** What a block needs from a linear layer (frozen, trainable, or LoRA-wrapped). */
+export interface Projection {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  /** y[rows, out] for x[rows, in]; the context holds what backward needs. */
+  forward(x: Float32Array): Promise<{ output: Float32Array; context: unknown }>;
+  /** Accumulates parameter gradients and returns dx[rows, in]. */
+  backward(context: unknown, dOutput: Float32Array): Promise<Float32Array>;
+}
+
+/**
+ * A dense projection over a shared weight buffer. With `grad` it is trainable (pretraining, full
+ * fine-tuning): backward accumulates dW += dyᵀ x.
+ */
+export class DenseProjection implements Projection {
+  constructor(
+    readonly weight: Float32Array,
+    readonly outFeatures: number,
+    readonly inFeatures: number,
+    readonly backend: MatmulBackend,
+    readonly grad: Float32Array | null = null,
+  ) {
+    if (weight.length !== outFeatures * inFeatures) {
+      throw new RangeError(
+        `DenseProjection(): weight must have ${outFeatures}×${inFeatures} elements, got ${weight.length}`,
+      );
+    }
+  }
+
+  async forward(x: Float32Array): Promise<{ output: Float32Array; context: Float32Array }> {
+    const rows = x.length / this.inFeatures;
+    const output = new Float32Array(rows * this.outFeatures);
+    await this.backend.matmul(x, this.weight, output, {
+      m: rows,
+      n: this.outFeatures,
+      k: this.inFeatures,
+      transposeB: true,
+    });
+    return { output, context: x };
+  }
+
+  async backward(context: unknown, dOutput: Float32Array): Promise<Float32Array> {
+    const x = context as Float32Array;
+    const rows = x.length / this.inFeatures;
+    const dx = new Float32Array(rows * this.inFeatures);
+    await this.backend.matmul(dOutput, this.weight, dx, {
+      m: rows,
+      n: this.inFeatures,
+      k: this.outFeatures,
+    });
+    if (this.grad) {
+      await this.backend.matmul(dOutput, x, this.grad, {
+        m: this.outFeatures,
+        n: this.inFeatures,
+        k: rows,
+        transposeA: true,
+        accumulate: true,
+      });
+    }
+    return dx;
+  }
+}
