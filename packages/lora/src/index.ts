@@ -12,5 +12,32 @@ export {
   naiveScale,
   naiveSumRows,
 } from "./naive-kernels";
+export type {
+  Adapter,
+  AdapterConfig,
+  AdapterFiles,
+  AdapterModule,
+  LoraLayerLike,
+  ModelDescription,
+} from "./peft-adapter";
+export {
+  adapterFromLayers,
+  checkAdapterFits,
+  loadAdapterIntoLayers,
+  parseAdapter,
+  serializeAdapter,
+} from "./peft-adapter";
 export { mixSeed, Random } from "./random";
 export { ReferenceBackend } from "./reference-backend";
+export type {
+  NamedTensor,
+  SafetensorsDtype,
+  SafetensorsHeader,
+  SafetensorsTensorInfo,
+} from "./safetensors";
+export {
+  readSafetensors,
+  readSafetensorsHeader,
+  readTensor,
+  writeSafetensors,
+} from "./safetensors";

@@ -7,7 +7,7 @@ import {
   readSafetensorsHeader,
   readTensor,
   writeSafetensors,
-} from "../src/safetensors.js";
+} from "../src/safetensors";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 
