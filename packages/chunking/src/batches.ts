@@ -60,7 +60,10 @@ export function batches<T>(
   if (typeof dropLast !== "boolean") {
     throw new TypeError(`${fn}(): dropLast must be a boolean, got ${show(dropLast)}`);
   }
-  checkInteger(fn, "seed", seed, Number.MIN_SAFE_INTEGER);
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
+    const Err = typeof seed === "number" ? RangeError : TypeError;
+    throw new Err(`${fn}(): seed must be an integer, got ${show(seed)}`);
+  }
   let source: Indexable<T>;
   if (isIndexable<T>(items)) source = items;
   else if (items != null && typeof (items as Iterable<T>)[Symbol.iterator] === "function") {
