@@ -3,6 +3,14 @@
 export type { Awaitable, Backend, BackendName, MatmulShape } from "./backend";
 export type { CreateBackendOptions } from "./create-backend";
 export { backendNames, createBackend } from "./create-backend";
+export { dropout } from "./dropout";
+export { kaimingUniform, normal, uniform } from "./init";
+export type { LayerSizes } from "./layer-sizes";
+export { linearSizes, loraLinearSizes } from "./layer-sizes";
+export type { LinearContext, LinearOptions } from "./linear";
+export { Linear } from "./linear";
+export type { LoRAContext, LoRAForwardOptions, LoRALinearOptions } from "./lora-linear";
+export { LoRALinear } from "./lora-linear";
 export { checkMatmul, checkMatrix, checkVector } from "./matmul-shape";
 export {
   naiveAddBias,
@@ -12,6 +20,7 @@ export {
   naiveScale,
   naiveSumRows,
 } from "./naive-kernels";
+export type { ForwardOptions, Parameter } from "./parameter";
 export type {
   Adapter,
   AdapterConfig,

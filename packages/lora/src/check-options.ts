@@ -1,0 +1,47 @@
+// Argument checks for the layers' public options: each throws an error that names the call,
+// the option, what was expected and what came.
+
+/** Throws unless `value` is an integer ≥ 1. */
+export function checkPositiveInteger(fn: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${fn}: ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is a Float32Array of exactly `length` floats. */
+export function checkFloats(
+  fn: string,
+  name: string,
+  value: unknown,
+  length: number,
+): Float32Array {
+  if (!(value instanceof Float32Array)) {
+    throw new TypeError(`${fn}: ${name} must be a Float32Array, got ${describe(value)}`);
+  }
+  if (value.length !== length) {
+    throw new RangeError(`${fn}: ${name} must hold ${length} floats, got ${value.length}`);
+  }
+  return value;
+}
+
+/** Throws unless `x` is a Float32Array of whole rows of `width` floats; returns the row count. */
+export function checkRows(fn: string, name: string, x: unknown, width: number): number {
+  if (!(x instanceof Float32Array)) {
+    throw new TypeError(`${fn}: ${name} must be a Float32Array, got ${describe(x)}`);
+  }
+  if (x.length === 0 || x.length % width !== 0) {
+    throw new RangeError(
+      `${fn}: ${name}.length must be a positive multiple of ${width}, got ${x.length}`,
+    );
+  }
+  return x.length / width;
+}
+
+function describe(value: unknown): string {
+  return value === null
+    ? "null"
+    : typeof value === "object"
+      ? value.constructor.name
+      : typeof value;
+}

@@ -1,0 +1,286 @@
+// `LoRALinear`: a frozen Linear plus a trainable low-rank update, as PEFT's `lora.Linear`:
+//   y = x Wᵀ + b + scaling · (dropout(x) Aᵀ) Bᵀ,  scaling = alpha / rank (alpha / √rank, rsLoRA)
+// (Hu et al. 2021; Kalajdzievski 2023 for rsLoRA). W + BA is never formed in forward (as
+// Unsloth): the update costs two thin matmuls through the rank-R bottleneck.
+// Legend: R rows of x, I inFeatures, O outFeatures, K rank.
+import type { Backend } from "./backend";
+import { checkFloats, checkPositiveInteger, checkRows } from "./check-options";
+import { dropout } from "./dropout";
+import { kaimingUniform, normal } from "./init";
+import { Linear } from "./linear";
+import type { ForwardOptions, Parameter } from "./parameter";
+import { mixSeed, Random } from "./random";
+import { ReferenceBackend } from "./reference-backend";
+
+/** Options of `new LoRALinear` (PEFT `LoraConfig` names in camelCase). */
+export interface LoRALinearOptions {
+  inFeatures: number;
+  outFeatures: number;
+  /** r: the rank of the update. */
+  rank: number;
+  /** lora_alpha. */
+  alpha: number;
+  /** Frozen base weight `[outFeatures, inFeatures]`, used in place (merge/unmerge change it). */
+  weight: Float32Array;
+  /** Frozen base bias `[outFeatures]`. */
+  bias?: Float32Array;
+  /** lora_dropout probability on the adapter's input, in [0, 1); default 0. */
+  dropout?: number;
+  /** scaling = alpha / √rank instead of alpha / rank. */
+  useRslora?: boolean;
+  /** `"kaiming"` (PEFT default: A Kaiming-uniform a = √5) or `"gaussian"` (A normal, std 1 / rank); B is zero. */
+  init?: "kaiming" | "gaussian";
+  /** Seed of A's initialisation and of the dropout masks (default 0). */
+  seed?: number;
+}
+
+/** Options of `LoRALinear.forward`. */
+export interface LoRAForwardOptions extends ForwardOptions {
+  /** Seed of this call's dropout mask; default `mixSeed(seed, dropoutStep++)`. Pass a result's `dropoutSeed` to replay its mask. */
+  dropoutSeed?: number;
+}
+
+/** What `LoRALinear.backward` needs: the adapter's input and its projection, nothing else. */
+export interface LoRAContext {
+  rows: number;
+  /** dropout(x) `[R, I]` (x itself without dropout). */
+  x: Float32Array;
+  /** x · Aᵀ `[R, K]`, before scaling. */
+  xa: Float32Array;
+  /** The mask's seed, or null when no dropout was applied. */
+  dropoutSeed: number | null;
+  /** Bytes this context keeps alive (x and xa). */
+  bytes: number;
+}
+
+const inits = ["kaiming", "gaussian"];
+
+/**
+ * LoRA adapter around a frozen linear layer; only `loraA` and `loraB` train.
+ *
+ * Dropout is replayable: each forward in training draws its mask from a seed — `forward(x, {
+ * dropoutSeed })` if given, else `mixSeed(seed, dropoutStep++)` — and returns it as
+ * `dropoutSeed`. To recompute a forward with the same mask (checkpointing), pass that seed back,
+ * or set `dropoutStep` back to its value before the first run.
+ *
+ * @example
+ * const layer = new LoRALinear({ inFeatures: 256, outFeatures: 256, rank: 8, alpha: 16, weight });
+ * const { output, context } = await layer.forward(x); // x: [rows, 256]
+ * const dx = await layer.backward(context!, dOutput); // accumulates layer.gradA, layer.gradB
+ */
+export class LoRALinear {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly rank: number;
+  readonly alpha: number;
+  readonly scaling: number;
+  readonly dropout: number;
+  readonly useRslora: boolean;
+  readonly seed: number;
+  /** `[K, I]` lora_A.weight. */
+  readonly loraA: Float32Array;
+  /** `[O, K]` lora_B.weight. */
+  readonly loraB: Float32Array;
+  /** `[K, I]`, accumulated by `backward`. */
+  readonly gradA: Float32Array;
+  /** `[O, K]`, accumulated by `backward`. */
+  readonly gradB: Float32Array;
+  readonly base: Linear;
+  readonly backend: Backend;
+  /** Dropout is applied only when true (PyTorch `module.train()`); default true. */
+  training = true;
+  /** Counter behind the default dropout seeds; set it back to replay masks. */
+  dropoutStep = 0;
+  private mergedState = false;
+  private scratch = [new Float32Array(0), new Float32Array(0)];
+
+  constructor(options: LoRALinearOptions, backend: Backend = new ReferenceBackend()) {
+    const fn = "new LoRALinear()";
+    const inF = checkPositiveInteger(fn, "inFeatures", options.inFeatures);
+    const outF = checkPositiveInteger(fn, "outFeatures", options.outFeatures);
+    const rank = checkPositiveInteger(fn, "rank", options.rank);
+    if (typeof options.alpha !== "number" || !Number.isFinite(options.alpha)) {
+      throw new RangeError(`${fn}: alpha must be a finite number, got ${options.alpha}`);
+    }
+    const p = options.dropout ?? 0;
+    if (typeof p !== "number" || !(p >= 0 && p < 1)) {
+      throw new RangeError(`${fn}: dropout must be a number in [0, 1), got ${p}`);
+    }
+    const init = options.init ?? "kaiming";
+    if (!inits.includes(init)) {
+      throw new RangeError(
+        `${fn}: init must be "kaiming" or "gaussian", got ${JSON.stringify(init)}`,
+      );
+    }
+    const seed = options.seed ?? 0;
+    if (!Number.isInteger(seed))
+      throw new RangeError(`${fn}: seed must be an integer, got ${seed}`);
+    checkFloats(fn, "weight", options.weight, outF * inF);
+    this.base = new Linear(
+      { inFeatures: inF, outFeatures: outF, weight: options.weight, bias: options.bias },
+      backend,
+    );
+    this.backend = backend;
+    this.inFeatures = inF;
+    this.outFeatures = outF;
+    this.rank = rank;
+    this.alpha = options.alpha;
+    this.seed = seed;
+    this.dropout = p;
+    this.useRslora = options.useRslora ?? false;
+    this.scaling = options.alpha / (this.useRslora ? Math.sqrt(rank) : rank);
+    const rng = new Random(seed);
+    this.loraA = new Float32Array(rank * inF);
+    if (init === "gaussian") normal(this.loraA, 1 / rank, rng);
+    else kaimingUniform(this.loraA, inF, rng);
+    this.loraB = new Float32Array(outF * rank);
+    this.gradA = new Float32Array(rank * inF);
+    this.gradB = new Float32Array(outF * rank);
+  }
+
+  /** The frozen base weight `[O, I]` (merged with the update while `merged`). */
+  get weight(): Float32Array {
+    return this.base.weight;
+  }
+
+  /** The frozen base bias `[O]` or null. */
+  get bias(): Float32Array | null {
+    return this.base.bias;
+  }
+
+  /** True between `merge()` and `unmerge()`. */
+  get merged(): boolean {
+    return this.mergedState;
+  }
+
+  /**
+   * y `[R, O]` = x Wᵀ + b + scaling · (dropout(x) Aᵀ) Bᵀ. `dropoutSeed` is the mask's seed
+   * (null when no dropout ran). While merged, the update is already inside W and no context is kept.
+   */
+  async forward(
+    x: Float32Array,
+    options: LoRAForwardOptions = {},
+  ): Promise<{ output: Float32Array; context: LoRAContext | null; dropoutSeed: number | null }> {
+    const rows = checkRows("LoRALinear.forward()", "x", x, this.inFeatures);
+    const { output } = await this.base.forward(x, { save: false });
+    if (this.mergedState) {
+      if (options.save !== false) {
+        throw new Error(
+          "LoRALinear.forward(): cannot save a context while merged; unmerge() first",
+        );
+      }
+      return { output, context: null, dropoutSeed: null };
+    }
+    const save = options.save !== false;
+    const [I, K] = [this.inFeatures, this.rank];
+    let dropoutSeed: number | null = null;
+    let xd = x; // [R, I]
+    if (this.training && this.dropout > 0) {
+      dropoutSeed = options.dropoutSeed ?? mixSeed(this.seed, this.dropoutStep++);
+      xd = dropout(
+        x,
+        this.dropout,
+        dropoutSeed,
+        save ? new Float32Array(rows * I) : this.work(0, rows * I),
+      );
+    }
+    const xa = save ? new Float32Array(rows * K) : this.work(1, rows * K); // [R, K]
+    await this.backend.matmul(xd, this.loraA, xa, { m: rows, n: K, k: I, transposeB: true });
+    await this.backend.matmul(xa, this.loraB, output, {
+      ...{ m: rows, n: this.outFeatures, k: K },
+      ...{ transposeB: true, accumulate: true, alpha: this.scaling },
+    });
+    if (!save) return { output, context: null, dropoutSeed };
+    const context = { rows, x: xd, xa, dropoutSeed, bytes: xd.byteLength + xa.byteLength };
+    return { output, context, dropoutSeed };
+  }
+
+  /**
+   * dx `[R, I]` = dY · W + dropout'(scaling · dY · B · A); accumulates
+   * gradB += scaling · dYᵀ · xa and gradA += (scaling · dY · B)ᵀ · dropout(x).
+   */
+  async backward(context: LoRAContext, dOutput: Float32Array): Promise<Float32Array> {
+    const fn = "LoRALinear.backward()";
+    if (this.mergedState) throw new Error(`${fn}: layer is merged; unmerge() before training`);
+    const { rows, x, xa, dropoutSeed } = context;
+    checkFloats(fn, "dOutput", dOutput, rows * this.outFeatures);
+    const [I, O, K] = [this.inFeatures, this.outFeatures, this.rank];
+    const be = this.backend;
+    const dx = await this.base.backward({ rows, x: null, bytes: 0 }, dOutput); // dY · W
+    // gradB [O, K] += scaling · dYᵀ · xa
+    await be.matmul(dOutput, xa, this.gradB, {
+      ...{ m: O, n: K, k: rows, alpha: this.scaling },
+      ...{ transposeA: true, accumulate: true },
+    });
+    // dh [R, K] = scaling · dY · B: the gradient at the adapter's bottleneck
+    const dh = this.work(1, rows * K);
+    await be.matmul(dOutput, this.loraB, dh, { m: rows, n: K, k: O, alpha: this.scaling });
+    // gradA [K, I] += dhᵀ · dropout(x)
+    await be.matmul(dh, x, this.gradA, { m: K, n: I, k: rows, transposeA: true, accumulate: true });
+    if (dropoutSeed === null) {
+      await be.matmul(dh, this.loraA, dx, { m: rows, n: I, k: K, accumulate: true });
+      return dx;
+    }
+    // dx += dropout'(dh · A): the same mask and scale, regenerated from the seed.
+    const dxd = this.work(0, rows * I);
+    await be.matmul(dh, this.loraA, dxd, { m: rows, n: I, k: K });
+    await be.axpy(1, dropout(dxd, this.dropout, dropoutSeed, dxd), dx);
+    return dx;
+  }
+
+  /** W += scaling · B · A in place (PEFT `merge`): forward then costs one matmul. */
+  async merge(): Promise<void> {
+    if (this.mergedState) throw new Error("LoRALinear.merge(): already merged");
+    await this.addUpdate(this.scaling);
+    this.mergedState = true;
+  }
+
+  /** W −= scaling · B · A in place, restoring W within float32 round-off (PEFT `unmerge`). */
+  async unmerge(): Promise<void> {
+    if (!this.mergedState) throw new Error("LoRALinear.unmerge(): not merged");
+    await this.addUpdate(-this.scaling);
+    this.mergedState = false;
+  }
+
+  /** lora_A and lora_B with their gradients, PEFT names. */
+  trainableParameters(): Parameter[] {
+    return [
+      {
+        name: "lora_A.weight",
+        value: this.loraA,
+        grad: this.gradA,
+        shape: [this.rank, this.inFeatures],
+      },
+      {
+        name: "lora_B.weight",
+        value: this.loraB,
+        grad: this.gradB,
+        shape: [this.outFeatures, this.rank],
+      },
+    ];
+  }
+
+  /** Set gradA and gradB to zero. */
+  zeroGrad(): void {
+    this.gradA.fill(0);
+    this.gradB.fill(0);
+  }
+
+  /** Tell the backend the frozen weight is no longer used by this layer. */
+  release(): void {
+    this.base.release();
+  }
+
+  private async addUpdate(scale: number): Promise<void> {
+    const { outFeatures: O, inFeatures: I, rank: K } = this;
+    const shape = { m: O, n: I, k: K, accumulate: true, alpha: scale };
+    await this.backend.matmul(this.loraB, this.loraA, this.base.weight, shape);
+    this.backend.update(this.base.weight);
+  }
+
+  /** Scratch buffer `slot` reused across calls (never part of a context; one call at a time). */
+  private work(slot: 0 | 1, length: number): Float32Array {
+    if (this.scratch[slot].length < length) this.scratch[slot] = new Float32Array(length);
+    return this.scratch[slot].subarray(0, length);
+  }
+}

@@ -1,0 +1,16 @@
+// What a layer exposes to an optimizer and to adapter files.
+
+/** A trainable tensor, its gradient (same length) and its shape. */
+export interface Parameter {
+  /** PEFT/PyTorch-style name within the layer, e.g. `"lora_A.weight"`. */
+  name: string;
+  value: Float32Array;
+  grad: Float32Array;
+  shape: number[];
+}
+
+/** Options of a layer's `forward`. */
+export interface ForwardOptions {
+  /** Keep the context backward needs (default true); false returns `context: null` and keeps nothing. */
+  save?: boolean;
+}
