@@ -1,0 +1,185 @@
+// One matmul job split into tiles that the main thread and the workers take turns grabbing
+// (dynamic scheduling: a thread the OS has descheduled simply takes fewer tiles).
+// The job descriptor lives at a fixed address below the arena, in the shared memory:
+//   CTL  i64  (generation << 32) | next tile; CLOSED while the descriptor is being rewritten
+//   DONE i32  tiles finished (the last finisher notifies the waiting main thread)
+//   WAKE i32  bumped by the main thread to wake the workers (they Atomics.wait on it)
+//   STOP i32  set once by dispose(): a woken worker that sees it leaves its loop
+// A tile is taken with a compare-exchange on CTL that also checks the generation, so a worker
+// that wakes late can never run a tile of a newer job with a descriptor it read for an older one.
+import { kernel1x8, kernel6x8 } from "./microkernel";
+
+const JOB: usize = 1024;
+const CTL: usize = JOB;
+const DONE: usize = JOB + 8;
+const WAKE: usize = JOB + 12;
+const STOP: usize = JOB + 16;
+const F: usize = JOB + 64; // descriptor fields, 4 bytes each
+const CLOSED: u64 = 0xffffffff;
+
+/** Rows of a, columns of b, and steps of the shared dimension a tile works on at a time. */
+const MR: i32 = 6;
+const KC: i32 = 512;
+
+/** Byte address of the WAKE word, for the JavaScript side's Atomics.wait/notify. */
+export function wakeAddress(): usize {
+  return WAKE;
+}
+
+/** Byte address of the STOP word. */
+export function stopAddress(): usize {
+  return STOP;
+}
+
+/** Byte address of the DONE word. */
+export function doneAddress(): usize {
+  return DONE;
+}
+
+/** First byte the arena may use: everything below is the job block. */
+export function reservedBytes(): usize {
+  return 4096;
+}
+
+/**
+ * Publishes a matmul job: out[M,N] (+)= alpha · op(a) · op(b) with op(a) read through byte
+ * strides (rsA per row, csA per step) and op(b) as 8-column panels (ldb bytes per step,
+ * panelStride bytes from one panel to the next). Returns the number of tiles.
+ */
+export function beginMatmul(
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  rsA: usize,
+  csA: usize,
+  b: usize,
+  ldb: usize,
+  panelStride: usize,
+  c: usize,
+  alpha: f32,
+  accumulate: bool,
+  rowsPerTile: i32,
+  colsPerTile: i32,
+): i32 {
+  const gen = (atomic.load<u64>(CTL) >>> 32) + 1;
+  atomic.store<u64>(CTL, (gen << 32) | CLOSED);
+  const rowTiles = (m + rowsPerTile - 1) / rowsPerTile;
+  const colTiles = (n + colsPerTile - 1) / colsPerTile;
+  const tiles = rowTiles * colTiles;
+  store<i32>(F, m);
+  store<i32>(F, n, 4);
+  store<i32>(F, k, 8);
+  store<u32>(F, <u32>a, 12);
+  store<u32>(F, <u32>rsA, 16);
+  store<u32>(F, <u32>csA, 20);
+  store<u32>(F, <u32>b, 24);
+  store<u32>(F, <u32>ldb, 28);
+  store<u32>(F, <u32>panelStride, 32);
+  store<u32>(F, <u32>c, 36);
+  store<f32>(F, alpha, 40);
+  store<i32>(F, accumulate ? 1 : 0, 44);
+  store<i32>(F, rowsPerTile, 48);
+  store<i32>(F, colsPerTile, 52);
+  store<i32>(F, colTiles, 56);
+  store<i32>(F, tiles, 60);
+  atomic.store<i32>(DONE, 0);
+  atomic.store<u64>(CTL, gen << 32);
+  return tiles;
+}
+
+/** Takes tiles of the current job until none is left. Called by the main thread and every worker. */
+export function runJob(): void {
+  while (true) {
+    const ctl = atomic.load<u64>(CTL);
+    const next = <i32>(ctl & CLOSED);
+    if ((ctl & CLOSED) === CLOSED) return;
+    const tiles = load<i32>(F, 60);
+    if (next >= tiles) return;
+    // Read the whole descriptor before claiming: valid iff the claim below succeeds.
+    const m = load<i32>(F);
+    const n = load<i32>(F, 4);
+    const k = load<i32>(F, 8);
+    const a = <usize>load<u32>(F, 12);
+    const rsA = <usize>load<u32>(F, 16);
+    const csA = <usize>load<u32>(F, 20);
+    const b = <usize>load<u32>(F, 24);
+    const ldb = <usize>load<u32>(F, 28);
+    const panelStride = <usize>load<u32>(F, 32);
+    const c = <usize>load<u32>(F, 36);
+    const alpha = load<f32>(F, 40);
+    const accumulate = load<i32>(F, 44) !== 0;
+    const rowsPerTile = load<i32>(F, 48);
+    const colsPerTile = load<i32>(F, 52);
+    const colTiles = load<i32>(F, 56);
+    if (atomic.cmpxchg<u64>(CTL, ctl, ctl + 1) !== ctl) continue;
+    const i0 = (next / colTiles) * rowsPerTile;
+    const j0 = (next % colTiles) * colsPerTile;
+    const i1 = min(i0 + rowsPerTile, m);
+    const j1 = min(j0 + colsPerTile, n);
+    matmulBlock(n, k, a, rsA, csA, b, ldb, panelStride, c, alpha, accumulate, i0, i1, j0, j1);
+    if (atomic.add<i32>(DONE, 1) + 1 === tiles) atomic.notify(DONE, 1);
+  }
+}
+
+/**
+ * Rows i0..i1, columns j0..j1 (j0 a multiple of 8) of the output, blocked over the shared
+ * dimension in KC steps so a panel of b (KC × 8 floats) stays in L1 while the rows of a stream.
+ */
+export function matmulBlock(
+  n: i32,
+  k: i32,
+  a: usize,
+  rsA: usize,
+  csA: usize,
+  b: usize,
+  ldb: usize,
+  panelStride: usize,
+  c: usize,
+  alpha: f32,
+  accumulate: bool,
+  i0: i32,
+  i1: i32,
+  j0: i32,
+  j1: i32,
+): void {
+  const ldc = (<usize>n) << 2;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    const acc = accumulate || p0 > 0;
+    const aK = a + <usize>p0 * csA;
+    for (let j = j0; j < j1; j += 8) {
+      const nvalid = min(8, j1 - j);
+      const panel = b + <usize>(j >> 3) * panelStride + <usize>p0 * ldb;
+      let i = i0;
+      for (; i + MR <= i1; i += MR) {
+        kernel6x8(
+          aK + <usize>i * rsA,
+          rsA,
+          csA,
+          panel,
+          ldb,
+          c + <usize>i * ldc + ((<usize>j) << 2),
+          ldc,
+          kc,
+          alpha,
+          acc,
+          nvalid,
+        );
+      }
+      for (; i < i1; i++) {
+        kernel1x8(
+          aK + <usize>i * rsA,
+          csA,
+          panel,
+          ldb,
+          c + <usize>i * ldc + ((<usize>j) << 2),
+          kc,
+          alpha,
+          acc,
+          nvalid,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,4 @@
+// The `wasm` backend of @kairos/lora: re-exports only.
+export type { WasmBackendOptions } from "./create-wasm-backend";
+export { createWasmBackend } from "./create-wasm-backend";
+export { WasmBackend } from "./wasm-backend";

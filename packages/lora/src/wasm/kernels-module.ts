@@ -1,0 +1,53 @@
+// Decodes and compiles the embedded kernels once per process (per variant); every backend and
+// every worker instantiates the same compiled WebAssembly.Module.
+import { kernelsSharedBase64, kernelsSingleBase64 } from "./kernels-wasm";
+
+/** The exports of assembly/index.ts, with pointers as byte addresses and booleans as 0/1. */
+export interface KernelExports {
+  beginMatmul(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    ldb: number,
+    panelStride: number,
+    c: number,
+    alpha: number,
+    accumulate: number,
+    rowsPerTile: number,
+    colsPerTile: number,
+  ): number;
+  runJob(): void;
+  wakeAddress(): number;
+  doneAddress(): number;
+  stopAddress(): number;
+  reservedBytes(): number;
+  addBias(x: number, bias: number, rows: number, cols: number): void;
+  sumRows(x: number, rows: number, cols: number, out: number, accumulate: number): void;
+  axpy(alpha: number, x: number, y: number, count: number): void;
+  mul(a: number, b: number, out: number, count: number): void;
+  scale(x: number, alpha: number, out: number, count: number): void;
+  packTransposed(b: number, n: number, k: number, dst: number): void;
+}
+
+const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The compiled kernels: `shared` imports a shared memory (threads), otherwise an ordinary one. */
+export function kernelsModule(shared: boolean): Promise<WebAssembly.Module> {
+  let module = compiled.get(shared);
+  if (module === undefined) {
+    module = WebAssembly.compile(decodeBase64(shared ? kernelsSharedBase64 : kernelsSingleBase64));
+    compiled.set(shared, module);
+  }
+  return module;
+}

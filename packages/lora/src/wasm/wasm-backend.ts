@@ -1,0 +1,336 @@
+// The `wasm` backend: SIMD kernels compiled from assembly/ running in one WebAssembly.Memory,
+// shared with a pool of workers where SharedArrayBuffer exists. Operands are copied into the
+// memory per call, except buffers passed to `retain` (frozen weights), which are uploaded once
+// and, when used transposed as `b`, packed once into the microkernel's 8-column panels.
+// Legend: M, N, K matmul dimensions; pointers are byte addresses in the memory.
+import type { Backend, MatmulShape } from "../backend";
+import { checkMatmul, checkMatrix, checkVector } from "../matmul-shape";
+import { Arena } from "./arena";
+import type { KernelExports } from "./kernels-module";
+import type { ThreadPool } from "./thread-pool";
+
+/** Below this many flops a matmul runs on the calling thread alone (waking workers costs more). */
+const PARALLEL_FLOPS = 1 << 22;
+/** Output tile a thread takes at a time: rows (a multiple of the microkernel's 6) × columns. */
+const TILE_ROWS = 48;
+const TILE_COLS = 64;
+
+/** A retained buffer's copy in wasm memory and, once used as a transposed b, its packed panels. */
+interface Resident {
+  ptr: number;
+  length: number;
+  packed: number;
+  packedN: number;
+  packedK: number;
+}
+
+/**
+ * Backend over the WebAssembly kernels. Create it with `createWasmBackend()`; the constructor
+ * takes an instantiated module and is internal.
+ */
+export class WasmBackend implements Backend {
+  readonly name = "wasm";
+  private readonly arena: Arena;
+  private readonly resident = new Map<Float32Array, Resident>();
+  private heap: Float32Array;
+  private readonly words: Int32Array;
+  private pending: Promise<void> | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly kernels: KernelExports,
+    private readonly memory: WebAssembly.Memory,
+    private readonly pool: ThreadPool | null,
+    /** Whether this thread may block in Atomics.wait (Node, workers; not a browser page). */
+    private readonly canBlock: boolean,
+  ) {
+    this.arena = new Arena(memory, kernels.reservedBytes());
+    this.heap = new Float32Array(memory.buffer);
+    this.words = new Int32Array(memory.buffer, 0, 1024);
+  }
+
+  /** Threads that compute a large matmul: the calling one plus the pool's workers. */
+  get threads(): number {
+    return 1 + (this.pool?.size ?? 0);
+  }
+
+  /** Bytes of wasm memory held (resident weights, free blocks below the high-water mark). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    shape: MatmulShape,
+  ): void | Promise<void> {
+    checkMatmul("matmul()", a, b, out, shape);
+    return this.serial(() => this.runMatmul(a, b, out, shape));
+  }
+
+  addBias(x: Float32Array, bias: Float32Array, rows: number, cols: number): void | Promise<void> {
+    checkMatrix("addBias()", "x", x, rows, cols);
+    checkVector("addBias()", "bias", bias, cols);
+    return this.serial(() => {
+      const scratch: number[] = [];
+      const px = this.upload(x, rows * cols, scratch);
+      this.kernels.addBias(px, this.operand(bias, cols, scratch), rows, cols);
+      this.download(px, x, rows * cols, scratch);
+    });
+  }
+
+  sumRows(
+    x: Float32Array,
+    rows: number,
+    cols: number,
+    out: Float32Array,
+    accumulate = false,
+  ): void | Promise<void> {
+    checkMatrix("sumRows()", "x", x, rows, cols);
+    checkVector("sumRows()", "out", out, cols);
+    return this.serial(() => {
+      const scratch: number[] = [];
+      const po = accumulate ? this.upload(out, cols, scratch) : this.alloc(cols, scratch);
+      this.kernels.sumRows(
+        this.operand(x, rows * cols, scratch),
+        rows,
+        cols,
+        po,
+        accumulate ? 1 : 0,
+      );
+      this.download(po, out, cols, scratch);
+    });
+  }
+
+  axpy(alpha: number, x: Float32Array, y: Float32Array): void | Promise<void> {
+    checkVector("axpy()", "x", x, y.length);
+    return this.serial(() => {
+      const scratch: number[] = [];
+      const py = this.upload(y, y.length, scratch);
+      this.kernels.axpy(alpha, this.operand(x, y.length, scratch), py, y.length);
+      this.download(py, y, y.length, scratch);
+    });
+  }
+
+  mul(a: Float32Array, b: Float32Array, out: Float32Array): void | Promise<void> {
+    checkVector("mul()", "a", a, out.length);
+    checkVector("mul()", "b", b, out.length);
+    return this.serial(() => {
+      const scratch: number[] = [];
+      const n = out.length;
+      const po = this.alloc(n, scratch);
+      this.kernels.mul(this.operand(a, n, scratch), this.operand(b, n, scratch), po, n);
+      this.download(po, out, n, scratch);
+    });
+  }
+
+  scale(x: Float32Array, alpha: number, out: Float32Array): void | Promise<void> {
+    checkVector("scale()", "x", x, out.length);
+    return this.serial(() => {
+      const scratch: number[] = [];
+      const n = out.length;
+      const po = this.alloc(n, scratch);
+      this.kernels.scale(this.operand(x, n, scratch), alpha, po, n);
+      this.download(po, out, n, scratch);
+    });
+  }
+
+  retain(buffer: Float32Array): void {
+    if (!(buffer instanceof Float32Array)) {
+      throw new TypeError(`retain(): buffer must be a Float32Array, got ${typeof buffer}`);
+    }
+    if (this.resident.has(buffer)) return;
+    const ptr = this.arena.alloc(buffer.length * 4);
+    this.resident.set(buffer, { ptr, length: buffer.length, packed: 0, packedN: 0, packedK: 0 });
+    this.view().set(buffer, ptr >> 2);
+  }
+
+  update(buffer: Float32Array): void {
+    const entry = this.resident.get(buffer);
+    if (entry === undefined) return;
+    this.view().set(buffer, entry.ptr >> 2);
+    if (entry.packed !== 0) {
+      this.kernels.packTransposed(entry.ptr, entry.packedN, entry.packedK, entry.packed);
+    }
+  }
+
+  release(buffer: Float32Array): void {
+    const entry = this.resident.get(buffer);
+    if (entry === undefined) return;
+    this.resident.delete(buffer);
+    this.arena.free(entry.ptr);
+    if (entry.packed !== 0) this.arena.free(entry.packed);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.pending !== null) await this.pending.catch(() => {});
+    this.disposed = true;
+    this.pool?.dispose();
+    this.resident.clear();
+  }
+
+  /** Runs `op` now, or after the async op in flight (browser main thread), keeping call order. */
+  private serial(op: () => void | Promise<void>): void | Promise<void> {
+    if (this.disposed) throw new Error("wasm backend: used after dispose()");
+    if (this.pending === null) {
+      const result = op();
+      if (result === undefined) return;
+      return this.track(result);
+    }
+    return this.track(this.pending.then(op));
+  }
+
+  private track(promise: Promise<void>): Promise<void> {
+    const tracked = promise.finally(() => {
+      if (this.pending === tracked) this.pending = null;
+    });
+    this.pending = tracked;
+    return tracked;
+  }
+
+  private runMatmul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    shape: MatmulShape,
+  ): void | Promise<void> {
+    const { m, n, k, transposeA = false, transposeB = false, accumulate = false } = shape;
+    const alpha = shape.alpha ?? 1;
+    if (m === 0 || n === 0) return;
+    if (k === 0) {
+      if (!accumulate) out.fill(0, 0, m * n);
+      return;
+    }
+    const scratch: number[] = [];
+    const pa = this.operand(a, m * k, scratch);
+    let pb: number;
+    let ldb: number;
+    let panelStride: number;
+    if (transposeB) {
+      pb = this.packed(b, n, k, scratch); // panels [ceil(N/8)][K][8]
+      ldb = 32;
+      panelStride = k * 32;
+    } else {
+      pb = this.operand(b, k * n, scratch); // [K,N]: a panel is 8 columns of it, rows N·4 bytes apart
+      ldb = n * 4;
+      panelStride = 32;
+    }
+    const pc = accumulate ? this.upload(out, m * n, scratch) : this.alloc(m * n, scratch);
+    const rsA = transposeA ? 4 : k * 4; // a: [K,M] or [M,K]
+    const csA = transposeA ? m * 4 : 4;
+    const rows = Math.min(m, TILE_ROWS);
+    const cols = Math.min(Math.ceil(n / 8) * 8, TILE_COLS);
+    const tiles = this.kernels.beginMatmul(
+      m,
+      n,
+      k,
+      pa,
+      rsA,
+      csA,
+      pb,
+      ldb,
+      panelStride,
+      pc,
+      alpha,
+      accumulate ? 1 : 0,
+      rows,
+      cols,
+    );
+    const parallel = this.pool !== null && tiles > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
+    if (parallel) this.pool.wake();
+    this.kernels.runJob();
+    if (parallel) {
+      const waited = this.waitDone(tiles);
+      if (waited !== undefined) return waited.then(() => this.download(pc, out, m * n, scratch));
+    }
+    this.download(pc, out, m * n, scratch);
+  }
+
+  /** Waits until every tile of the job is done: blocking where allowed, else Atomics.waitAsync. */
+  private waitDone(tiles: number): Promise<void> | undefined {
+    const index = this.kernels.doneAddress() >> 2;
+    if (this.canBlock) {
+      for (
+        let done = Atomics.load(this.words, index);
+        done < tiles;
+        done = Atomics.load(this.words, index)
+      ) {
+        Atomics.wait(this.words, index, done);
+      }
+      return undefined;
+    }
+    const waitAsync = (Atomics as unknown as { waitAsync?: AsyncWait }).waitAsync;
+    return (async () => {
+      for (
+        let done = Atomics.load(this.words, index);
+        done < tiles;
+        done = Atomics.load(this.words, index)
+      ) {
+        if (waitAsync !== undefined) {
+          const result = waitAsync(this.words, index, done);
+          if (result.async) await result.value;
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      }
+    })();
+  }
+
+  /** A view of the whole memory, renewed after the arena grew it. */
+  private view(): Float32Array {
+    if (this.heap.buffer !== this.memory.buffer) this.heap = new Float32Array(this.memory.buffer);
+    return this.heap;
+  }
+
+  private alloc(floats: number, scratch: number[]): number {
+    const ptr = this.arena.alloc(floats * 4);
+    scratch.push(ptr);
+    return ptr;
+  }
+
+  /** Copies the first `floats` of `source` into a scratch block. */
+  private upload(source: Float32Array, floats: number, scratch: number[]): number {
+    const ptr = this.alloc(floats, scratch);
+    this.view().set(floats === source.length ? source : source.subarray(0, floats), ptr >> 2);
+    return ptr;
+  }
+
+  /** A read-only operand: its resident copy when retained, otherwise a scratch copy. */
+  private operand(source: Float32Array, floats: number, scratch: number[]): number {
+    const entry = this.resident.get(source);
+    return entry !== undefined ? entry.ptr : this.upload(source, floats, scratch);
+  }
+
+  /** b `[N,K]` packed into 8-column panels: kept with a resident buffer, scratch otherwise. */
+  private packed(b: Float32Array, n: number, k: number, scratch: number[]): number {
+    const bytes = Math.ceil(n / 8) * k * 32;
+    const entry = this.resident.get(b);
+    if (entry === undefined) {
+      const dst = this.alloc(bytes / 4, scratch);
+      this.kernels.packTransposed(this.upload(b, n * k, scratch), n, k, dst);
+      return dst;
+    }
+    if (entry.packed === 0 || entry.packedN !== n || entry.packedK !== k) {
+      if (entry.packed !== 0) this.arena.free(entry.packed);
+      entry.packed = this.arena.alloc(bytes);
+      entry.packedN = n;
+      entry.packedK = k;
+      this.kernels.packTransposed(entry.ptr, n, k, entry.packed);
+    }
+    return entry.packed;
+  }
+
+  /** Copies a result out to `target` and frees the call's scratch blocks. */
+  private download(ptr: number, target: Float32Array, floats: number, scratch: number[]): void {
+    target.set(this.view().subarray(ptr >> 2, (ptr >> 2) + floats));
+    for (const block of scratch) this.arena.free(block);
+    if (this.resident.has(target)) this.update(target);
+  }
+}
+
+type AsyncWait = (
+  words: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: string } | { async: true; value: Promise<string> };

@@ -1,0 +1,27 @@
+// The source of a kernel worker, as a string so that it needs no separate file: Node runs it
+// with `new Worker(source, { eval: true })`, a browser from a Blob URL. It instantiates the
+// kernels over the shared memory it is sent, then sleeps on the WAKE word and, each time the
+// main thread bumps it, takes tiles of the current job (`runJob`) until none is left.
+// Plain ES2017 with no imports, so it is the same text in Node, in a browser and in any bundle.
+
+/** JavaScript source of one worker of the wasm backend's pool. */
+export const workerSource = `"use strict";
+const isNode = typeof require === "function" && typeof process === "object";
+const port = isNode ? require("node:worker_threads").parentPort : self;
+function start(data) {
+  const exports = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports;
+  const words = new Int32Array(data.memory.buffer, 0, 1024);
+  const wake = data.wake >> 2;
+  const stop = data.stop >> 2;
+  let seen = Atomics.load(words, wake);
+  for (;;) {
+    Atomics.wait(words, wake, seen);
+    seen = Atomics.load(words, wake);
+    if (Atomics.load(words, stop) !== 0) break;
+    exports.runJob();
+  }
+  if (isNode) port.close(); else self.close();
+}
+if (isNode) port.once("message", start);
+else self.onmessage = (event) => start(event.data);
+`;
