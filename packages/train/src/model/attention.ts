@@ -4,7 +4,7 @@
 import { attentionBackward, attentionForward } from "./causal-attention.js";
 import { headDim, type LlamaConfig } from "./config.js";
 import type { Geometry } from "./geometry.js";
-import type { Projection } from "./projection.js";
+import type { Projection, ProjectionOptions } from "./projection.js";
 import { type RotaryTables, rotaryApply } from "./rotary.js";
 
 /** The four attention projections of a layer, by Llama module name. */
@@ -34,15 +34,16 @@ export async function selfAttentionForward(
   config: LlamaConfig,
   rope: RotaryTables,
   geometry: Geometry,
+  options: (i: number) => ProjectionOptions,
 ): Promise<{ output: Float32Array; context: SelfAttentionContext }> {
   const { batchSize: B, seqLen: T } = geometry;
   const D = headDim(config);
   const H = config.numAttentionHeads;
   const KV = config.numKeyValueHeads;
   const N = B * T;
-  const fq = await p.q_proj.forward(x);
-  const fk = await p.k_proj.forward(x);
-  const fv = await p.v_proj.forward(x);
+  const fq = await p.q_proj.forward(x, options(0));
+  const fk = await p.k_proj.forward(x, options(1));
+  const fv = await p.v_proj.forward(x, options(2));
   rotaryApply(fq.output, rope, N, T, H, 1);
   rotaryApply(fk.output, rope, N, T, KV, 1);
   const attn = new Float32Array(N * H * D);
@@ -56,7 +57,7 @@ export async function selfAttentionForward(
     { B, T, H, KV, D },
     geometry.keyMask,
   );
-  const fo = await p.o_proj.forward(attn);
+  const fo = await p.o_proj.forward(attn, options(3));
   const bytes =
     4 * (fq.output.length + fk.output.length + fv.output.length + probs.length + attn.length);
   return {

@@ -13,6 +13,7 @@ import {
 import type { LlamaConfig } from "./config.js";
 import type { Geometry } from "./geometry.js";
 import { type MlpContext, type MlpProjections, mlpBackward, mlpForward } from "./mlp.js";
+import type { ProjectionOptions } from "./projection.js";
 import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
 import type { RotaryTables } from "./rotary.js";
 
@@ -44,25 +45,38 @@ export class DecoderLayer {
     readonly normGrads: { input: Float32Array; post: Float32Array } | null,
   ) {}
 
-  /** y[N, C] for x[N, C]; the context when `save`. */
+  /**
+   * y[N, C] for x[N, C]; the context when `save`. Each projection's dropout seed is drawn from
+   * `rng` in a fixed order, so a recomputed forward replays the same masks.
+   */
   async forward(
     x: Float32Array,
     geometry: Geometry,
     save: boolean,
+    rng: () => number,
   ): Promise<{ output: Float32Array; context: DecoderLayerContext | null }> {
+    const seeds = Array.from({ length: 7 }, () => Math.floor(rng() * 4294967296));
+    const options = (i: number): ProjectionOptions => ({ save, dropoutSeed: seeds[i] });
     const C = this.config.hiddenSize;
     const N = x.length / C;
     const eps = this.config.rmsNormEps;
     const n1 = new Float32Array(N * C);
     const rstd1 = new Float32Array(N);
     rmsNormForward(n1, rstd1, x, this.inputNorm, N, C, eps);
-    const a = await selfAttentionForward(n1, this.projections, this.config, this.rope, geometry);
+    const a = await selfAttentionForward(
+      n1,
+      this.projections,
+      this.config,
+      this.rope,
+      geometry,
+      options,
+    );
     const h = a.output;
     for (let i = 0; i < h.length; i++) h[i] += x[i];
     const n2 = new Float32Array(N * C);
     const rstd2 = new Float32Array(N);
     rmsNormForward(n2, rstd2, h, this.postNorm, N, C, eps);
-    const m = await mlpForward(n2, this.projections);
+    const m = await mlpForward(n2, this.projections, options);
     const y = m.output;
     for (let i = 0; i < y.length; i++) y[i] += h[i];
     if (!save) return { output: y, context: null };

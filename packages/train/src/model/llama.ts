@@ -17,7 +17,7 @@ import { initParameters, LINEAR_MODULES, modulePath, parameterShapes } from "./p
 import { DenseProjection } from "./projection.js";
 import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
 import { rotaryTables } from "./rotary.js";
-import type { ModelStage, StageForward } from "./stage.js";
+import { type ModelStage, noRandom, type StageForward } from "./stage.js";
 
 /** Options of {@link LlamaModel}. */
 export interface LlamaModelOptions {
@@ -114,32 +114,31 @@ export class LlamaModel {
     const C = this.config.hiddenSize;
     const embed: ModelStage = {
       name: "embed",
-      forward: async (input) => {
+      forward: async (input, { save }) => {
         const out = new Float32Array(input.length * C);
-        embeddingForward(
-          out,
-          this.weights.get("model.embed_tokens.weight") as Float32Array,
-          input as Int32Array,
-          C,
-        );
-        return { output: out, context: { bytes: 0, ids: input } as { bytes: number } };
+        const table = this.weights.get("model.embed_tokens.weight") as Float32Array;
+        embeddingForward(out, table, input as Int32Array, C);
+        return { output: out, context: save ? { bytes: 0 } : undefined };
       },
-      backward: async (context, dOutput) => {
+      backward: async (_context, input, dOutput) => {
         const g = this.grads?.get("model.embed_tokens.weight");
-        if (g) embeddingBackward(g, dOutput, (context as unknown as { ids: Int32Array }).ids, C);
+        if (g) embeddingBackward(g, dOutput, input as Int32Array, C);
         return new Float32Array(0);
       },
     };
     const layers: ModelStage[] = this.layers.map((layer, i) => ({
       name: `layer${i}`,
-      forward: (input, save) =>
-        layer.forward(input as Float32Array, geometry, save) as Promise<StageForward>,
-      backward: (context, dOutput) => layer.backward(context as DecoderLayerContext, dOutput),
+      forward: async (input, { save, rng }) => {
+        const f = await layer.forward(input as Float32Array, geometry, save, rng);
+        return { output: f.output, context: f.context ?? undefined };
+      },
+      backward: (context, _input, dOutput) =>
+        layer.backward(context as DecoderLayerContext, dOutput),
     }));
     const head: ModelStage = {
       name: "head",
-      forward: (input, save) => this.headForward(input as Float32Array, batch.labels, save),
-      backward: (context, dOutput) =>
+      forward: (input, { save }) => this.headForward(input as Float32Array, batch.labels, save),
+      backward: (context, _input, dOutput) =>
         this.headBackward(context as HeadContext, batch.labels, dOutput[0]),
     };
     return [embed, ...layers, head];
@@ -174,9 +173,9 @@ export class LlamaModel {
       this.options.backend,
       this.ce,
     );
-    const context: HeadContext | null = save
+    const context: HeadContext | undefined = save
       ? { x, hn, rstd, lse, bytes: 4 * (N * C + 2 * N) }
-      : null;
+      : undefined;
     return { output: Float32Array.of(loss), context };
   }
 
@@ -220,23 +219,32 @@ export class LlamaModel {
   /** Mean next-token loss of a batch (forward only, nothing kept). */
   async loss(batch: TokenBatch): Promise<number> {
     let a: Float32Array | Int32Array = batch.ids;
-    for (const s of this.stages(batch)) a = (await s.forward(a, false)).output;
+    for (const s of this.stages(batch))
+      a = (await s.forward(a, { save: false, rng: noRandom })).output;
     return a[0];
   }
 
-  /** Loss and gradients with every context kept (no recomputation); gradients accumulate, scaled by dLoss. */
-  async lossAndBackward(batch: TokenBatch, dLoss = 1): Promise<number> {
+  /**
+   * Loss and gradients with every context kept (no recomputation); gradients accumulate, scaled
+   * by dLoss. `rng(stage)` gives each stage its random stream (dropout), as the executor does.
+   */
+  async lossAndBackward(
+    batch: TokenBatch,
+    dLoss = 1,
+    rng?: (stage: number) => () => number,
+  ): Promise<number> {
     const stages = this.stages(batch);
     const contexts: { bytes: number }[] = [];
-    let a: Float32Array | Int32Array = batch.ids;
-    for (const s of stages) {
-      const f = await s.forward(a, true);
+    const inputs: (Float32Array | Int32Array)[] = [batch.ids];
+    for (const [i, s] of stages.entries()) {
+      const f = await s.forward(inputs[i], { save: true, rng: rng ? rng(i) : noRandom });
       contexts.push(f.context as { bytes: number });
-      a = f.output;
+      inputs.push(f.output);
     }
-    const loss = a[0];
+    const loss = inputs[stages.length][0];
     let d: Float32Array = Float32Array.of(dLoss);
-    for (let i = stages.length - 1; i >= 0; i--) d = await stages[i].backward(contexts[i], d);
+    for (let i = stages.length - 1; i >= 0; i--)
+      d = await stages[i].backward(contexts[i], inputs[i], d);
     return loss;
   }
 
@@ -257,7 +265,7 @@ export class LlamaModel {
     const x = new Float32Array(ids.length * C);
     embeddingForward(x, this.weights.get("model.embed_tokens.weight") as Float32Array, ids, C);
     let h: Float32Array = x;
-    for (const layer of this.layers) h = (await layer.forward(h, geometry, false)).output;
+    for (const layer of this.layers) h = (await layer.forward(h, geometry, false, noRandom)).output;
     const sel = new Float32Array(rows.length * C);
     for (let i = 0; i < rows.length; i++) sel.set(h.subarray(rows[i] * C, rows[i] * C + C), i * C);
     const hn = new Float32Array(rows.length * C);

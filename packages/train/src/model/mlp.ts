@@ -1,5 +1,5 @@
 // Llama's MLP (`LlamaMLP`): down_proj(silu(gate_proj(x)) ⊙ up_proj(x)), no biases.
-import type { Projection } from "./projection.js";
+import type { Projection, ProjectionOptions } from "./projection.js";
 import { swigluBackward, swigluForward } from "./swiglu.js";
 
 /** The three MLP projections of a layer, by Llama module name. */
@@ -22,12 +22,13 @@ export interface MlpContext {
 export async function mlpForward(
   x: Float32Array,
   p: MlpProjections,
+  options: (i: number) => ProjectionOptions,
 ): Promise<{ output: Float32Array; context: MlpContext }> {
-  const g = await p.gate_proj.forward(x);
-  const u = await p.up_proj.forward(x);
+  const g = await p.gate_proj.forward(x, options(4));
+  const u = await p.up_proj.forward(x, options(5));
   const m = new Float32Array(g.output.length);
   swigluForward(m, g.output, u.output, m.length);
-  const d = await p.down_proj.forward(m);
+  const d = await p.down_proj.forward(m, options(6));
   return {
     output: d.output,
     context: {

@@ -3,12 +3,24 @@
 // `LoRALinear` also has, so fine-tuning swaps a target module for a LoRA layer in place.
 import type { MatmulBackend } from "./matmul.js";
 
+/** Options of a projection's forward (as `@kairos/lora` layers take them). */
+export interface ProjectionOptions {
+  save?: boolean;
+  dropoutSeed?: number;
+}
+
 /** What a block needs from a linear layer (frozen, trainable, or LoRA-wrapped). */
 export interface Projection {
   readonly inFeatures: number;
   readonly outFeatures: number;
-  /** y[rows, out] for x[rows, in]; the context holds what backward needs. */
-  forward(x: Float32Array): Promise<{ output: Float32Array; context: unknown }>;
+  /**
+   * y[rows, out] for x[rows, in]; with `save` (default true) the context holds what backward
+   * needs. `dropoutSeed` fixes a LoRA dropout mask so a recomputation draws the same one.
+   */
+  forward(
+    x: Float32Array,
+    options?: ProjectionOptions,
+  ): Promise<{ output: Float32Array; context: unknown }>;
   /** Accumulates parameter gradients and returns dx[rows, in]. */
   backward(context: unknown, dOutput: Float32Array): Promise<Float32Array>;
 }
@@ -32,7 +44,10 @@ export class DenseProjection implements Projection {
     }
   }
 
-  async forward(x: Float32Array): Promise<{ output: Float32Array; context: Float32Array }> {
+  async forward(
+    x: Float32Array,
+    options: ProjectionOptions = {},
+  ): Promise<{ output: Float32Array; context: Float32Array | null }> {
     const rows = x.length / this.inFeatures;
     const output = new Float32Array(rows * this.outFeatures);
     await this.backend.matmul(x, this.weight, output, {
@@ -41,7 +56,7 @@ export class DenseProjection implements Projection {
       k: this.inFeatures,
       transposeB: true,
     });
-    return { output, context: x };
+    return { output, context: options.save === false ? null : x };
   }
 
   async backward(context: unknown, dOutput: Float32Array): Promise<Float32Array> {

@@ -1,17 +1,32 @@
-// A model stage as the checkpointing executor runs it: forward with or without keeping a context,
-// backward from that context. Stage 0 takes token ids; the last stage returns the loss `[1]`.
+// A model stage in the shape of `@kairos/checkpointing`'s `Stage`: forward with or without keeping
+// a context (drawing any randomness from the given stream, so a recomputation replays it), and a
+// backward from (context, input, output gradient). Stage 0 takes token ids; the last returns `[loss]`.
+
+/** Options the executor passes to a forward. */
+export interface StageOptions {
+  save: boolean;
+  /** Uniform [0, 1) stream of this stage for this step; the same on every recomputation. */
+  rng: () => number;
+}
 
 /** Forward result of a stage. */
 export interface StageForward {
   output: Float32Array;
-  /** What backward needs (null when forward was run without saving). */
-  context: { bytes: number } | null;
+  /** What backward needs beyond the input (absent when not saving), with its size. */
+  context?: { bytes: number };
 }
 
 /** One link of the model's chain. */
 export interface ModelStage {
   readonly name: string;
-  forward(input: Float32Array | Int32Array, save: boolean): Promise<StageForward>;
+  forward(input: Float32Array | Int32Array, options: StageOptions): Promise<StageForward>;
   /** Accumulates parameter gradients; returns the gradient of the input (empty for stage 0). */
-  backward(context: { bytes: number }, dOutput: Float32Array): Promise<Float32Array>;
+  backward(
+    context: { bytes: number },
+    input: Float32Array | Int32Array,
+    dOutput: Float32Array,
+  ): Promise<Float32Array>;
 }
+
+/** A stream that is never drawn from differently: for forwards without randomness (evaluation). */
+export const noRandom = (): number => 0.5;
