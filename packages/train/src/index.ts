@@ -1,3 +1,17 @@
+export { inferFrequency } from "./data/infer-frequency.js";
+export { naiveForecast, seasonalNaiveForecast } from "./metrics/baselines.js";
+export type { ForecastScores, ForecastWindow } from "./metrics/evaluate-forecasts.js";
+export { evaluateForecasts } from "./metrics/evaluate-forecasts.js";
+export { geometricMean, relativeScore } from "./metrics/geometric-mean.js";
+export { mase } from "./metrics/mase.js";
+export { normalQuantile } from "./metrics/normal-quantile.js";
+export type { QuantileForecast } from "./metrics/quantile-forecast.js";
+export { QUANTILE_LEVELS } from "./metrics/quantile-forecast.js";
+export { absoluteSum, quantileLoss, wql } from "./metrics/quantile-loss.js";
+export type { Frequency } from "./metrics/season.js";
+export { seasonFromFrequency } from "./metrics/season.js";
+export { seasonalError } from "./metrics/seasonal-error.js";
+export { smape } from "./metrics/smape.js";
 export type { TokenBatch } from "./model/batch.js";
 export { IGNORE_INDEX } from "./model/chunked-cross-entropy.js";
 export type { LlamaConfig, TokenizerSettings } from "./model/config.js";
