@@ -3,6 +3,7 @@
 // Each name maps to one factory in `factories`; adding a backend is one line there.
 import type { Backend, BackendName } from "./backend";
 import { ReferenceBackend } from "./reference-backend";
+import { createWasmBackend } from "./wasm";
 
 /** Options for `createBackend`; each backend reads the fields it knows and ignores the rest. */
 export interface CreateBackendOptions {
@@ -23,10 +24,24 @@ function unavailable(name: string, why: string): BackendFactory {
 
 const factories: Record<BackendName, BackendFactory> = {
   reference: async () => new ReferenceBackend(),
-  wasm: unavailable("wasm", "the WebAssembly kernels are not part of this build"),
+  wasm: (options) => createWasmBackend({ threads: options.threads }),
   gpu: unavailable("gpu", "the @kairos/lora/gpu entry is not part of this build"),
-  // The fastest backend available; until wasm lands that is the reference backend.
-  auto: async (options) => factories.reference(options),
+  // The fastest available: gpu on a real GPU (not gpu.js's webasm/cpu fallbacks, slower than
+  // wasm), else wasm, else reference. The returned backend's name says which.
+  auto: async (options) => {
+    try {
+      const gpu = await factories.gpu(options);
+      if (/^gpu:(webgl|webgl2|headlessgl|webgpu)$/.test(gpu.name)) return gpu;
+      await gpu.dispose();
+    } catch {
+      // no gpu.js or no GPU here: next candidate
+    }
+    try {
+      return await factories.wasm(options);
+    } catch {
+      return factories.reference(options);
+    }
+  },
 };
 
 /** The names `createBackend` accepts. */

@@ -50,3 +50,5 @@ export {
   readTensor,
   writeSafetensors,
 } from "./safetensors";
+export type { WasmBackendOptions } from "./wasm";
+export { createWasmBackend, WasmBackend } from "./wasm";

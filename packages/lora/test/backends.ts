@@ -16,6 +16,8 @@ export interface BackendCase {
 /** Backends to test, in order. */
 export const backendCases: BackendCase[] = [
   { name: "reference", create: () => createBackend("reference"), epsilon: 2 ** -24 },
+  // wasm: f32x4 SIMD in float32, threads on; the kernels must match the reference at float32.
+  { name: "wasm", create: () => createBackend("wasm", { threads: 2 }), epsilon: 2 ** -24 },
 ];
 
 /** Create every backend case; unavailable ones come back with `backend: null`. */
