@@ -224,7 +224,7 @@ function chunk(
     inputLength: n,
     changed: true,
     description:
-      `cut ${n} values into ${windows.length} windows of ${contextLength} context + ` +
+      `cut ${n} values into ${windows.length} window${windows.length === 1 ? "" : "s"} of ${contextLength} context + ` +
       `${predictionLength} target, ${stride} steps apart from the end` +
       (windows[0].padding > 0 ? ` (the one window is padded by ${windows[0].padding} NaN)` : ""),
   };

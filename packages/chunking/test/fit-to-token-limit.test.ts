@@ -139,7 +139,7 @@ describe("fitToTokenLimit", () => {
     expect(r.windows[0].padding).toBe(2);
     expect([...r.windows[0].target]).toEqual([4, 5]);
     expect(r.description).toBe(
-      "cut 6 values into 1 windows of 6 context + 2 target, 2 steps apart from the end (the one window is padded by 2 NaN)",
+      "cut 6 values into 1 window of 6 context + 2 target, 2 steps apart from the end (the one window is padded by 2 NaN)",
     );
   });
 
