@@ -1,1 +1,12 @@
-export {};
+export { BudgetTooSmallError } from "./budget-too-small-error.js";
+export type { Chain } from "./chain.js";
+export type { ExecuteOptions, Execution } from "./execute.js";
+export { execute } from "./execute.js";
+export type { Operation } from "./operation.js";
+export { operationTypes } from "./operation.js";
+export type { Plan, PlanOptions, Strategy } from "./plan.js";
+export { plan, strategies } from "./plan.js";
+export type { Simulation } from "./simulate.js";
+export { simulate } from "./simulate.js";
+export type { Stage, StageForwardOptions, StageForwardResult } from "./stage.js";
+export { stageRandom } from "./stage-random.js";

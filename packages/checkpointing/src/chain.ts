@@ -1,0 +1,83 @@
+// The chain model: what a stage costs and what each value weighs in memory. The planner, the
+// simulator and the executor all follow the memory accounting documented on `Chain`.
+
+/**
+ * The costs of a chain of `n` stages, the only thing the planner knows of a model.
+ *
+ * Stage `s` (0-based) maps activation `a[s]` to `a[s + 1]`; `a[0]` is the chain's input and
+ * `a[n]` its output. The gradient of `a[j]` is written `δ[j]` and weighs as much as `a[j]`.
+ *
+ * ## Memory accounting
+ * The memory at any moment is the sum of the bytes of the values alive at that moment:
+ * - an activation `a[j]`: `outputBytes[j]`;
+ * - a context `c[s]` (what stage `s` keeps for its backward, beyond its input, when its forward
+ *   runs in saving mode): `contextBytes[s]`;
+ * - the one gradient flowing back, `δ[j]`: `outputBytes[j]`.
+ *
+ * At the start `a[0]` and the gradient seed `δ[n]` are alive (the caller holds both). While an
+ * operation runs, its inputs and its outputs are alive together; the peak is the largest
+ * memory over all operations. Per operation (`M` = memory before it):
+ * - forward of `s` (any mode): `M + outputBytes[s + 1]`, plus `contextBytes[s]` in saving mode.
+ *   Afterwards `a[s + 1]` stays, except `a[n]`, which goes to the caller at once.
+ * - backward of `s`: needs `a[s]`, `c[s]`, `δ[s + 1]`; runs at `M + outputBytes[s]` (the new
+ *   `δ[s]`); afterwards `a[s]`, `c[s]` and `δ[s + 1]` are gone.
+ * - free of `a[j]`: `M - outputBytes[j]`.
+ *
+ * Checkpoints are persistent, as in Rotor: an input kept by a forward (`forward-checkpoint` or
+ * `forward-save` of `s`) stays until backward of `s`; neither `free` nor a `forward` that frees
+ * its input may drop it. A value cannot be computed while it is in memory.
+ *
+ * Workspace a stage uses only while it runs is not modelled; fold it into `contextBytes` (or
+ * lower the budget) if it matters.
+ *
+ * @example
+ * ```ts
+ * // three stages: 4 bytes in, 8-byte activations, 16-byte contexts, a 4-byte loss out
+ * const chain: Chain = {
+ *   forwardCost: [1, 1, 1],
+ *   backwardCost: [2, 2, 2],
+ *   outputBytes: [4, 8, 8, 4],
+ *   contextBytes: [16, 16, 16],
+ * };
+ * ```
+ */
+export interface Chain {
+  /** Time of each stage's forward, length `n`, in any unit (FLOPs, ms). */
+  readonly forwardCost: readonly number[];
+  /** Time of each stage's backward, length `n`, in the same unit. */
+  readonly backwardCost: readonly number[];
+  /** Bytes of each activation `a[0] … a[n]`, length `n + 1`; `outputBytes[0]` is the input. */
+  readonly outputBytes: readonly number[];
+  /** Bytes each stage keeps for its backward beyond its input when saving, length `n`. */
+  readonly contextBytes: readonly number[];
+}
+
+/** Checks `chain` and returns its number of stages; errors name `fn` and the bad field. */
+export function chainLength(fn: string, chain: Chain): number {
+  if (chain === null || typeof chain !== "object") {
+    throw new TypeError(`${fn}: chain must be an object, got ${String(chain)}`);
+  }
+  const n = checkList(fn, "forwardCost", chain.forwardCost, -1);
+  if (n < 1) throw new RangeError(`${fn}: chain must have at least one stage, got 0`);
+  checkList(fn, "backwardCost", chain.backwardCost, n);
+  checkList(fn, "contextBytes", chain.contextBytes, n);
+  checkList(fn, "outputBytes", chain.outputBytes, n + 1);
+  return n;
+}
+
+function checkList(fn: string, name: string, list: readonly number[], length: number): number {
+  if (!Array.isArray(list)) {
+    throw new TypeError(`${fn}: chain.${name} must be an array of numbers, got ${String(list)}`);
+  }
+  if (length >= 0 && list.length !== length) {
+    throw new RangeError(`${fn}: chain.${name} must have ${length} entries, got ${list.length}`);
+  }
+  list.forEach((value, index) => {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(
+        `${fn}: chain.${name}[${index}] must be a finite number >= 0, got ${String(value)}`,
+      );
+    }
+  });
+  return list.length;
+}

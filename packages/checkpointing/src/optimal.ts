@@ -1,0 +1,91 @@
+// The least-compute schedule under a byte budget, by dynamic programming over discretised memory
+// as in Rotor (Beaumont, Eyraud-Dubois, Herrmann, Joly, Shilova 2019, "Optimal checkpointing for
+// heterogeneous chains: how to train deep neural networks with limited memory", Algorithm 1).
+// Sizes are rounded up to whole slots, so a schedule that fits in slots fits in bytes.
+
+import type { Chain } from "./chain.js";
+import { END, type ScheduleTree } from "./schedule-tree.js";
+
+const SAVE = -1;
+
+/**
+ * The slot size in bytes: 1 when every size is an integer and the budget is at most
+ * `memorySlots` bytes (the discretisation is then exact), else `budgetBytes / memorySlots`.
+ */
+export function slotBytes(chain: Chain, budgetBytes: number, memorySlots: number): number {
+  const sizes = [...chain.outputBytes, ...chain.contextBytes];
+  const unit = budgetBytes / memorySlots;
+  return sizes.every(Number.isInteger) ? Math.max(1, unit) : unit;
+}
+
+/**
+ * The cheapest schedule tree of the whole chain whose peak, in slots of `slotBytes(…)` with every
+ * size rounded up, is at most `⌊budgetBytes / slot⌋`; `null` when none fits.
+ * Time O(n³·slots / 6), memory O(n²·slots / 2) numbers.
+ *
+ * Opt(i, j, m), the least cost of segment `[i, j)` (see `ScheduleTree`) in `m` slots:
+ * - `end`: 0 when `m >= 2·a[j]`;
+ * - `save`: `f[i] + b[i] + Opt(i + 1, j, m − a[i] − c[i])` when `m >= 2·a[i] + c[i] + a[i+1]`;
+ * - `split` at `k`: `f[i … k−1] + Opt(k, j, m − a[i]) + Opt(i, k, m)` when the walk fits.
+ */
+export function optimalTree(
+  chain: Chain,
+  budgetBytes: number,
+  memorySlots: number,
+): ScheduleTree | null {
+  const n = chain.forwardCost.length;
+  const unit = slotBytes(chain, budgetBytes, memorySlots);
+  const slots = Math.floor(budgetBytes / unit);
+  if (!(unit > 0) || slots < 0) return null;
+  const o = chain.outputBytes.map((b) => Math.ceil(b / unit));
+  const c = chain.contextBytes.map((b) => Math.ceil(b / unit));
+  const sumF = [0];
+  for (let s = 0; s < n; s++) sumF.push(sumF[s] + chain.forwardCost[s]);
+  const width = slots + 1;
+  // Row of segment [i, j) (0 ≤ i ≤ j ≤ n) in the triangular tables.
+  const row = (i: number, j: number) => (i * (2 * n + 3 - i)) / 2 + (j - i);
+  const rows = row(n, n) + 1;
+  const cost = new Float64Array(rows * width).fill(Number.POSITIVE_INFINITY);
+  const choice = new Int32Array(rows * width);
+
+  for (let j = 0; j <= n; j++) {
+    const base = row(j, j) * width;
+    cost.fill(0, base + Math.min(2 * o[j], width), base + width);
+  }
+  for (let length = 1; length <= n; length++) {
+    for (let i = 0; i + length <= n; i++) {
+      const j = i + length;
+      const base = row(i, j) * width;
+      const held = o[i] + c[i];
+      const restBase = row(i + 1, j) * width - held;
+      const stageCost = chain.forwardCost[i] + chain.backwardCost[i];
+      for (let m = held + o[i] + o[i + 1]; m <= slots; m++) {
+        cost[base + m] = stageCost + cost[restBase + m];
+        choice[base + m] = SAVE;
+      }
+      let walk = o[i] + o[i + 1];
+      for (let k = i + 1; k < j; k++) {
+        if (k > i + 1) walk = Math.max(walk, o[i] + o[k - 1] + o[k]);
+        const walkCost = sumF[k] - sumF[i];
+        const rightBase = row(k, j) * width - o[i];
+        const leftBase = row(i, k) * width;
+        for (let m = Math.max(walk + o[j], o[i]); m <= slots; m++) {
+          const value = walkCost + cost[rightBase + m] + cost[leftBase + m];
+          if (value < cost[base + m]) {
+            cost[base + m] = value;
+            choice[base + m] = k;
+          }
+        }
+      }
+    }
+  }
+  if (cost[row(0, n) * width + slots] === Number.POSITIVE_INFINITY) return null;
+
+  const build = (i: number, j: number, m: number): ScheduleTree => {
+    if (i === j) return END;
+    const k = choice[row(i, j) * width + m];
+    if (k === SAVE) return { kind: "save", rest: build(i + 1, j, m - o[i] - c[i]) };
+    return { kind: "split", at: k, right: build(k, j, m - o[i]), left: build(i, k, m) };
+  };
+  return build(0, n, slots);
+}

@@ -1,0 +1,58 @@
+// The contract between the executor and a model's pieces: a stage with an explicit forward that
+// may keep a context, and a backward that consumes it (the Layer contract of ARCHITECTURE.md).
+
+/** What `execute()` passes to a stage's forward. */
+export interface StageForwardOptions {
+  /** `true`: return in `context` everything `backward` needs beyond the input. `false`: keep nothing. */
+  readonly save: boolean;
+  /**
+   * The stage's random stream for this step, uniform in [0, 1): the same sequence on every
+   * recomputation of the stage. A stage must draw all its randomness (dropout) from it.
+   */
+  readonly rng: () => number;
+}
+
+/** What a stage's forward returns. */
+export interface StageForwardResult<Output = unknown, Context = unknown> {
+  /** The stage's output `a[s + 1]`, the next stage's input. */
+  readonly output: Output;
+  /** With `save: true`, what `backward` needs beyond the input (weighs `contextBytes[s]`). */
+  readonly context?: Context;
+}
+
+/**
+ * One stage of a chain, for `execute()`. Either method may return a value or a promise.
+ *
+ * - `forward(input, { save, rng })` computes the output; with `save` it also returns the
+ *   context its backward needs. It may run several times a step (recomputation): given the same
+ *   input and `rng` stream it must return the same output.
+ * - `backward(context, input, gradOutput)` accumulates parameter gradients (`+=`) and returns
+ *   the gradient of the input. It runs once a step, stages in reverse order. For the last stage
+ *   `gradOutput` is `execute()`'s `outputGradient`, `undefined` when none is given (a loss stage
+ *   then seeds its own gradient).
+ *
+ * @example
+ * ```ts
+ * const double: Stage<number, number, null, number, number> = {
+ *   forward: (x, { save }) => ({ output: 2 * x, context: save ? null : undefined }),
+ *   backward: (_context, _x, dy) => 2 * dy,
+ * };
+ * ```
+ */
+export interface Stage<
+  Input = unknown,
+  Output = unknown,
+  Context = unknown,
+  InputGradient = unknown,
+  OutputGradient = unknown,
+> {
+  forward(
+    input: Input,
+    options: StageForwardOptions,
+  ): StageForwardResult<Output, Context> | Promise<StageForwardResult<Output, Context>>;
+  backward(
+    context: Context,
+    input: Input,
+    gradOutput: OutputGradient,
+  ): InputGradient | Promise<InputGradient>;
+}

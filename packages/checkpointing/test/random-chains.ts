@@ -1,0 +1,34 @@
+// Seeded random chains for the tests: small integer sizes (the planner is exact on them) or
+// real-valued ones (where it must stay conservative).
+
+import type { Chain } from "../src/index.js";
+import { stageRandom } from "../src/index.js";
+
+/** A chain of `n` stages, costs in [1, 5], sizes in [0, maxBytes], all integers. */
+export function integerChain(seed: number, n: number, maxBytes = 4): Chain {
+  const random = stageRandom(seed, 1000);
+  const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+  return {
+    forwardCost: Array.from({ length: n }, () => int(1, 5)),
+    backwardCost: Array.from({ length: n }, () => int(1, 5)),
+    outputBytes: Array.from({ length: n + 1 }, () => int(0, maxBytes)),
+    contextBytes: Array.from({ length: n }, () => int(0, maxBytes)),
+  };
+}
+
+/** A chain of `n` stages with real costs and whole-byte sizes of up to a few megabytes. */
+export function realChain(seed: number, n: number): Chain {
+  const random = stageRandom(seed, 2000);
+  const real = (low: number, high: number) => low + random() * (high - low);
+  return {
+    forwardCost: Array.from({ length: n }, () => real(0.5, 3)),
+    backwardCost: Array.from({ length: n }, () => real(1, 6)),
+    outputBytes: Array.from({ length: n + 1 }, () => Math.round(real(1e5, 4e6))),
+    contextBytes: Array.from({ length: n }, () => Math.round(real(0, 8e6))),
+  };
+}
+
+/** Every whole budget from 0 to one past `peakBytes` (store-all's peak). */
+export function budgets(peakBytes: number): number[] {
+  return Array.from({ length: peakBytes + 2 }, (_, k) => k);
+}
