@@ -1,0 +1,118 @@
+// Plain matmul out[2048,256] = x[2048,256] · Wᵀ (W `[256,256]`, the nn.Linear layout, frozen and
+// retained), the kernel that dominates a LoRA layer step: @kairos/lora's wasm and reference
+// backends beside TensorFlow.js (tfjs-backend-wasm, XNNPACK; tfjs-backend-cpu) in the same run,
+// PyTorch's figure, recorded by benchmarks/torch/lora_step.py (it needs Debian's python3-torch),
+// is printed beside.
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createBackend } from "@kairos/lora";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+
+const M = 2048;
+const N = 256;
+const K = 256;
+const FLOPS = 2 * M * N * K;
+const torchResults = join(dirname(fileURLToPath(import.meta.url)), "../../torch/results.json");
+
+/** Our backends timed here (both run in every Node this repository supports). */
+const ours = ["wasm", "reference"];
+
+function randomArray(length, seed) {
+  let s = seed >>> 0;
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0; // LCG: inputs only need to be fixed
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+async function oursMatmul(ctx, name) {
+  await ctx.backends[name].matmul(ctx.x, ctx.weight, ctx.out, {
+    m: M,
+    n: N,
+    k: K,
+    transposeB: true,
+  });
+}
+
+/** Switch tfjs (a process-wide singleton) to `backend` on first use, then x · Wᵀ, read back. */
+async function tfjsMatmul(ctx, backend) {
+  if (tf.getBackend() !== backend) ctx.switched = tf.setBackend(backend);
+  if (!(await ctx.switched)) throw new Error(`tfjs backend ${backend} is unavailable`);
+  ctx.tfjs[backend] ??= { x: tf.tensor2d(ctx.x, [M, K]), w: tf.tensor2d(ctx.weight, [N, K]) };
+  const t = ctx.tfjs[backend];
+  const y = tf.matMul(t.x, t.w, false, true);
+  y.dataSync(); // the result in JavaScript memory, as ours is
+  y.dispose();
+}
+
+const workload = {
+  name: "lora-matmul",
+  description: "matmul 2048×256×256 (x·Wᵀ, W retained): wasm vs reference and tfjs wasm/cpu",
+
+  async setup() {
+    const ctx = {
+      x: randomArray(M * K, 1),
+      weight: randomArray(N * K, 2),
+      out: new Float32Array(M * N),
+      backends: {},
+      tfjs: {},
+      switched: Promise.resolve(false),
+    };
+    for (const name of ours) {
+      const backend = await createBackend(name);
+      backend.retain(ctx.weight);
+      ctx.backends[name] = backend;
+    }
+    const wasmPackage = createRequire(import.meta.url).resolve(
+      "@tensorflow/tfjs-backend-wasm/package.json",
+    );
+    setWasmPaths(`${join(dirname(wasmPackage), "dist")}/`);
+    return ctx;
+  },
+
+  tasks: {
+    wasm: { fn: (ctx) => oursMatmul(ctx, "wasm"), items: FLOPS, unit: "flop" },
+    reference: { fn: (ctx) => oursMatmul(ctx, "reference"), items: FLOPS, unit: "flop" },
+    "tfjs-wasm": { fn: (ctx) => tfjsMatmul(ctx, "wasm"), items: FLOPS, unit: "flop" },
+    "tfjs-cpu": { fn: (ctx) => tfjsMatmul(ctx, "cpu"), items: FLOPS, unit: "flop" },
+  },
+
+  ratios: [
+    { name: "wasm / tfjs-wasm", of: "wasm", over: "tfjs-wasm", min: 2 },
+    { name: "wasm / reference", of: "wasm", over: "reference" },
+    { name: "wasm / tfjs-cpu", of: "wasm", over: "tfjs-cpu" },
+  ],
+
+  async report(_ctx, { tasks }) {
+    const rows = Object.entries(tasks).map(([impl, t]) => ({
+      impl,
+      "ms/matmul": t.medianMs,
+      "GFLOP/s": Number((FLOPS / t.medianMs / 1e6).toFixed(2)),
+      source: "this run",
+    }));
+    const torch = JSON.parse(await readFile(torchResults, "utf8").catch(() => "null"));
+    const recorded = torch?.workloads?.["lora-matmul"];
+    if (recorded) {
+      rows.push({
+        impl: `pytorch ${torch.torch} (${torch.blas}, ${torch.threads} threads)`,
+        "ms/matmul": recorded.medianMs,
+        "GFLOP/s": recorded.gflops,
+        source: `recorded ${torch.date.slice(0, 10)}`,
+      });
+    }
+    return rows;
+  },
+
+  async teardown(ctx) {
+    for (const t of Object.values(ctx.tfjs)) tf.dispose([t.x, t.w]);
+    for (const backend of Object.values(ctx.backends)) await backend.dispose();
+  },
+};
+
+export default workload;
