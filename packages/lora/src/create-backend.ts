@@ -2,6 +2,7 @@
 // singletons: every call returns a new backend the caller owns and disposes.
 // Each name maps to one factory in `factories`; adding a backend is one line there.
 import type { Backend, BackendName } from "./backend";
+import type { GpuMode } from "./gpu/gpu-js";
 import { ReferenceBackend } from "./reference-backend";
 import { createWasmBackend } from "./wasm";
 
@@ -25,7 +26,11 @@ function unavailable(name: string, why: string): BackendFactory {
 const factories: Record<BackendName, BackendFactory> = {
   reference: async () => new ReferenceBackend(),
   wasm: (options) => createWasmBackend({ threads: options.threads }),
-  gpu: unavailable("gpu", "the @kairos/lora/gpu entry is not part of this build"),
+  // gpu.js loads lazily, on first use only: `@kairos/lora` imports anywhere without it.
+  gpu: async (options) =>
+    (await import("./gpu/create-gpu-backend")).createGpuBackend({
+      mode: options.mode as GpuMode | undefined,
+    }),
   // The fastest available: gpu on a real GPU (not gpu.js's webasm/cpu fallbacks, slower than
   // wasm), else wasm, else reference. The returned backend's name says which.
   auto: async (options) => {

@@ -18,6 +18,13 @@ export const backendCases: BackendCase[] = [
   { name: "reference", create: () => createBackend("reference"), epsilon: 2 ** -24 },
   // wasm: f32x4 SIMD in float32, threads on; the kernels must match the reference at float32.
   { name: "wasm", create: () => createBackend("wasm", { threads: 2 }), epsilon: 2 ** -24 },
+  // gpu.js; minWork 0 sends every matmul through gpu.js (not the small-problem fallback).
+  // 2^-23: one ulp per operation, allowing GPU drivers that round less carefully than IEEE.
+  {
+    name: "gpu",
+    create: async () => (await import("../src/gpu")).createGpuBackend({ minWork: 0 }),
+    epsilon: 2 ** -23,
+  },
 ];
 
 /** Create every backend case; unavailable ones come back with `backend: null`. */

@@ -1,0 +1,146 @@
+// The `gpu` backend: matmuls on gpu.js (WebGL2/WebGPU in a browser; headless-gl, WebGPU via
+// Dawn, or gpu.js's `webasm`/`cpu` in Node), everything small or elementwise on the reference
+// backend. Elementwise kernels stay on the host: their data lives in host Float32Arrays, and a
+// device round trip costs two transfers for one flop per element.
+
+import type { Backend, MatmulShape } from "../backend";
+import { checkMatmul } from "../matmul-shape";
+import { ReferenceBackend } from "../reference-backend";
+import type { GpuInstance, GpuKernel, GpuTexture } from "./gpu-js";
+import { MatmulKernels } from "./matmul-kernels";
+
+/** Modes in which gpu.js keeps arrays in device memory (textures or GPU buffers). */
+const DEVICE_MODES = new Set(["webgl", "webgl2", "headlessgl", "webgpu"]);
+
+/** Below this many multiply-adds a matmul runs on the reference backend (measured: see README). */
+export const DEFAULT_MIN_GPU_WORK = 2 ** 18;
+
+/** A retained buffer's device copy (a promise: WebGPU uploads are asynchronous). */
+type Resident = Promise<GpuTexture>;
+
+/**
+ * gpu.js matmuls behind the `Backend` contract. Create with `createGpuBackend()` from
+ * `@kairos/lora/gpu`, which loads gpu.js lazily; `name` reports the mode gpu.js really runs.
+ */
+export class GpuBackend implements Backend {
+  readonly name: string;
+  private readonly reference = new ReferenceBackend();
+  private readonly kernels: MatmulKernels;
+  private readonly uploads = new Map<number, GpuKernel>();
+  private readonly resident = new Map<Float32Array, Resident>();
+  private readonly deviceMemory: boolean;
+
+  /** @param mode the mode gpu.js selected (e.g. `webgl2`, `webasm`). */
+  constructor(
+    private readonly gpu: GpuInstance,
+    mode: string,
+    private readonly minWork = DEFAULT_MIN_GPU_WORK,
+  ) {
+    this.name = `gpu:${mode}`;
+    this.deviceMemory = DEVICE_MODES.has(mode);
+    this.kernels = new MatmulKernels(gpu);
+  }
+
+  async matmul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    shape: MatmulShape,
+  ): Promise<void> {
+    checkMatmul("matmul()", a, b, out, shape);
+    const {
+      m,
+      n,
+      k,
+      transposeA = false,
+      transposeB = false,
+      accumulate = false,
+      alpha = 1,
+    } = shape;
+    if (m * n * k < this.minWork || k === 0) {
+      this.reference.matmul(a, b, out, shape);
+      return;
+    }
+    const aIn = (await this.resident.get(a)) ?? a;
+    const bIn = (await this.resident.get(b)) ?? b;
+    const inputs = `${aIn === a ? "h" : "d"}${bIn === b ? "h" : "d"}`;
+    const kernel = this.kernels.get(m, n, k, transposeA, transposeB, inputs);
+    const rows = (await kernel(aIn, bIn)) as ArrayLike<number>[]; // [M] rows of [N]
+    for (let i = 0; i < m; i++) {
+      const row = rows[i];
+      const o = i * n;
+      if (accumulate) for (let j = 0; j < n; j++) out[o + j] += alpha * row[j];
+      else if (alpha === 1) out.set(row as Float32Array, o);
+      else for (let j = 0; j < n; j++) out[o + j] = alpha * row[j];
+    }
+  }
+
+  addBias(x: Float32Array, bias: Float32Array, rows: number, cols: number): void {
+    this.reference.addBias(x, bias, rows, cols);
+  }
+
+  sumRows(
+    x: Float32Array,
+    rows: number,
+    cols: number,
+    out: Float32Array,
+    accumulate?: boolean,
+  ): void {
+    this.reference.sumRows(x, rows, cols, out, accumulate);
+  }
+
+  axpy(alpha: number, x: Float32Array, y: Float32Array): void {
+    this.reference.axpy(alpha, x, y);
+  }
+
+  mul(a: Float32Array, b: Float32Array, out: Float32Array): void {
+    this.reference.mul(a, b, out);
+  }
+
+  scale(x: Float32Array, alpha: number, out: Float32Array): void {
+    this.reference.scale(x, alpha, out);
+  }
+
+  /** Uploads `buffer` once as an immutable pipeline texture where gpu.js has device memory. */
+  retain(buffer: Float32Array): void {
+    if (!this.deviceMemory || this.resident.has(buffer) || buffer.length === 0) return;
+    let upload = this.uploads.get(buffer.length);
+    if (!upload) {
+      upload = this.gpu.createKernel(
+        function (this: { thread: { x: number } }, x: Float32Array) {
+          return x[this.thread.x];
+        } as never,
+        { output: [buffer.length], pipeline: true, immutable: true, precision: "single" },
+      );
+      this.uploads.set(buffer.length, upload);
+    }
+    const texture = Promise.resolve(upload(buffer) as GpuTexture);
+    texture.catch(() => this.resident.delete(buffer)); // a failed upload falls back to the host copy
+    this.resident.set(buffer, texture);
+  }
+
+  /** Re-uploads a retained buffer whose contents changed (merge/unmerge). */
+  update(buffer: Float32Array): void {
+    if (!this.resident.has(buffer)) return;
+    this.release(buffer);
+    this.retain(buffer);
+  }
+
+  /** Deletes the device copy of a retained buffer. */
+  release(buffer: Float32Array): void {
+    const texture = this.resident.get(buffer);
+    this.resident.delete(buffer);
+    texture?.then(
+      (t) => t.delete?.(),
+      () => {},
+    );
+  }
+
+  async dispose(): Promise<void> {
+    for (const buffer of [...this.resident.keys()]) this.release(buffer);
+    this.kernels.clear();
+    for (const upload of this.uploads.values()) upload.destroy?.();
+    this.uploads.clear();
+    await this.gpu.destroy();
+  }
+}
