@@ -1,0 +1,249 @@
+// LoRA layer step: forward + backward of LoRALinear at rows 4096, in = out = 256, rank 8
+// (≈1.17 GFLOP), per @kairos/lora backend, and the same computation in TensorFlow.js
+// (tfjs-backend-cpu and tfjs-backend-wasm, gradients by tf.grads) for the ratios.
+// tfjs-core is a process-wide singleton: each tfjs task switches to its backend on its first
+// (warm-up) call and builds its own input tensors there, so no data crosses backends while timed.
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { createBackend, LoRALinear, linearSizes, loraLinearSizes } from "@kairos/lora";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+
+/** @kairos/lora backends timed here; a backend that cannot be created is left out. */
+const candidates = ["reference"];
+const IN = 256;
+const OUT = 256;
+const RANK = 8;
+const ALPHA = 16;
+
+/** FLOPs of one step: frozen matmuls x·Wᵀ and dY·W (4·R·I·O) plus six rank-K matmuls. */
+const flopsPerStep = (rows) => 4 * rows * IN * OUT + 6 * rows * RANK * (IN + OUT);
+
+/**
+ * tf.grads needs the gradient registry that the `@tensorflow/tfjs` union package fills on import;
+ * tfjs-core's own `register_all_gradients` is extensionless ESM Node cannot load. These are
+ * tfjs-core 4.22's configs for the three kernels used (dist/gradients/BatchMatMul_grad.js,
+ * Add_grad.js, Multiply_grad.js), ported unchanged, registered only where none is.
+ */
+function registerTfjsGradients() {
+  const { getReductionAxes, assertAndGetBroadcastShape } = tf.broadcast_util;
+  const reduceTo = (res, shape, outShape) => {
+    const axes = getReductionAxes(shape, outShape);
+    return tf.reshape(axes.length > 0 ? tf.sum(res, axes) : res, shape);
+  };
+  const configs = [
+    {
+      kernelName: tf.BatchMatMul,
+      inputsToSave: ["a", "b"],
+      gradFunc: (dy, [a, b], { transposeA, transposeB }) => {
+        if (!transposeA && !transposeB) {
+          return { a: () => tf.matMul(dy, b, false, true), b: () => tf.matMul(a, dy, true, false) };
+        }
+        if (!transposeA && transposeB) {
+          return {
+            a: () => tf.matMul(dy, b, false, false),
+            b: () => tf.matMul(dy, a, true, false),
+          };
+        }
+        if (transposeA && !transposeB) {
+          return {
+            a: () => tf.matMul(b, dy, false, true),
+            b: () => tf.matMul(a, dy, false, false),
+          };
+        }
+        return { a: () => tf.matMul(b, dy, true, true), b: () => tf.matMul(dy, a, true, true) };
+      },
+    },
+    {
+      kernelName: tf.Add,
+      inputsToSave: ["a", "b"],
+      gradFunc: (dy, [a, b]) => {
+        const out = assertAndGetBroadcastShape(a.shape, b.shape);
+        return { a: () => reduceTo(dy, a.shape, out), b: () => reduceTo(dy, b.shape, out) };
+      },
+    },
+    {
+      kernelName: tf.Multiply,
+      inputsToSave: ["a", "b"],
+      gradFunc: (dy, [a, b]) => {
+        const out = assertAndGetBroadcastShape(a.shape, b.shape);
+        return {
+          a: () => reduceTo(tf.mul(dy, tf.cast(b, "float32")), a.shape, out),
+          b: () => reduceTo(tf.mul(dy, tf.cast(a, "float32")), b.shape, out),
+        };
+      },
+    },
+  ];
+  for (const config of configs) {
+    if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
+  }
+}
+
+const available = [];
+let stepRows = 4096;
+const tasks = {};
+
+/** A task timing one step; `items` is read after setup, when the row count is known. */
+function stepTask(fn) {
+  return {
+    fn,
+    get items() {
+      return stepRows;
+    },
+    unit: "tokens",
+  };
+}
+
+function randomArray(length, seed) {
+  let s = seed >>> 0;
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0; // LCG: inputs only need to be fixed
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+async function oursStep(ctx, name) {
+  const layer = ctx.layers[name];
+  const { context } = await layer.forward(ctx.x);
+  await layer.backward(context, ctx.dOutput);
+}
+
+/** Build (once per tfjs backend) the inputs and the gradient function, then run one step. */
+async function tfjsStep(ctx, backend) {
+  // setBackend names the new backend at once but initialises it asynchronously: every call
+  // awaits the same switch, so none runs on a half-initialised backend.
+  if (tf.getBackend() !== backend) ctx.switched = tf.setBackend(backend);
+  if (!(await ctx.switched)) throw new Error(`tfjs backend ${backend} is unavailable`);
+  if (!ctx.tfjs[backend]) {
+    const { rows } = ctx;
+    const w = tf.tensor2d(ctx.weight, [OUT, IN]);
+    const scaling = ALPHA / RANK;
+    // y = x·Wᵀ + scaling · (x·Aᵀ)·Bᵀ; grads with respect to x, A, B (W frozen, as in the layer).
+    const f = (x, a, b) =>
+      tf.add(
+        tf.matMul(x, w, false, true),
+        tf.mul(scaling, tf.matMul(tf.matMul(x, a, false, true), b, false, true)),
+      );
+    ctx.tfjs[backend] = {
+      grads: tf.grads(f),
+      x: tf.tensor2d(ctx.x, [rows, IN]),
+      a: tf.tensor2d(ctx.loraA, [RANK, IN]),
+      b: tf.tensor2d(ctx.loraB, [OUT, RANK]),
+      dy: tf.tensor2d(ctx.dOutput, [rows, OUT]),
+      keep: [w],
+    };
+  }
+  const t = ctx.tfjs[backend];
+  tf.tidy(() => {
+    const [dx, da, db] = t.grads([t.x, t.a, t.b], t.dy);
+    // Reading one value forces any deferred work to finish inside the timed call.
+    dx.dataSync();
+    da.dataSync();
+    db.dataSync();
+  });
+}
+
+const workload = {
+  name: "lora-layer-step",
+  description:
+    "LoRALinear forward+backward, rows 4096 (1024 quick), in=out=256, rank 8, vs TensorFlow.js cpu/wasm",
+
+  async setup({ quick }) {
+    const rows = quick ? 1024 : 4096;
+    stepRows = rows;
+    const ctx = {
+      rows,
+      x: randomArray(rows * IN, 1),
+      dOutput: randomArray(rows * OUT, 2),
+      weight: randomArray(OUT * IN, 3),
+      loraA: null,
+      loraB: randomArray(OUT * RANK, 4), // non-zero B: every matmul does real work
+      layers: {},
+      tfjs: {},
+      switched: Promise.resolve(false),
+      contextBytes: 0,
+    };
+    for (const name of candidates) {
+      const backend = await createBackend(name).catch(() => null);
+      if (!backend) continue;
+      const layer = new LoRALinear(
+        {
+          inFeatures: IN,
+          outFeatures: OUT,
+          rank: RANK,
+          alpha: ALPHA,
+          weight: ctx.weight.slice(),
+          seed: 5,
+        },
+        backend,
+      );
+      layer.loraB.set(ctx.loraB);
+      ctx.loraA ??= layer.loraA.slice();
+      ctx.layers[name] = layer;
+      available.push(name);
+    }
+    for (const name of Object.keys(tasks)) delete tasks[name];
+    for (const name of available) tasks[name] = stepTask((c) => oursStep(c, name));
+    tasks["tfjs-cpu"] = stepTask((c) => tfjsStep(c, "cpu"));
+    tasks["tfjs-wasm"] = stepTask((c) => tfjsStep(c, "wasm"));
+    // One step outside timing to measure what a context keeps.
+    const first = ctx.layers[available[0]];
+    const { context } = await first.forward(ctx.x);
+    ctx.contextBytes = context.bytes;
+    registerTfjsGradients();
+    const wasmPackage = createRequire(import.meta.url).resolve(
+      "@tensorflow/tfjs-backend-wasm/package.json",
+    );
+    setWasmPaths(`${join(dirname(wasmPackage), "dist")}/`);
+    return ctx;
+  },
+
+  // Filled by setup (the harness reads it after setup): one task per backend created there.
+  tasks,
+
+  ratios: [
+    { name: "reference / tfjs-cpu", of: "reference", over: "tfjs-cpu", min: 3 },
+    { name: "reference / tfjs-wasm", of: "reference", over: "tfjs-wasm" },
+  ],
+
+  memory(ctx) {
+    const lora = loraLinearSizes({ inFeatures: IN, outFeatures: OUT, rank: RANK }, ctx.rows);
+    const full = linearSizes({ inFeatures: IN, outFeatures: OUT, trainable: true }, ctx.rows);
+    if (lora.contextBytes !== ctx.contextBytes) {
+      throw new Error(
+        `context bytes ${ctx.contextBytes} differ from loraLinearSizes ${lora.contextBytes}`,
+      );
+    }
+    return {
+      loraTrainableBytes: lora.trainableBytes,
+      loraGradientBytes: lora.gradientBytes,
+      loraAdamWStateBytes: lora.adamWStateBytes,
+      loraContextBytesPerStep: ctx.contextBytes,
+      fullTrainableBytes: full.trainableBytes,
+      fullGradientBytes: full.gradientBytes,
+      fullAdamWStateBytes: full.adamWStateBytes,
+      fullContextBytesPerStep: full.contextBytes,
+    };
+  },
+
+  report(ctx, { tasks }) {
+    const flops = flopsPerStep(ctx.rows);
+    return Object.entries(tasks).map(([backend, t]) => ({
+      backend,
+      rows: ctx.rows,
+      "ms/step": t.medianMs,
+      "tokens/s": Math.round((ctx.rows * 1000) / t.medianMs),
+      "GFLOP/s": Number((flops / t.medianMs / 1e6).toFixed(2)),
+    }));
+  },
+
+  teardown(ctx) {
+    for (const t of Object.values(ctx.tfjs)) tf.dispose([t.x, t.a, t.b, t.dy, ...t.keep]);
+    available.length = 0;
+  },
+};
+
+export default workload;
