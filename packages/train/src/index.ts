@@ -1,4 +1,9 @@
+export type { CsvLocation, CsvProblem } from "./data/csv-input-error.js";
+export { CsvInputError } from "./data/csv-input-error.js";
+export { DELIMITERS, detectDelimiter } from "./data/detect-delimiter.js";
+export { futureTimestamps } from "./data/future-timestamps.js";
 export { inferFrequency } from "./data/infer-frequency.js";
+export { parseCell } from "./data/parse-cell.js";
 export { naiveForecast, seasonalNaiveForecast } from "./metrics/baselines.js";
 export type { ForecastScores, ForecastWindow } from "./metrics/evaluate-forecasts.js";
 export { evaluateForecasts } from "./metrics/evaluate-forecasts.js";
@@ -37,5 +42,7 @@ export {
 export type { Projection } from "./model/projection.js";
 export { DenseProjection } from "./model/projection.js";
 export type { ModelStage, StageForward } from "./model/stage.js";
+export type { ForecastPlotInput } from "./plot/forecast-plot-spec.js";
+export { forecastPlotSpec } from "./plot/forecast-plot-spec.js";
 export type { RandomState } from "./random.js";
 export { Random } from "./random.js";
