@@ -297,6 +297,10 @@ export interface LoraLayerLike {
   readonly rank: number;
   readonly alpha: number;
   readonly useRslora?: boolean;
+  /** LoRA dropout probability, the default for `loraDropout`. */
+  readonly dropout?: number;
+  /** True while W holds W + scaling·BA: loading new A and B then would leave W stale. */
+  readonly merged?: boolean;
 }
 
 /**
@@ -335,7 +339,7 @@ export function adapterFromLayers(
   const full: AdapterConfig = {
     r: config.r ?? first.rank,
     loraAlpha: first.alpha,
-    loraDropout: config.loraDropout ?? 0,
+    loraDropout: config.loraDropout ?? first.dropout ?? 0,
     targetModules:
       config.targetModules ?? [...new Set(entries.map(([p]) => p.split(".").pop()!))].sort(),
     useRslora: Boolean(first.useRslora),
@@ -365,6 +369,8 @@ export function loadAdapterIntoLayers(
     if (!Object.hasOwn(layers, path))
       throw new RangeError(`${where}: adapter module "${path}" has no layer`);
     const layer = layers[path];
+    if (layer.merged)
+      throw new RangeError(`${where}: layer "${path}" is merged; unmerge() it first`);
     const got = [
       layer.rank,
       layer.inFeatures,

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { LoRALinear } from "../src/lora-linear";
 import {
   type Adapter,
   type AdapterFiles,
@@ -236,6 +237,38 @@ describe("adapterFromLayers / loadAdapterIntoLayers", () => {
   it("adapterFromLayers(layers) rejects layers with different alphas", () => {
     expect(() => adapterFromLayers({ x: layer(2, 2, 2, 0, 8), y: layer(2, 2, 2, 0, 4) })).toThrow(
       /PEFT stores one lora_alpha/,
+    );
+  });
+
+  it("loadAdapterIntoLayers(adapter, layers) makes a fresh LoRALinear compute what the saved one did", async () => {
+    const weight = new Float32Array(5 * 6).map((_, i) => Math.sin(i));
+    const make = (seed: number) =>
+      new LoRALinear({
+        inFeatures: 6,
+        outFeatures: 5,
+        rank: 3,
+        alpha: 6,
+        weight: weight.slice(),
+        useRslora: true,
+        dropout: 0.1,
+        seed,
+      });
+    const trained = make(1);
+    trained.loraB.set(new Float32Array(15).map((_, i) => Math.cos(i)));
+    const adapter = parseAdapter(serializeAdapter(adapterFromLayers({ "blocks.0.proj": trained })));
+    expect(adapter.config).toMatchObject({ r: 3, loraAlpha: 6, useRslora: true, loraDropout: 0.1 });
+    const fresh = make(2);
+    loadAdapterIntoLayers(adapter, { "blocks.0.proj": fresh });
+    const x = new Float32Array(4 * 6).map((_, i) => Math.tan(i / 10));
+    trained.training = false;
+    fresh.training = false;
+    const want = (await trained.forward(x, { save: false })).output;
+    const got = (await fresh.forward(x, { save: false })).output;
+    expect(got).not.toEqual((await make(2).forward(x, { save: false })).output);
+    expect(got).toEqual(want);
+    await fresh.merge();
+    expect(() => loadAdapterIntoLayers(adapter, { "blocks.0.proj": fresh })).toThrow(
+      /"blocks.0.proj" is merged; unmerge\(\) it first/,
     );
   });
 });
