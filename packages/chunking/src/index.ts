@@ -1,3 +1,5 @@
+// Public API of @kairos/chunking: re-exports only (biome orders them; types are `export type`).
+
 export type { Aggregate } from "./aggregate.js";
 export type { BatchOptions, Indexable } from "./batches.js";
 export { batches } from "./batches.js";
@@ -5,10 +7,11 @@ export type {
   ChunkResult,
   DownsampleResult,
   FitOptions,
+  FitReport,
   FitResult,
   FitStrategy,
   TruncateResult,
-} from "./fit-to-token-limit.js";
+} from "./fit-result.js";
 export { fitToTokenLimit } from "./fit-to-token-limit.js";
 export type { RollingOrigin, RollingOriginOptions } from "./rolling-origin.js";
 export { rollingOrigin } from "./rolling-origin.js";
