@@ -118,6 +118,22 @@ describe("windowsFromStream", () => {
     ]);
   });
 
+  it("windowsFromStream(source) closes the source when the consumer stops early", async () => {
+    let closed = false;
+    async function* source() {
+      try {
+        for (let i = 0; ; i++) yield i;
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const w of windowsFromStream(source(), { contextLength: 2, predictionLength: 1 })) {
+      expect([...w.context, ...w.target]).toEqual([0, 1, 2]);
+      break;
+    }
+    expect(closed).toBe(true);
+  });
+
   it("windowsFromStream(source) rejects Infinity, bad chunks and a short stream, naming them", async () => {
     const drain = async (source: Iterable<StreamChunk> | AsyncIterable<StreamChunk>) => {
       for await (const _ of windowsFromStream(source, { contextLength: 2, predictionLength: 1 }));
