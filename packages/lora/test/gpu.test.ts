@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Backend, MatmulShape } from "../src/backend";
 import { createGpuBackend } from "../src/gpu";
-import { GpuBackend } from "../src/gpu/gpu-backend";
+import { defaultMinGpuWork, GpuBackend } from "../src/gpu/gpu-backend";
 import type { GpuInstance, GpuKernelSettings } from "../src/gpu/gpu-js";
 import { loadGpu } from "../src/gpu/gpu-js";
 import { naiveMatmul } from "../src/naive-kernels";
@@ -136,6 +136,17 @@ describe("GpuBackend", () => {
       output: [64, 64],
       constants: { m: 64, n: 64, k: 64 },
     });
+  });
+
+  it("matmul() by default stays on the reference in gpu.js's host engines, where it measured faster", async () => {
+    const { wrapped, counts } = await countingGpu("webasm");
+    const backend = new GpuBackend(wrapped, "webasm");
+    opened.push(backend);
+    const a = randomArray(128 * 128, 9);
+    await expectMatmul(backend, { m: 128, n: 128, k: 128 }, a, a);
+    expect(counts.compiled).toBe(0);
+    expect(defaultMinGpuWork("webasm")).toBe(Number.POSITIVE_INFINITY);
+    expect(defaultMinGpuWork("webgl2")).toBe(2 ** 18);
   });
 
   it("retain(w) uploads once where gpu.js has device memory; update(w) re-uploads; release(w) drops it", async () => {

@@ -2,14 +2,18 @@
 // reports the mode gpu.js actually selected (`gpu` falls back to `webasm` where no GL works).
 
 import type { Backend } from "../backend";
-import { DEFAULT_MIN_GPU_WORK, GpuBackend } from "./gpu-backend";
+import { defaultMinGpuWork, GpuBackend } from "./gpu-backend";
 import { GPU_MODES, type GpuMode, loadGpu } from "./gpu-js";
 
 /** Options for `createGpuBackend`. */
 export interface GpuBackendOptions {
   /** gpu.js mode (default `gpu`: gpu.js picks WebGL2/WebGL/headless-gl, else `webasm`). */
   mode?: GpuMode;
-  /** Matmuls with fewer multiply-adds (m·n·k) run on the reference backend (default 2^18). */
+  /**
+   * Matmuls with fewer multiply-adds (m·n·k) run on the reference backend. Default 2^18 on a
+   * device; on gpu.js's host engines (`webasm`, `cpu`), measured slower than the reference at
+   * every size, Infinity. `0` sends every matmul through gpu.js.
+   */
   minWork?: number;
 }
 
@@ -21,13 +25,13 @@ export interface GpuBackendOptions {
  * backend.name; // "gpu:webgl2"
  */
 export async function createGpuBackend(options: GpuBackendOptions = {}): Promise<Backend> {
-  const { mode = "gpu", minWork = DEFAULT_MIN_GPU_WORK } = options;
+  const { mode = "gpu", minWork } = options;
   if (!GPU_MODES.includes(mode)) {
     throw new RangeError(
       `createGpuBackend(): mode must be one of ${GPU_MODES.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(mode)}`,
     );
   }
-  if (!(minWork >= 0)) {
+  if (minWork !== undefined && !(minWork >= 0)) {
     throw new RangeError(
       `createGpuBackend(): minWork must be a non-negative number, got ${minWork}`,
     );
@@ -42,5 +46,5 @@ export async function createGpuBackend(options: GpuBackendOptions = {}): Promise
   }
   // gpu.js picks its Kernel class in the constructor; its static `mode` is the real one.
   const real = gpu.Kernel?.mode ?? gpu.mode;
-  return new GpuBackend(gpu, real, minWork);
+  return new GpuBackend(gpu, real, minWork ?? defaultMinGpuWork(real));
 }

@@ -12,8 +12,16 @@ import { MatmulKernels } from "./matmul-kernels";
 /** Modes in which gpu.js keeps arrays in device memory (textures or GPU buffers). */
 const DEVICE_MODES = new Set(["webgl", "webgl2", "headlessgl", "webgpu"]);
 
-/** Below this many multiply-adds a matmul runs on the reference backend (measured: see README). */
-export const DEFAULT_MIN_GPU_WORK = 2 ** 18;
+/**
+ * Default of `minWork`, the multiply-adds (m·n·k) below which a matmul runs on the reference
+ * backend. On a device, 2^18 multiply-adds take the reference ~0.25 ms at 2 GFLOP/s, about one
+ * upload + launch + readback (not measured on a GPU yet). gpu.js's host engines were measured
+ * 1.5–6× slower than the reference at every size from 2^12 to 2^28 (webasm, Node 20, 2 cores),
+ * so there the default sends every matmul to the reference; pass `minWork: 0` to force gpu.js.
+ */
+export function defaultMinGpuWork(mode: string): number {
+  return DEVICE_MODES.has(mode) ? 2 ** 18 : Number.POSITIVE_INFINITY;
+}
 
 /** A retained buffer's device copy (a promise: WebGPU uploads are asynchronous). */
 type Resident = Promise<GpuTexture>;
@@ -34,7 +42,7 @@ export class GpuBackend implements Backend {
   constructor(
     private readonly gpu: GpuInstance,
     mode: string,
-    private readonly minWork = DEFAULT_MIN_GPU_WORK,
+    private readonly minWork = defaultMinGpuWork(mode),
   ) {
     this.name = `gpu:${mode}`;
     this.deviceMemory = DEVICE_MODES.has(mode);

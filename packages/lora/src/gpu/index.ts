@@ -3,5 +3,5 @@
 
 export type { GpuBackendOptions } from "./create-gpu-backend";
 export { createGpuBackend } from "./create-gpu-backend";
-export { DEFAULT_MIN_GPU_WORK } from "./gpu-backend";
+export { defaultMinGpuWork } from "./gpu-backend";
 export type { GpuMode } from "./gpu-js";
