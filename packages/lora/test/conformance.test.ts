@@ -36,23 +36,48 @@ const flagCases: MatmulShape[] = [false, true].flatMap((transposeA) =>
   ),
 );
 
-/** Elementwise bound for out = out0 + alpha · Σ a·b: γ_(k+2) · (|alpha| Σ |a||b| + |out0|). */
-function matmulBound(
+/** A matmul case's inputs, naive result and error bound, computed once and shared by every backend. */
+interface MatmulCase {
+  x: Float32Array;
+  y: Float32Array;
+  /** Initial `out` with one sentinel float past the end. */
+  out0: Float32Array;
+  want: Float32Array;
+  /** γ_(k+2) / epsilon · (|alpha| Σ |a||b| + |out0|): multiply by a backend's epsilon. */
+  unitBound: Float64Array;
+}
+const matmulCases = new Map<string, MatmulCase>();
+
+function matmulCase(shape: MatmulShape): MatmulCase {
+  const key = JSON.stringify(shape);
+  const cached = matmulCases.get(key);
+  if (cached) return cached;
+  const { m, n, k } = shape;
+  const seed = m * 1e6 + n * 1e3 + k;
+  const x = randomArray(m * k, seed);
+  const y = randomArray(k * n, seed + 1);
+  const out0 = randomArray(m * n + 1, seed + 2);
+  out0[m * n] = 12345;
+  const want = out0.slice(0, m * n);
+  naiveMatmul(x, y, want, shape);
+  const unitBound = unitMatmulBound(x, y, out0, shape);
+  const c = { x, y, out0, want, unitBound };
+  matmulCases.set(key, c);
+  return c;
+}
+
+/** γ_(k+2) / epsilon · (|alpha| Σ_p |a_ip b_pj| + |out0_ij|), the float error bound over epsilon. */
+function unitMatmulBound(
   a: Float32Array,
   b: Float32Array,
   out0: Float32Array,
   shape: MatmulShape,
-  epsilon: number,
 ): Float64Array {
   const abs = (x: Float32Array) => x.map(Math.abs);
   const magnitude = new Float32Array(shape.m * shape.n);
   naiveMatmul(abs(a), abs(b), magnitude, { ...shape, alpha: Math.abs(shape.alpha ?? 1) });
-  const bound = new Float64Array(magnitude.length);
-  for (let i = 0; i < bound.length; i++) {
-    const base = shape.accumulate ? Math.abs(out0[i]) : 0;
-    bound[i] = 2 * (shape.k + 2) * epsilon * (magnitude[i] + base) + 1e-30;
-  }
-  return bound;
+  const base = (i: number) => (shape.accumulate ? Math.abs(out0[i]) : 0);
+  return Float64Array.from(magnitude, (v, i) => 2 * (shape.k + 2) * (v + base(i)));
 }
 
 describe.each(cases)("$name backend", ({ backend, epsilon }) => {
@@ -63,19 +88,13 @@ describe.each(cases)("$name backend", ({ backend, epsilon }) => {
       async (flags) => {
         for (const [m, n, k] of shapes) {
           const shape = { ...flags, m, n, k };
-          const seed = m * 1e6 + n * 1e3 + k;
-          const x = randomArray(m * k, seed);
-          const y = randomArray(k * n, seed + 1);
-          // One sentinel float past the end must stay untouched.
-          const out = randomArray(m * n + 1, seed + 2);
-          out[m * n] = 12345;
-          const want = out.slice(0, m * n);
-          naiveMatmul(x, y, want, shape);
-          const bound = matmulBound(x, y, out, shape, epsilon);
-          await b.matmul(x, y, out, shape);
-          const worst = worstRatio(out, want, bound);
+          const c = matmulCase(shape);
+          const out = c.out0.slice();
+          await b.matmul(c.x, c.y, out, shape);
+          const bound = c.unitBound.map((v) => epsilon * v + 1e-30);
+          const worst = worstRatio(out, c.want, bound);
           expect(worst.ratio, `shape ${m}x${n}x${k} at ${worst.index}`).toBeLessThanOrEqual(1);
-          expect(out[m * n]).toBe(12345);
+          expect(out[m * n]).toBe(12345); // the sentinel past the end is untouched
         }
       },
     );
@@ -93,7 +112,7 @@ describe.each(cases)("$name backend", ({ backend, epsilon }) => {
       await b.matmul(x, w, after, shape);
       const want = new Float32Array(5 * 17);
       naiveMatmul(x, w, want, shape);
-      const bound = matmulBound(x, w, want, shape, epsilon);
+      const bound = unitMatmulBound(x, w, want, shape).map((v) => epsilon * v + 1e-30);
       expect(worstRatio(after, want, bound).ratio).toBeLessThanOrEqual(1);
       expect(before).not.toEqual(after);
       b.release(w);
