@@ -94,8 +94,12 @@ function parseTensorInfo(name: string, entry: unknown): SafetensorsTensorInfo {
       `tensor "${name}" data_offsets must be two non-negative integers, got ${JSON.stringify(offsets)}`,
     );
   }
-  const bits = shape.reduce((n: number, d: number) => n * d, DTYPE_BITS[dtype as SafetensorsDtype]);
-  if (!Number.isSafeInteger(bits)) return fail(`tensor "${name}" shape [${shape}] overflows`);
+  // Checked at every step, like Rust's checked_mul: [2^40, 2^40, 0] overflows before the 0.
+  let bits: number = DTYPE_BITS[dtype as SafetensorsDtype];
+  for (const d of shape as number[]) {
+    bits *= d;
+    if (!Number.isSafeInteger(bits)) return fail(`tensor "${name}" shape [${shape}] overflows`);
+  }
   if (bits % 8 !== 0) return fail(`tensor "${name}" of ${dtype} [${shape}] is not whole bytes`);
   const [begin, end] = offsets as [number, number];
   if (end < begin || end - begin !== bits / 8) {

@@ -181,6 +181,10 @@ describe("readSafetensorsHeader validation", () => {
       rawFile('{"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,8]}}', f32(2)),
       /overflows/,
     );
+    expectError(
+      rawFile('{"a":{"dtype":"F32","shape":[1099511627776,1099511627776,0],"data_offsets":[0,0]}}'),
+      /overflows/,
+    );
   });
   it("readSafetensors(bytes) rejects overlapping byte ranges", () => {
     const h =
