@@ -4,6 +4,8 @@ export { DELIMITERS, detectDelimiter } from "./data/detect-delimiter.js";
 export { futureTimestamps } from "./data/future-timestamps.js";
 export { inferFrequency } from "./data/infer-frequency.js";
 export { parseCell } from "./data/parse-cell.js";
+export type { LoraOptions } from "./finetune/lora-model.js";
+export { DEFAULT_TARGET_MODULES, LoraModel } from "./finetune/lora-model.js";
 export type {
   BacktestOptions,
   BacktestResult,
@@ -37,6 +39,8 @@ export {
 export type { LlamaModelOptions } from "./model/llama.js";
 export { LlamaModel } from "./model/llama.js";
 export type { MatmulBackend, MatmulShape } from "./model/matmul.js";
+export type { ModelFiles } from "./model/model-files.js";
+export { parseModel, serializeModel } from "./model/model-files.js";
 export type { LinearModule } from "./model/parameters.js";
 export {
   initParameters,
@@ -58,4 +62,9 @@ export { AdamW } from "./train/adamw.js";
 export { clipGradNorm } from "./train/clip.js";
 export type { ScheduleOptions } from "./train/schedule.js";
 export { learningRate } from "./train/schedule.js";
+export type { StepRunner } from "./train/step-runner.js";
+export { scheduledRunner, storeAllRunner } from "./train/step-runner.js";
 export type { Trainable } from "./train/trainable.js";
+export type { TrainerCheckpoint, TrainerData, TrainResult } from "./train/trainer.js";
+export { Trainer } from "./train/trainer.js";
+export type { EvalInfo, StepInfo, TrainerOptions } from "./train/trainer-options.js";

@@ -1,24 +1,8 @@
-// The one kernel the model needs from a `@kairos/lora` Backend: matmul with optional transposes
-// and accumulation. Typed structurally so any Backend (reference, wasm, gpu) fits.
+// The kernel the model calls on a `@kairos/lora` Backend: matmul with optional transposes and
+// accumulation. Typed as a slice of that contract so a naive test backend also fits.
+import type { Backend } from "@kairos/lora";
 
-/** Shape and flags of `out[M,N] (+)= alpha · op(a) · op(b)`, as `@kairos/lora`'s `MatmulShape`. */
-export interface MatmulShape {
-  m: number;
-  n: number;
-  k: number;
-  transposeA?: boolean;
-  transposeB?: boolean;
-  accumulate?: boolean;
-  alpha?: number;
-}
+export type { MatmulShape } from "@kairos/lora";
 
 /** The part of `@kairos/lora`'s `Backend` the model calls. */
-export interface MatmulBackend {
-  readonly name: string;
-  matmul(
-    a: Float32Array,
-    b: Float32Array,
-    out: Float32Array,
-    shape: MatmulShape,
-  ): void | Promise<void>;
-}
+export type MatmulBackend = Pick<Backend, "name" | "matmul">;

@@ -1,0 +1,122 @@
+// A frozen Llama model with LoRA on chosen target modules (PEFT's `get_peft_model`): each target
+// projection is swapped in place for a `@kairos/lora` LoRALinear over the same frozen weight, and
+// only the adapters' A and B are trainable.
+import {
+  type Adapter,
+  adapterFromLayers,
+  type Backend,
+  LoRALinear,
+  loadAdapterIntoLayers,
+} from "@kairos/lora";
+import type { TokenBatch } from "../model/batch.js";
+import type { LlamaModel } from "../model/llama.js";
+import { LINEAR_MODULES, type LinearModule, modulePath } from "../model/parameters.js";
+import type { ModelStage } from "../model/stage.js";
+import type { ParameterRef } from "../train/adamw.js";
+import type { Trainable } from "../train/trainable.js";
+
+/** LoRA hyper-parameters (PEFT `LoraConfig` names in camelCase). */
+export interface LoraOptions {
+  /** Module names to adapt (default the attention projections q, k, v, o). */
+  targetModules?: LinearModule[];
+  rank?: number;
+  alpha?: number;
+  dropout?: number;
+  useRslora?: boolean;
+  init?: "kaiming" | "gaussian";
+  /** Seed of A's initialisation and of dropout masks. */
+  seed?: number;
+}
+
+/** Default LoRA targets: the attention projections. */
+export const DEFAULT_TARGET_MODULES: LinearModule[] = ["q_proj", "k_proj", "v_proj", "o_proj"];
+
+/** A LlamaModel whose target projections carry LoRA adapters; implements {@link Trainable}. */
+export class LoraModel implements Trainable {
+  /** LoRA layers by module path (`model.layers.0.self_attn.q_proj`). */
+  readonly layers: Record<string, LoRALinear> = {};
+  readonly targetModules: LinearModule[];
+  readonly dropout: number;
+
+  constructor(
+    readonly base: LlamaModel,
+    backend: Backend,
+    options: LoraOptions = {},
+  ) {
+    this.targetModules = options.targetModules ?? DEFAULT_TARGET_MODULES;
+    for (const m of this.targetModules) {
+      if (!LINEAR_MODULES.includes(m)) {
+        throw new RangeError(
+          `LoraModel(): targetModules must be among ${LINEAR_MODULES.join(", ")}, got ${JSON.stringify(m)}`,
+        );
+      }
+    }
+    this.dropout = options.dropout ?? 0;
+    const seed = options.seed ?? 0;
+    base.layers.forEach((layer, l) => {
+      for (const [j, m] of this.targetModules.entries()) {
+        const p = layer.projections[m];
+        const lora = new LoRALinear(
+          {
+            inFeatures: p.inFeatures,
+            outFeatures: p.outFeatures,
+            rank: options.rank ?? 8,
+            alpha: options.alpha ?? 16,
+            weight: base.weights.get(`${modulePath(l, m)}.weight`) as Float32Array,
+            dropout: this.dropout,
+            useRslora: options.useRslora ?? false,
+            init: options.init ?? "kaiming",
+            seed: (seed + 7919 * (l * LINEAR_MODULES.length + j)) >>> 0,
+          },
+          backend,
+        );
+        layer.projections[m] = lora;
+        this.layers[modulePath(l, m)] = lora;
+      }
+    });
+  }
+
+  stages(batch: TokenBatch): ModelStage[] {
+    return this.base.stages(batch);
+  }
+
+  parameters(): ParameterRef[] {
+    return Object.entries(this.layers).flatMap(([path, l]) => [
+      { name: `${path}.lora_A.weight`, value: l.loraA, grad: l.gradA, decay: true },
+      { name: `${path}.lora_B.weight`, value: l.loraB, grad: l.gradB, decay: true },
+    ]);
+  }
+
+  zeroGrad(): void {
+    for (const l of Object.values(this.layers)) l.zeroGrad();
+  }
+
+  setTraining(training: boolean): void {
+    for (const l of Object.values(this.layers)) l.training = training;
+  }
+
+  async loss(batch: TokenBatch): Promise<number> {
+    const was = Object.values(this.layers)[0]?.training ?? false;
+    this.setTraining(false);
+    try {
+      return await this.base.loss(batch);
+    } finally {
+      this.setTraining(was);
+    }
+  }
+
+  /** The adapter in PEFT's layout (A and B copied), ready for `saveAdapter` of `@kairos/lora/node`. */
+  adapter(baseModelNameOrPath: string | null = null): Adapter {
+    return adapterFromLayers(this.layers, {
+      loraDropout: this.dropout,
+      targetModules: [...this.targetModules],
+      baseModelNameOrPath,
+      taskType: "CAUSAL_LM",
+    });
+  }
+
+  /** Loads an adapter's A and B into the layers (checked first: nothing changes on a mismatch). */
+  loadAdapter(adapter: Adapter): void {
+    loadAdapterIntoLayers(adapter, this.layers);
+  }
+}
