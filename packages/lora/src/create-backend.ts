@@ -17,12 +17,6 @@ export interface CreateBackendOptions {
 /** Makes one backend, or throws an Error saying why it is unavailable here. */
 type BackendFactory = (options: CreateBackendOptions) => Promise<Backend>;
 
-function unavailable(name: string, why: string): BackendFactory {
-  return async () => {
-    throw new Error(`createBackend(): backend "${name}" is unavailable: ${why}`);
-  };
-}
-
 const factories: Record<BackendName, BackendFactory> = {
   reference: async () => new ReferenceBackend(),
   wasm: (options) => createWasmBackend({ threads: options.threads }),
