@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LoRALinear } from "../src/lora-linear";
 import {
@@ -112,6 +113,21 @@ describe("parseAdapter errors", () => {
     [{ task_type: "FORECAST" }, /taskType must be null or one of/],
   ])("parseAdapter(files) rejects adapter_config.json %j", (patch, message) => {
     expect(() => parseAdapter(withConfig(patch))).toThrow(message);
+  });
+
+  it("parseAdapter(files) answers any value in any config field with a result or a RangeError", () => {
+    const fields = Object.keys(JSON.parse(referenceFiles()["adapter_config.json"]));
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.jsonValue({ maxDepth: 2 }), (field, value) => {
+        try {
+          const adapter = parseAdapter(withConfig({ [field]: value }));
+          expect(Object.keys(adapter.modules)).toHaveLength(3);
+        } catch (error) {
+          expect(error).toBeInstanceOf(RangeError);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("parseAdapter(files) rejects adapter_config.json that is not JSON", () => {
