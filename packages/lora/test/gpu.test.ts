@@ -149,6 +149,18 @@ describe("GpuBackend", () => {
     expect(defaultMinGpuWork("webgl2")).toBe(2 ** 18);
   });
 
+  it("matmul() keeps operands past 2^24 floats off GL shaders, whose float indices lose integers", async () => {
+    const { wrapped, counts } = await countingGpu("webasm");
+    const backend = new GpuBackend(wrapped, "webgl2", 0);
+    opened.push(backend);
+    const [m, k] = [2 ** 12 + 1, 2 ** 12];
+    const a = new Float32Array(m * k).fill(0.5);
+    const out = new Float32Array(m);
+    await backend.matmul(a, new Float32Array(k).fill(2), out, { m, n: 1, k });
+    expect(out.every((v) => v === k)).toBe(true);
+    expect(counts.compiled).toBe(0);
+  });
+
   it("retain(w) uploads once where gpu.js has device memory; update(w) re-uploads; release(w) drops it", async () => {
     // gpu.js's webasm engine standing in for a device mode: it returns pipeline results as arrays.
     const { wrapped, counts } = await countingGpu("webasm");

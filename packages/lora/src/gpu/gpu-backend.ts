@@ -9,6 +9,9 @@ import { ReferenceBackend } from "../reference-backend";
 import type { GpuInstance, GpuKernel, GpuTexture } from "./gpu-js";
 import { MatmulKernels } from "./matmul-kernels";
 
+/** Largest integer a float32 index holds exactly. */
+const MAX_EXACT_FLOAT_INDEX = 2 ** 24;
+
 /** Modes in which gpu.js keeps arrays in device memory (textures or GPU buffers). */
 const DEVICE_MODES = new Set(["webgl", "webgl2", "headlessgl", "webgpu"]);
 
@@ -65,7 +68,9 @@ export class GpuBackend implements Backend {
       accumulate = false,
       alpha = 1,
     } = shape;
-    if (m * n * k < this.minWork || k === 0) {
+    // GL shaders index with floats (gpu.js constants are Float): exact only below 2^24.
+    const tooLarge = this.deviceMemory && Math.max(m * k, k * n) > MAX_EXACT_FLOAT_INDEX;
+    if (m * n * k < this.minWork || k === 0 || tooLarge) {
       this.reference.matmul(a, b, out, shape);
       return;
     }
