@@ -9,6 +9,14 @@ export function checkPositiveInteger(fn: string, name: string, value: unknown): 
   return value;
 }
 
+/** Throws unless `value` is an integer (a seed). */
+export function checkInteger(fn: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new RangeError(`${fn}: ${name} must be an integer, got ${value}`);
+  }
+  return value;
+}
+
 /** Throws unless `value` is a Float32Array of exactly `length` floats. */
 export function checkFloats(
   fn: string,

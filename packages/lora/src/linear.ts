@@ -2,7 +2,7 @@
 // (the base weights under LoRA) or trainable (full fine-tuning, heads).
 // Legend: R rows of x, I inFeatures, O outFeatures.
 import type { Backend } from "./backend";
-import { checkFloats, checkPositiveInteger, checkRows } from "./check-options";
+import { checkFloats, checkInteger, checkPositiveInteger, checkRows } from "./check-options";
 import { kaimingUniform, uniform } from "./init";
 import type { ForwardOptions, Parameter } from "./parameter";
 import { Random } from "./random";
@@ -56,7 +56,7 @@ export class Linear {
     const fn = "new Linear()";
     const inF = checkPositiveInteger(fn, "inFeatures", options.inFeatures);
     const outF = checkPositiveInteger(fn, "outFeatures", options.outFeatures);
-    const rng = new Random(options.seed ?? 0);
+    const rng = new Random(checkInteger(fn, "seed", options.seed ?? 0));
     this.inFeatures = inF;
     this.outFeatures = outF;
     this.weight =

@@ -4,7 +4,7 @@
 // Unsloth): the update costs two thin matmuls through the rank-R bottleneck.
 // Legend: R rows of x, I inFeatures, O outFeatures, K rank.
 import type { Backend } from "./backend";
-import { checkFloats, checkPositiveInteger, checkRows } from "./check-options";
+import { checkFloats, checkInteger, checkPositiveInteger, checkRows } from "./check-options";
 import { dropout } from "./dropout";
 import { kaimingUniform, normal } from "./init";
 import { Linear } from "./linear";
@@ -112,10 +112,9 @@ export class LoRALinear {
         `${fn}: init must be "kaiming" or "gaussian", got ${JSON.stringify(init)}`,
       );
     }
-    const seed = options.seed ?? 0;
-    if (!Number.isInteger(seed))
-      throw new RangeError(`${fn}: seed must be an integer, got ${seed}`);
+    const seed = checkInteger(fn, "seed", options.seed ?? 0);
     checkFloats(fn, "weight", options.weight, outF * inF);
+    if (options.bias !== undefined) checkFloats(fn, "bias", options.bias, outF);
     this.base = new Linear(
       { inFeatures: inF, outFeatures: outF, weight: options.weight, bias: options.bias },
       backend,

@@ -221,6 +221,12 @@ describe("LoRALinear", () => {
       "new LoRALinear(): dropout must be a number in [0, 1), got 1",
     );
     expect(() => new LoRALinear({ ...base, alpha: Number.NaN })).toThrow(/alpha must be a finite/);
+    expect(() => new LoRALinear({ ...base, bias: new Float32Array(6) })).toThrow(
+      "new LoRALinear(): bias must hold 5 floats, got 6",
+    );
+    expect(() => new LoRALinear({ ...base, seed: 1.5 })).toThrow(
+      "new LoRALinear(): seed must be an integer, got 1.5",
+    );
     // @ts-expect-error: not an init
     expect(() => new LoRALinear({ ...base, init: "xavier" })).toThrow(
       'new LoRALinear(): init must be "kaiming" or "gaussian", got "xavier"',
