@@ -47,10 +47,15 @@ export function optimalTree(
   const rows = row(n, n) + 1;
   const cost = new Float64Array(rows * width).fill(Number.POSITIVE_INFINITY);
   const choice = new Int32Array(rows * width);
+  // Per segment: the least m with a finite cost, and the m from which storing all (the least
+  // cost there is) fits; the split loops only need the range between the two.
+  const least = new Int32Array(rows);
+  const storeAll = new Int32Array(rows);
 
   for (let j = 0; j <= n; j++) {
     const base = row(j, j) * width;
     cost.fill(0, base + Math.min(2 * o[j], width), base + width);
+    least[row(j, j)] = storeAll[row(j, j)] = 2 * o[j];
   }
   for (let length = 1; length <= n; length++) {
     for (let i = 0; i + length <= n; i++) {
@@ -58,6 +63,8 @@ export function optimalTree(
       const base = row(i, j) * width;
       const held = o[i] + c[i];
       const restBase = row(i + 1, j) * width - held;
+      const top = Math.max(held + storeAll[row(i + 1, j)], held + o[i] + o[i + 1]);
+      storeAll[row(i, j)] = top;
       const stageCost = chain.forwardCost[i] + chain.backwardCost[i];
       for (let m = held + o[i] + o[i + 1]; m <= slots; m++) {
         cost[base + m] = stageCost + cost[restBase + m];
@@ -66,17 +73,16 @@ export function optimalTree(
       let walk = o[i] + o[i + 1];
       for (let k = i + 1; k < j; k++) {
         if (k > i + 1) walk = Math.max(walk, o[i] + o[k - 1] + o[k]);
+        if (walk + o[j] > slots) break; // the walk only grows with k
         const walkCost = sumF[k] - sumF[i];
         const rightBase = row(k, j) * width - o[i];
         const leftBase = row(i, k) * width;
-        for (let m = Math.max(walk + o[j], o[i]); m <= slots; m++) {
-          const value = walkCost + cost[rightBase + m] + cost[leftBase + m];
-          if (value < cost[base + m]) {
-            cost[base + m] = value;
-            choice[base + m] = k;
-          }
-        }
+        const from = Math.max(walk + o[j], least[row(k, j)] + o[i], least[row(i, k)]);
+        relax(cost, choice, k, walkCost, base, rightBase, leftBase, from, Math.min(slots, top - 1));
       }
+      let m = 0;
+      while (m <= slots && cost[base + m] === Number.POSITIVE_INFINITY) m++;
+      least[row(i, j)] = m;
     }
   }
   if (cost[row(0, n) * width + slots] === Number.POSITIVE_INFINITY) return null;
@@ -88,4 +94,25 @@ export function optimalTree(
     return { kind: "split", at: k, right: build(k, j, m - o[i]), left: build(i, k, m) };
   };
   return build(0, n, slots);
+}
+
+/** Opt(i, j, m) ← min(Opt(i, j, m), walk + Opt(k, j, m − a[i]) + Opt(i, k, m)) for m in [from, to]. */
+function relax(
+  cost: Float64Array,
+  choice: Int32Array,
+  k: number,
+  walkCost: number,
+  base: number,
+  rightBase: number,
+  leftBase: number,
+  from: number,
+  to: number,
+): void {
+  for (let m = from; m <= to; m++) {
+    const value = walkCost + cost[rightBase + m] + cost[leftBase + m];
+    if (value < cost[base + m]) {
+      cost[base + m] = value;
+      choice[base + m] = k;
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BudgetTooSmallError, type Chain, type Operation, plan } from "../src/index.js";
+import { BudgetTooSmallError, type Chain, plan } from "../src/index.js";
+import { B, F, FC, FS, free } from "./ops.js";
 
 const small: Chain = {
   forwardCost: [1, 1],
@@ -14,12 +15,6 @@ const uniform = (n: number): Chain => ({
   outputBytes: new Array(n + 1).fill(4),
   contextBytes: new Array(n).fill(8),
 });
-
-const F = (stage: number): Operation => ({ type: "forward", stage });
-const FC = (stage: number): Operation => ({ type: "forward-checkpoint", stage });
-const FS = (stage: number): Operation => ({ type: "forward-save", stage });
-const B = (stage: number): Operation => ({ type: "backward", stage });
-const free = (activation: number): Operation => ({ type: "free", activation });
 
 describe("plan()", () => {
   it("plan(chain, { strategy: 'store-all' }) saves every stage and predicts the hand-counted peak", () => {

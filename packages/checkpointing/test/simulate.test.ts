@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Chain, type Operation, type PlanOptions, plan, simulate } from "../src/index.js";
+import { type Chain, type PlanOptions, plan, simulate } from "../src/index.js";
+import { B, F, FC, FS, free } from "./ops.js";
 import { integerChain, realChain } from "./random-chains.js";
 
 const chain: Chain = {
@@ -8,12 +9,6 @@ const chain: Chain = {
   outputBytes: [1, 2, 4, 8],
   contextBytes: [16, 32, 64],
 };
-
-const F = (stage: number): Operation => ({ type: "forward", stage });
-const FC = (stage: number): Operation => ({ type: "forward-checkpoint", stage });
-const FS = (stage: number): Operation => ({ type: "forward-save", stage });
-const B = (stage: number): Operation => ({ type: "backward", stage });
-const free = (activation: number): Operation => ({ type: "free", activation });
 
 describe("simulate()", () => {
   it("simulate(chain, ops) counts a hand-traced schedule", () => {
