@@ -14,7 +14,7 @@ export type {
 } from "./metrics/backtest.js";
 export { backtest } from "./metrics/backtest.js";
 export { naiveForecast, seasonalNaiveForecast } from "./metrics/baselines.js";
-export type { ForecastScores, ForecastWindow } from "./metrics/evaluate-forecasts.js";
+export type { ForecastScores, ScoredWindow } from "./metrics/evaluate-forecasts.js";
 export { evaluateForecasts } from "./metrics/evaluate-forecasts.js";
 export { geometricMean, relativeScore } from "./metrics/geometric-mean.js";
 export { mase } from "./metrics/mase.js";

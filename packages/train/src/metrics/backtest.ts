@@ -8,7 +8,7 @@ import { naiveForecast, seasonalNaiveForecast } from "./baselines.js";
 import {
   evaluateForecasts,
   type ForecastScores,
-  type ForecastWindow,
+  type ScoredWindow,
 } from "./evaluate-forecasts.js";
 import type { QuantileForecast } from "./quantile-forecast.js";
 
@@ -79,7 +79,7 @@ export async function backtest(
   ];
   const scores = new Map<string, ForecastScores>();
   for (const [name, forecaster, wholePast] of all) {
-    const scored: ForecastWindow[] = [];
+    const scored: ScoredWindow[] = [];
     for (const [k, w] of windows.entries()) {
       const past = series.subarray(0, w.targetStart);
       const forecast = await forecaster(wholePast ? past : w.context, horizon);

@@ -9,7 +9,7 @@ import { absoluteSum, quantileLoss } from "./quantile-loss.js";
 import { seasonalError } from "./seasonal-error.js";
 
 /** One backtest window: what the forecaster saw, what happened, and what it forecast. */
-export interface ForecastWindow {
+export interface ScoredWindow {
   /** History given to the forecaster, oldest first. */
   context: ArrayLike<number>;
   /** True values over the horizon (NaN = missing). Shape [H]. */
@@ -33,7 +33,7 @@ export interface ForecastScores {
  * const { mase, wql } = evaluateForecasts(windows, 5);
  */
 export function evaluateForecasts(
-  windows: readonly ForecastWindow[],
+  windows: readonly ScoredWindow[],
   season: number,
 ): ForecastScores {
   if (windows.length === 0) {
