@@ -154,7 +154,8 @@ export class LoRALinear {
 
   /**
    * y `[R, O]` = x Wᵀ + b + scaling · (dropout(x) Aᵀ) Bᵀ. `dropoutSeed` is the mask's seed
-   * (null when no dropout ran). While merged, the update is already inside W and no context is kept.
+   * (null when no dropout ran). While merged the update is already inside W: one matmul, no
+   * dropout, and `context` is null (unmerge() to train).
    */
   async forward(
     x: Float32Array,
@@ -162,14 +163,8 @@ export class LoRALinear {
   ): Promise<{ output: Float32Array; context: LoRAContext | null; dropoutSeed: number | null }> {
     const rows = checkRows("LoRALinear.forward()", "x", x, this.inFeatures);
     const { output } = await this.base.forward(x, { save: false });
-    if (this.mergedState) {
-      if (options.save !== false) {
-        throw new Error(
-          "LoRALinear.forward(): cannot save a context while merged; unmerge() first",
-        );
-      }
-      return { output, context: null, dropoutSeed: null };
-    }
+    // Merged (inference): the update is inside W; nothing to train, so no context is kept.
+    if (this.mergedState) return { output, context: null, dropoutSeed: null };
     const save = options.save !== false;
     const [I, K] = [this.inFeatures, this.rank];
     let dropoutSeed: number | null = null;

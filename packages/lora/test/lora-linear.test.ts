@@ -175,15 +175,18 @@ describe("LoRALinear", () => {
     expect(retain).toHaveBeenCalledWith(weight);
     layer.loraB.set(randomArray(10, 17));
     const x = randomArray(4 * 6, 18);
-    const unmerged = (await layer.forward(x)).output;
+    const { output: unmerged, context } = await layer.forward(x);
     await layer.merge();
     expect(layer.merged).toBe(true);
     expect(update).toHaveBeenCalledWith(weight);
     expect(layer.weight).toBe(weight);
     expect(maxDiff(weight, original)).toBeGreaterThan(1e-3);
-    const merged = (await layer.forward(x, { save: false })).output;
-    expect(maxDiff(merged, unmerged)).toBeLessThan(1e-5);
-    await expect(layer.forward(x)).rejects.toThrow(/cannot save a context while merged/);
+    const merged = await layer.forward(x);
+    expect(maxDiff(merged.output, unmerged)).toBeLessThan(1e-5);
+    expect(merged.context).toBeNull();
+    await expect(layer.backward(context!, new Float32Array(20))).rejects.toThrow(
+      "LoRALinear.backward(): layer is merged; unmerge() before training",
+    );
     await expect(layer.merge()).rejects.toThrow("LoRALinear.merge(): already merged");
     await layer.unmerge();
     expect(update).toHaveBeenCalledTimes(2);
