@@ -11,7 +11,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
 /** @kairos/lora backends timed here; a backend that cannot be created is left out. */
-const candidates = ["reference"];
+const candidates = ["reference", "wasm"];
 const IN = 256;
 const OUT = 256;
 const RANK = 8;
@@ -207,6 +207,8 @@ const workload = {
   ratios: [
     { name: "reference / tfjs-cpu", of: "reference", over: "tfjs-cpu", min: 3 },
     { name: "reference / tfjs-wasm", of: "reference", over: "tfjs-wasm" },
+    { name: "wasm / tfjs-wasm", of: "wasm", over: "tfjs-wasm", min: 5 },
+    { name: "wasm / reference", of: "wasm", over: "reference" },
   ],
 
   memory(ctx) {

@@ -88,14 +88,18 @@ export function beginMatmul(
   return tiles;
 }
 
-/** Takes tiles of the current job until none is left. Called by the main thread and every worker. */
-export function runJob(): void {
+/**
+ * Takes tiles of the current job until none is left and returns how many this thread ran.
+ * Called by the main thread and every worker.
+ */
+export function runJob(): i32 {
+  let ran = 0;
   while (true) {
     const ctl = atomic.load<u64>(CTL);
     const next = <i32>(ctl & CLOSED);
-    if ((ctl & CLOSED) === CLOSED) return;
+    if ((ctl & CLOSED) === CLOSED) return ran;
     const tiles = load<i32>(F, 60);
-    if (next >= tiles) return;
+    if (next >= tiles) return ran;
     // Read the whole descriptor before claiming: valid iff the claim below succeeds.
     const m = load<i32>(F);
     const n = load<i32>(F, 4);
@@ -119,6 +123,7 @@ export function runJob(): void {
     const j1 = min(j0 + colsPerTile, n);
     matmulBlock(n, k, a, rsA, csA, b, ldb, panelStride, c, alpha, accumulate, i0, i1, j0, j1);
     if (atomic.add<i32>(DONE, 1) + 1 === tiles) atomic.notify(DONE, 1);
+    ran++;
   }
 }
 

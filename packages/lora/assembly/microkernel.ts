@@ -68,27 +68,82 @@ export function kernel6x8(
     r5 = rsA * 5;
   let pa = a,
     pb = b;
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + rsA);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + r2);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + r3);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + r4);
-    c40 = f32x4.add(c40, f32x4.mul(av, b0));
-    c41 = f32x4.add(c41, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + r5);
-    c50 = f32x4.add(c50, f32x4.mul(av, b0));
-    c51 = f32x4.add(c51, f32x4.mul(av, b1));
+  // Two steps per iteration: halves the loop's bookkeeping (V8 checks for interrupts on every
+  // back edge); measured ~10% faster than one step, four steps no better.
+  let p = 0;
+  for (; p + 2 <= kc; p += 2) {
+    {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      let av = v128.load32_splat(pa);
+      c00 = f32x4.add(c00, f32x4.mul(av, b0));
+      c01 = f32x4.add(c01, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + rsA);
+      c10 = f32x4.add(c10, f32x4.mul(av, b0));
+      c11 = f32x4.add(c11, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r2);
+      c20 = f32x4.add(c20, f32x4.mul(av, b0));
+      c21 = f32x4.add(c21, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r3);
+      c30 = f32x4.add(c30, f32x4.mul(av, b0));
+      c31 = f32x4.add(c31, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r4);
+      c40 = f32x4.add(c40, f32x4.mul(av, b0));
+      c41 = f32x4.add(c41, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r5);
+      c50 = f32x4.add(c50, f32x4.mul(av, b0));
+      c51 = f32x4.add(c51, f32x4.mul(av, b1));
+    }
+    pa += csA;
+    pb += ldb;
+    {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      let av = v128.load32_splat(pa);
+      c00 = f32x4.add(c00, f32x4.mul(av, b0));
+      c01 = f32x4.add(c01, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + rsA);
+      c10 = f32x4.add(c10, f32x4.mul(av, b0));
+      c11 = f32x4.add(c11, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r2);
+      c20 = f32x4.add(c20, f32x4.mul(av, b0));
+      c21 = f32x4.add(c21, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r3);
+      c30 = f32x4.add(c30, f32x4.mul(av, b0));
+      c31 = f32x4.add(c31, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r4);
+      c40 = f32x4.add(c40, f32x4.mul(av, b0));
+      c41 = f32x4.add(c41, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r5);
+      c50 = f32x4.add(c50, f32x4.mul(av, b0));
+      c51 = f32x4.add(c51, f32x4.mul(av, b1));
+    }
+    pa += csA;
+    pb += ldb;
+  }
+  for (; p < kc; p++) {
+    {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      let av = v128.load32_splat(pa);
+      c00 = f32x4.add(c00, f32x4.mul(av, b0));
+      c01 = f32x4.add(c01, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + rsA);
+      c10 = f32x4.add(c10, f32x4.mul(av, b0));
+      c11 = f32x4.add(c11, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r2);
+      c20 = f32x4.add(c20, f32x4.mul(av, b0));
+      c21 = f32x4.add(c21, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r3);
+      c30 = f32x4.add(c30, f32x4.mul(av, b0));
+      c31 = f32x4.add(c31, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r4);
+      c40 = f32x4.add(c40, f32x4.mul(av, b0));
+      c41 = f32x4.add(c41, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa + r5);
+      c50 = f32x4.add(c50, f32x4.mul(av, b0));
+      c51 = f32x4.add(c51, f32x4.mul(av, b1));
+    }
     pa += csA;
     pb += ldb;
   }

@@ -1,12 +1,21 @@
 // The wasm backend beyond the shared conformance suite: multi-threaded and single-thread
 // matmuls on odd sizes and every transpose case against the naive kernel, resident (retained)
 // weights through update/release, memory reuse across steps, and disposal.
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import type { MatmulShape } from "../src/backend";
+import { createBackend } from "../src/create-backend";
 import { naiveMatmul } from "../src/naive-kernels";
 import { createWasmBackend } from "../src/wasm";
 import { randomArray } from "./helpers";
 
+const run = promisify(execFile);
 const threaded = await createWasmBackend({ threads: 2 });
 const single = await createWasmBackend({ threads: 1 });
 afterAll(async () => {
@@ -70,5 +79,129 @@ describe.each([
     expect([...out]).toEqual([1, 2, 3, 4]);
     await backend.matmul(new Float32Array(0), new Float32Array(0), out, { m: 2, n: 2, k: 0 });
     expect([...out]).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe("wasm backend resources", () => {
+  it("matmul() on 2 threads hands tiles to the worker pool", async () => {
+    const [m, n, k] = [768, 256, 256];
+    const a = randomArray(m * k, 1);
+    const b = randomArray(k * n, 2);
+    const out = new Float32Array(m * n);
+    // Workers start on the first large matmul and join when the OS runs them: retry for a while.
+    const deadline = Date.now() + 10_000;
+    let shared = false;
+    while (!shared && Date.now() < deadline) {
+      await threaded.matmul(a, b, out, { m, n, k });
+      shared = threaded.lastMatmul.onCaller < threaded.lastMatmul.tiles;
+    }
+    expect(threaded.threads).toBe(2);
+    expect(shared).toBe(true);
+    const want = new Float32Array(m * n);
+    naiveMatmul(a, b, want, { m, n, k });
+    expect(relativeError(out, want)).toBeLessThan(1e-5);
+  });
+
+  it("retain(w) keeps w resident: later changes are seen only after update(w)", async () => {
+    const [m, n, k] = [5, 11, 9];
+    const x = randomArray(m * k, 3);
+    const w = randomArray(n * k, 4); // [N,K], used transposed (packed once)
+    const out = new Float32Array(m * n);
+    const want = new Float32Array(m * n);
+    const shape = { m, n, k, transposeB: true };
+    single.retain(w);
+    await single.matmul(x, w, out, shape);
+    naiveMatmul(x, w, want, shape);
+    expect(relativeError(out, want)).toBeLessThan(1e-6);
+    const before = out.slice();
+    w.fill(0.5); // breaks the promise on purpose: the resident copy is still the old one
+    await single.matmul(x, w, out, shape);
+    expect(out).toEqual(before);
+    single.update(w);
+    await single.matmul(x, w, out, shape);
+    naiveMatmul(x, w, want, shape);
+    expect(relativeError(out, want)).toBeLessThan(1e-6);
+    single.release(w);
+    w.fill(-1); // released: read from the caller's array again
+    await single.matmul(x, w, out, shape);
+    naiveMatmul(x, w, want, shape);
+    expect(relativeError(out, want)).toBeLessThan(1e-6);
+  });
+
+  it("repeated steps of the same shapes reuse wasm memory (no growth after the first)", async () => {
+    const [m, n, k] = [300, 64, 48];
+    const x = randomArray(m * k, 5);
+    const w = randomArray(n * k, 6);
+    const y = new Float32Array(m * n);
+    const dx = new Float32Array(m * k);
+    single.retain(w);
+    const step = async () => {
+      await single.matmul(x, w, y, { m, n, k, transposeB: true });
+      await single.addBias(y, w, m, n);
+      await single.matmul(y, w, dx, { m, n: k, k: n });
+    };
+    await step();
+    const bytes = single.memoryBytes;
+    for (let i = 0; i < 5; i++) await step();
+    expect(single.memoryBytes).toBe(bytes);
+    single.release(w);
+  });
+
+  it("dispose() stops the backend: later calls throw", async () => {
+    const backend = await createWasmBackend({ threads: 2 });
+    const a = randomArray(512 * 256, 7);
+    await backend.matmul(a, a, new Float32Array(512 * 512), {
+      m: 512,
+      n: 512,
+      k: 256,
+      transposeB: true,
+    });
+    await backend.dispose();
+    expect(() => backend.scale(a, 2, a)).toThrow(/after dispose/);
+  });
+
+  it("createWasmBackend() rejects a bad thread count, naming it", async () => {
+    await expect(createWasmBackend({ threads: 0 })).rejects.toThrow(
+      /createWasmBackend\(\): threads must be a positive integer, got 0/,
+    );
+  });
+
+  it('createBackend("wasm") and createBackend("auto") resolve to the wasm backend here', async () => {
+    const wasm = await createBackend("wasm", { threads: 1 });
+    expect(wasm.name).toBe("wasm");
+    await wasm.dispose();
+    const auto = await createBackend("auto", { threads: 1 });
+    // No real GPU in CI: auto must skip gpu.js's webasm/cpu fallbacks and pick wasm.
+    expect(auto.name === "wasm" || /^gpu:(webgl|webgl2|headlessgl|webgpu)$/.test(auto.name)).toBe(
+      true,
+    );
+    await auto.dispose();
+  });
+
+  it("a Node process that used the pool exits without dispose() (workers are unref'd)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kairos-wasm-"));
+    const bundle = join(dir, "wasm.mjs");
+    await build({
+      entryPoints: [fileURLToPath(new URL("../src/wasm/index.ts", import.meta.url))],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      outfile: bundle,
+      logLevel: "silent",
+    });
+    const script = `
+      import { createWasmBackend } from ${JSON.stringify(pathToFileURL(bundle).href)};
+      const backend = await createWasmBackend({ threads: 2 });
+      const a = new Float32Array(512 * 512).fill(1);
+      const out = new Float32Array(512 * 512);
+      for (let i = 0; i < 5; i++) await backend.matmul(a, a, out, { m: 512, n: 512, k: 512 });
+      console.log(out[0]);`;
+    const started = Date.now();
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
+      timeout: 20_000,
+    });
+    expect(stdout.trim()).toBe("512");
+    expect(Date.now() - started).toBeLessThan(20_000);
+    await rm(dir, { recursive: true, force: true });
   });
 });

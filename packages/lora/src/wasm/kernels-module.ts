@@ -20,7 +20,7 @@ export interface KernelExports {
     rowsPerTile: number,
     colsPerTile: number,
   ): number;
-  runJob(): void;
+  runJob(): number;
   wakeAddress(): number;
   doneAddress(): number;
   stopAddress(): number;

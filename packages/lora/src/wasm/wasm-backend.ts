@@ -35,6 +35,8 @@ export class WasmBackend implements Backend {
   private heap: Float32Array;
   private readonly words: Int32Array;
   private pending: Promise<void> | null = null;
+  /** Tiles of the last matmul, and how many of them the calling thread ran (the rest: workers). */
+  readonly lastMatmul = { tiles: 0, onCaller: 0 };
   private disposed = false;
 
   constructor(
@@ -239,7 +241,8 @@ export class WasmBackend implements Backend {
     );
     const parallel = this.pool !== null && tiles > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
     if (parallel) this.pool.wake();
-    this.kernels.runJob();
+    this.lastMatmul.tiles = tiles;
+    this.lastMatmul.onCaller = this.kernels.runJob();
     if (parallel) {
       const waited = this.waitDone(tiles);
       if (waited !== undefined) return waited.then(() => this.download(pc, out, m * n, scratch));
