@@ -31,7 +31,8 @@ export type Strategy = (typeof strategies)[number];
  *   once in backward (PyTorch `checkpoint`).
  * - `segments`: `segments` regions `⌊n / segments⌋` stages apart (PyTorch `checkpoint_sequential`).
  * - `sqrt`: `round(√n)` segments (Chen et al. 2016).
- * - `revolve`: Griewank's binomial schedule with `slots` stored activations, the input included.
+ * - `revolve`: Griewank's binomial schedule for equal stages with `slots` activations stored at
+ *   once (the input included), besides the one being differentiated.
  * - `optimal`: the least compute under `budgetBytes` (Rotor), memory discretised in
  *   `memorySlots` slots (default 500).
  */
