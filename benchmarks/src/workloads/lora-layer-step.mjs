@@ -6,12 +6,16 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createBackend, LoRALinear, linearSizes, loraLinearSizes } from "@kairos/lora";
+import { createGpuBackend } from "@kairos/lora/gpu";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
-/** @kairos/lora backends timed here; a backend that cannot be created is left out. */
-const candidates = ["reference", "wasm"];
+/**
+ * @kairos/lora backends timed here; a backend that cannot be created is left out. `gpu` times
+ * gpu.js itself (minWork 0: every matmul on gpu.js) in the mode it picks, reported by name.
+ */
+const candidates = ["reference", "wasm", "gpu"];
 const IN = 256;
 const OUT = 256;
 const RANK = 8;
@@ -167,7 +171,8 @@ const workload = {
       contextBytes: 0,
     };
     for (const name of candidates) {
-      const backend = await createBackend(name).catch(() => null);
+      const create = name === "gpu" ? createGpuBackend({ minWork: 0 }) : createBackend(name);
+      const backend = await create.catch(() => null);
       if (!backend) continue;
       const layer = new LoRALinear(
         {
@@ -207,6 +212,7 @@ const workload = {
   ratios: [
     { name: "reference / tfjs-cpu", of: "reference", over: "tfjs-cpu", min: 3 },
     { name: "reference / tfjs-wasm", of: "reference", over: "tfjs-wasm" },
+    { name: "gpu / reference", of: "gpu", over: "reference" },
     { name: "wasm / tfjs-wasm", of: "wasm", over: "tfjs-wasm", min: 5 },
     { name: "wasm / reference", of: "wasm", over: "reference" },
   ],
@@ -234,7 +240,7 @@ const workload = {
   report(ctx, { tasks }) {
     const flops = flopsPerStep(ctx.rows);
     return Object.entries(tasks).map(([backend, t]) => ({
-      backend,
+      backend: ctx.layers[backend]?.backend.name ?? backend, // e.g. gpu:webasm
       rows: ctx.rows,
       "ms/step": t.medianMs,
       "tokens/s": Math.round((ctx.rows * 1000) / t.medianMs),
