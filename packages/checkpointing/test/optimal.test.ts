@@ -108,6 +108,22 @@ describe("plan(chain, { strategy: 'optimal' })", () => {
     }
   });
 
+  it("plan(chain, { strategy: 'optimal', memorySlots }) still fits a budget of exactly minimumBytes when rounding to few slots", () => {
+    for (let seed = 400; seed < 410; seed++) {
+      const chain = realChain(seed, 12);
+      let least = 0;
+      try {
+        plan(chain, { strategy: "optimal", budgetBytes: 0 });
+      } catch (error) {
+        least = (error as BudgetTooSmallError).minimumBytes;
+      }
+      for (const memorySlots of [7, 50, 500]) {
+        const planned = plan(chain, { strategy: "optimal", budgetBytes: least, memorySlots });
+        expect(simulate(chain, planned.ops).peakBytes).toBeLessThanOrEqual(least);
+      }
+    }
+  });
+
   it("plan(chain, { strategy: 'optimal', memorySlots }) checks memorySlots", () => {
     const chain = integerChain(1, 4);
     expect(() => plan(chain, { strategy: "optimal", budgetBytes: 20, memorySlots: 0 })).toThrow(
