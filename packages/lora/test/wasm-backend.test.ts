@@ -102,6 +102,38 @@ describe("wasm backend resources", () => {
     expect(relativeError(out, want)).toBeLessThan(1e-5);
   });
 
+  it("matmul() on a thread that cannot block (a browser page) returns promises, run in call order", async () => {
+    const backend = await createWasmBackend({ threads: 2, canBlock: false });
+    const [m, n, k] = [384, 128, 256];
+    const a = randomArray(m * k, 8);
+    const b = randomArray(n * k, 9);
+    const outs = [0, 1, 2, 3].map(() => new Float32Array(m * n));
+    const calls = outs.map((out, i) =>
+      backend.matmul(a, b, out, { m, n, k, transposeB: true, alpha: i + 1 }),
+    );
+    expect(calls[0]).toBeInstanceOf(Promise);
+    // The last call accumulates into the first output: it must run after the first call.
+    calls.push(backend.matmul(a, b, outs[0], { m, n, k, transposeB: true, accumulate: true }));
+    await Promise.all(calls);
+    const want = new Float32Array(m * n);
+    naiveMatmul(a, b, want, { m, n, k, transposeB: true });
+    for (let i = 1; i < 4; i++) {
+      expect(
+        relativeError(
+          outs[i],
+          want.map((v) => v * (i + 1)),
+        ),
+      ).toBeLessThan(1e-5);
+    }
+    expect(
+      relativeError(
+        outs[0],
+        want.map((v) => v * 2),
+      ),
+    ).toBeLessThan(1e-5);
+    await backend.dispose();
+  });
+
   it("retain(w) keeps w resident: later changes are seen only after update(w)", async () => {
     const [m, n, k] = [5, 11, 9];
     const x = randomArray(m * k, 3);

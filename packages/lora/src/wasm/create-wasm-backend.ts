@@ -13,6 +13,11 @@ export interface WasmBackendOptions {
   threads?: number;
   /** Largest wasm memory in MiB (default 1024; at most 4096). Shared memory reserves it up front. */
   maxMemoryMiB?: number;
+  /**
+   * Whether the calling thread may block in `Atomics.wait` while workers finish (default:
+   * detected; false on a browser's main thread, where matmuls then return promises).
+   */
+  canBlock?: boolean;
 }
 
 const PAGE = 65536;
@@ -104,5 +109,5 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           kernels.stopAddress(),
         )
       : null;
-  return new WasmBackend(kernels, memory, pool, canBlock(memory));
+  return new WasmBackend(kernels, memory, pool, options.canBlock ?? canBlock(memory));
 }

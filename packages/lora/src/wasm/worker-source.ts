@@ -2,13 +2,12 @@
 // with `new Worker(source, { eval: true })`, a browser from a Blob URL. It instantiates the
 // kernels over the shared memory it is sent, then sleeps on the WAKE word and, each time the
 // main thread bumps it, takes tiles of the current job (`runJob`) until none is left.
-// Plain ES2017 with no imports, so it is the same text in Node, in a browser and in any bundle.
+// Plain JavaScript with no static imports, so it is the same text in Node, in a browser and in
+// any bundle.
 
 /** JavaScript source of one worker of the wasm backend's pool. */
 export const workerSource = `"use strict";
-const isNode = typeof require === "function" && typeof process === "object";
-const port = isNode ? require("node:worker_threads").parentPort : self;
-function start(data) {
+function start(data, close) {
   const exports = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports;
   const words = new Int32Array(data.memory.buffer, 0, 1024);
   const wake = data.wake >> 2;
@@ -20,8 +19,15 @@ function start(data) {
     if (Atomics.load(words, stop) !== 0) break;
     exports.runJob();
   }
-  if (isNode) port.close(); else self.close();
+  close();
 }
-if (isNode) port.once("message", start);
-else self.onmessage = (event) => start(event.data);
+// Node evaluates this as CommonJS or, under --input-type=module (inherited execArgv), as ESM:
+// import() works in both, require in only one.
+if (typeof process === "object" && process.versions != null && process.versions.node != null) {
+  import("node:worker_threads").then(({ parentPort }) =>
+    parentPort.once("message", (data) => start(data, () => parentPort.close())),
+  );
+} else {
+  self.onmessage = (event) => start(event.data, () => self.close());
+}
 `;
