@@ -1,0 +1,65 @@
+// The `kairos` command line: one commander program whose commands each parse their flags
+// (checked by ./flags.ts) and call the library. Errors propagate to `main`, which prints one line.
+
+import { Command, Option } from "commander";
+import { evaluate } from "./commands/evaluate.js";
+import { info } from "./commands/info.js";
+import { integerFlag } from "./flags.js";
+import type { CliIo } from "./io.js";
+
+const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+
+/** Builds the program; `io` receives all output (commander's help and errors included). */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("kairos")
+    .description("Fine-tune small forecasting models on your time series, evaluate and plot them.")
+    .option("--debug", "print stack traces with errors")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showSuggestionAfterError(true);
+
+  const seriesOptions = (cmd: Command) =>
+    cmd
+      .option("--csv <file>", "CSV file with a header (default: the bundled S&P 500 daily closes)")
+      .option("--column <name>", "column to forecast (default: close for the bundled data)")
+      .option("--date <name>", "date column (default: one named date, time, timestamp or ds)")
+      .option("--json", "print only JSON on stdout");
+
+  seriesOptions(
+    program
+      .command("evaluate")
+      .description(
+        "Rolling-origin backtest: models against naive and seasonal naive (MASE, sMAPE, WQL)",
+      ),
+  )
+    .option("--horizon <n>", "steps to forecast per fold", integerFlag("--horizon"), 20)
+    .option("--folds <k>", "number of backtest folds", integerFlag("--folds"), 5)
+    .option("--context <n>", "history each forecaster sees", integerFlag("--context"), 512)
+    .addOption(
+      new Option("--season <m>", "seasonal period (default: from the dates' frequency)").argParser(
+        integerFlag("--season"),
+      ),
+    )
+    .addHelpText(
+      "after",
+      example(["kairos evaluate --csv weather.csv --column temp_max --horizon 14 --folds 4"]),
+    )
+    .action(async (flags) => {
+      await evaluate(flags, io);
+    });
+
+  program
+    .command("info")
+    .description("Show what a model or adapter directory holds (and check its files)")
+    .argument("<dir>", "model or adapter directory")
+    .option("--json", "print only JSON on stdout")
+    .addHelpText(
+      "after",
+      example(["kairos info models/kairos-base-tiny", "kairos info runs/spx --json"]),
+    )
+    .action(async (dir: string, flags: { json?: boolean }) => {
+      await info(dir, flags, io);
+    });
+
+  return program;
+}
