@@ -40,3 +40,6 @@ export async function loadModel(dir: string, options: LlamaModelOptions): Promis
 }
 
 export { loadAdapter, saveAdapter } from "@kairos/lora/node";
+export type { CsvSeries, ReadCsvOptions } from "./data/read-csv.js";
+export { readCsv } from "./data/read-csv.js";
+export { renderForecastPlot } from "./plot/render-forecast-plot.js";

@@ -5,11 +5,7 @@
 
 import { rollingOrigin } from "@kairos/chunking";
 import { naiveForecast, seasonalNaiveForecast } from "./baselines.js";
-import {
-  evaluateForecasts,
-  type ForecastScores,
-  type ScoredWindow,
-} from "./evaluate-forecasts.js";
+import { evaluateForecasts, type ForecastScores, type ScoredWindow } from "./evaluate-forecasts.js";
 import type { QuantileForecast } from "./quantile-forecast.js";
 
 /** Forecasts `horizon` steps after `context` (oldest first, NaN = missing or padding). */
