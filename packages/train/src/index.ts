@@ -6,6 +6,8 @@ export { inferFrequency } from "./data/infer-frequency.js";
 export { parseCell } from "./data/parse-cell.js";
 export type { LoraOptions } from "./finetune/lora-model.js";
 export { DEFAULT_TARGET_MODULES, LoraModel } from "./finetune/lora-model.js";
+export type { TrainingWindow } from "./finetune/token-windows.js";
+export { sequenceLength, tokenizerFor, windowBatch } from "./finetune/token-windows.js";
 export type {
   BacktestOptions,
   BacktestResult,
@@ -55,6 +57,11 @@ export { DenseProjection } from "./model/projection.js";
 export type { ModelStage, StageForward } from "./model/stage.js";
 export type { ForecastPlotInput } from "./plot/forecast-plot-spec.js";
 export { forecastPlotSpec } from "./plot/forecast-plot-spec.js";
+export { FullModel } from "./pretrain/full-model.js";
+export type { PretrainOptions, PretrainProgress } from "./pretrain/pretrain.js";
+export { pretrain, syntheticWindow } from "./pretrain/pretrain.js";
+export type { SyntheticOptions } from "./pretrain/synthetic-series.js";
+export { syntheticSeries } from "./pretrain/synthetic-series.js";
 export type { RandomState } from "./random.js";
 export { Random } from "./random.js";
 export type { AdamWOptions, AdamWState, ParameterRef } from "./train/adamw.js";

@@ -6,25 +6,53 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { LlamaModel, LlamaModelOptions } from "./model/llama.js";
 import { parseModel, serializeModel } from "./model/model-files.js";
+import {
+  type CheckpointFiles,
+  parseCheckpoint,
+  serializeCheckpoint,
+} from "./train/checkpoint-files.js";
+import type { TrainerCheckpoint } from "./train/trainer.js";
 
-/** Writes `model` to directory `dir` (replacing an existing model directory there). */
-export async function saveModel(dir: string, model: LlamaModel): Promise<void> {
+async function writeDirectory(
+  fn: string,
+  dir: string,
+  files: Record<string, Uint8Array | string>,
+): Promise<void> {
   if (typeof dir !== "string" || dir === "")
-    throw new TypeError(`saveModel(): dir must be a non-empty path, got ${JSON.stringify(dir)}`);
-  const files = serializeModel(model);
+    throw new TypeError(`${fn}: dir must be a non-empty path, got ${JSON.stringify(dir)}`);
   const target = resolve(dir);
   await mkdir(dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   await mkdir(tmp);
   try {
-    await writeFile(join(tmp, "model.safetensors"), files["model.safetensors"]);
-    await writeFile(join(tmp, "config.json"), files["config.json"]);
+    for (const [name, data] of Object.entries(files)) await writeFile(join(tmp, name), data);
     await rm(target, { recursive: true, force: true });
     await rename(tmp, target);
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Writes `model` to directory `dir` (replacing an existing model directory there). */
+export async function saveModel(dir: string, model: LlamaModel): Promise<void> {
+  await writeDirectory("saveModel()", dir, { ...serializeModel(model) });
+}
+
+/** Writes a trainer checkpoint (parameters, AdamW moments, step, random state) to `dir`. */
+export async function saveCheckpoint(dir: string, checkpoint: TrainerCheckpoint): Promise<void> {
+  await writeDirectory("saveCheckpoint()", dir, { ...serializeCheckpoint(checkpoint) });
+}
+
+/** Reads a checkpoint written by {@link saveCheckpoint}. */
+export async function loadCheckpoint(dir: string): Promise<TrainerCheckpoint> {
+  const files: CheckpointFiles = {
+    "trainer_state.safetensors": new Uint8Array(
+      await readFile(join(dir, "trainer_state.safetensors")),
+    ),
+    "trainer_state.json": await readFile(join(dir, "trainer_state.json"), "utf8"),
+  };
+  return parseCheckpoint(files);
 }
 
 /** Reads a model directory written by {@link saveModel} (or by transformers in float32). */

@@ -30,13 +30,13 @@ export interface LlamaConfig {
   tokenizer?: TokenizerSettings;
 }
 
-/** Chronos's tokenizer defaults (amazon/chronos-t5-*: 4096 tokens, limits ±15, context 512, horizon 64). */
+/** Chronos's tokenizer defaults (amazon/chronos-t5-*: 4096 tokens, limits ±15, context 512, horizon 64), without EOS. */
 export const CHRONOS_TOKENIZER: TokenizerSettings = {
   nTokens: 4096,
   nSpecialTokens: 2,
   lowLimit: -15,
   highLimit: 15,
-  useEosToken: true,
+  useEosToken: false, // a causal model continues the series; no EOS between context and target
   contextLength: 512,
   predictionLength: 64,
 };

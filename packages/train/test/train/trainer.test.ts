@@ -113,3 +113,25 @@ describe("Trainer", () => {
 });
 
 const PINNED = [4.05527, 3.07277, 2.85087];
+
+describe("trainer checkpoint files", () => {
+  it("saveCheckpoint(dir)/loadCheckpoint(dir) round-trip a checkpoint that resumes exactly", async () => {
+    const { mkdtemp } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { loadCheckpoint, saveCheckpoint } = await import("../../src/node.js");
+    const full = new Trainer(loraModel(), data, options);
+    await full.run();
+    const first = new Trainer(loraModel(), data, options);
+    for (let i = 0; i < 4; i++) await first.trainStep();
+    const dir = join(await mkdtemp(join(tmpdir(), "kairos-ckpt-")), "c");
+    await saveCheckpoint(dir, first.checkpoint());
+    const resumed = new Trainer(loraModel(), data, options);
+    resumed.restore(await loadCheckpoint(dir));
+    await resumed.run();
+    const a = full.model.parameters();
+    const b = resumed.model.parameters();
+    for (let i = 0; i < a.length; i++)
+      expect(Array.from(b[i].value), a[i].name).toEqual(Array.from(a[i].value));
+  });
+});

@@ -1,0 +1,64 @@
+// Forecast windows as causal-LM token sequences: the context (left-padded to `contextLength`) and
+// the target, tokenized with the context's mean scale (Chronos's MeanScaleUniformBins), then
+// inputs = sequence[0 … S−2] and labels = sequence[1 … S−1], −100 where the next value is missing.
+import { MeanScaleUniformBins } from "@kairos/tokenizer";
+import type { TokenBatch } from "../model/batch.js";
+import { IGNORE_INDEX } from "../model/chunked-cross-entropy.js";
+import type { TokenizerSettings } from "../model/config.js";
+
+/** A context and the target that follows it. */
+export interface TrainingWindow {
+  context: ArrayLike<number>;
+  target: ArrayLike<number>;
+}
+
+/** The tokenizer a model's settings describe (causal: no EOS after the context). */
+export function tokenizerFor(s: TokenizerSettings): MeanScaleUniformBins {
+  return new MeanScaleUniformBins({
+    nTokens: s.nTokens,
+    nSpecialTokens: s.nSpecialTokens,
+    low: s.lowLimit,
+    high: s.highLimit,
+    contextLength: s.contextLength,
+    predictionLength: s.predictionLength,
+    useEosToken: s.useEosToken,
+    modelType: "causal",
+  });
+}
+
+/** Positions of one window's sequence: contextLength + predictionLength − 1. */
+export function sequenceLength(s: TokenizerSettings): number {
+  return s.contextLength + s.predictionLength + (s.useEosToken ? 1 : 0) - 1;
+}
+
+/** Tokenizes windows into one batch `[windows.length, sequenceLength]`. */
+export function windowBatch(
+  tok: MeanScaleUniformBins,
+  s: TokenizerSettings,
+  windows: TrainingWindow[],
+): TokenBatch {
+  const T = sequenceLength(s);
+  const B = windows.length;
+  const ids = new Int32Array(B * T);
+  const labels = new Int32Array(B * T).fill(IGNORE_INDEX);
+  const keyMask = new Uint8Array(B * T);
+  const full = new Int32Array(T + 1);
+  const mask = new Uint8Array(T + 1);
+  windows.forEach((w, b) => {
+    const c = tok.encode(w.context);
+    const y = tok.encodeLabels(w.target, c.scale);
+    const pad = s.contextLength - c.ids.length;
+    full.fill(0);
+    mask.fill(0);
+    full.set(c.ids, pad);
+    mask.set(c.mask, pad);
+    full.set(y.ids, s.contextLength);
+    mask.set(y.mask, s.contextLength);
+    for (let t = 0; t < T; t++) {
+      ids[b * T + t] = full[t];
+      keyMask[b * T + t] = mask[t];
+      if (mask[t + 1]) labels[b * T + t] = full[t + 1];
+    }
+  });
+  return { ids, labels, keyMask, batchSize: B, seqLen: T };
+}
