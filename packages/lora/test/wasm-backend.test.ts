@@ -104,7 +104,7 @@ describe("wasm backend resources", () => {
 
   it("matmul() on a thread that cannot block (a browser page) returns promises, run in call order", async () => {
     const backend = await createWasmBackend({ threads: 2, canBlock: false });
-    const [m, n, k] = [384, 128, 256];
+    const [m, n, k] = [512, 256, 256]; // 2^26 flops: above the threshold for sharing
     const a = randomArray(m * k, 8);
     const b = randomArray(n * k, 9);
     const outs = [0, 1, 2, 3].map(() => new Float32Array(m * n));

@@ -9,8 +9,13 @@ import { Arena } from "./arena";
 import type { KernelExports } from "./kernels-module";
 import type { ThreadPool } from "./thread-pool";
 
-/** Below this many flops a matmul runs on the calling thread alone (waking workers costs more). */
-const PARALLEL_FLOPS = 1 << 22;
+/**
+ * Below this many flops a matmul runs on the calling thread alone. Waking workers costs tens of
+ * microseconds, but on a loaded machine a worker preempted in the middle of a tile stalls the
+ * whole call for a scheduler slice (milliseconds): the rank-sized matmuls of a LoRA step
+ * (2·rows·256·8 = 2^24 flops at 4096 rows) are not worth that risk.
+ */
+const PARALLEL_FLOPS = 1 << 25;
 /** Output tile a thread takes at a time: rows (a multiple of the microkernel's 6) × columns. */
 const TILE_ROWS = 48;
 const TILE_COLS = 64;
