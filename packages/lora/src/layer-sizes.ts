@@ -21,8 +21,8 @@ export interface LayerSizes {
 }
 
 /**
- * Sizes of a `LoRALinear` step. The context holds dropout(x) `[rows, in]` (x itself, shared with
- * the caller, without dropout: still kept alive by the context, so counted) and x·Aᵀ `[rows, rank]`.
+ * Sizes of a `LoRALinear` step. The context holds x `[rows, in]` (the caller's buffer, kept alive
+ * by the context, so counted) and dropout(x)·Aᵀ `[rows, rank]`; dropout adds no context bytes.
  *
  * @example
  * loraLinearSizes({ inFeatures: 256, outFeatures: 256, rank: 8 }, 4096).trainableBytes; // 16384

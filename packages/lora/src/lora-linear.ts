@@ -40,12 +40,16 @@ export interface LoRAForwardOptions extends ForwardOptions {
   dropoutSeed?: number;
 }
 
-/** What `LoRALinear.backward` needs: the adapter's input and its projection, nothing else. */
+/**
+ * What `LoRALinear.backward` needs: the input, its projection and the mask's seed, nothing else.
+ * x is kept by reference, not copied (leave it unchanged until backward); with dropout, backward
+ * regenerates dropout(x) from the seed, so no second `[R, I]` buffer lives between the passes.
+ */
 export interface LoRAContext {
   rows: number;
-  /** dropout(x) `[R, I]` (x itself without dropout). */
+  /** x `[R, I]`, the caller's buffer. */
   x: Float32Array;
-  /** x · Aᵀ `[R, K]`, before scaling. */
+  /** dropout(x) · Aᵀ `[R, K]`, before scaling. */
   xa: Float32Array;
   /** The mask's seed, or null when no dropout was applied. */
   dropoutSeed: number | null;
@@ -171,12 +175,7 @@ export class LoRALinear {
     let xd = x; // [R, I]
     if (this.training && this.dropout > 0) {
       dropoutSeed = options.dropoutSeed ?? mixSeed(this.seed, this.dropoutStep++);
-      xd = dropout(
-        x,
-        this.dropout,
-        dropoutSeed,
-        save ? new Float32Array(rows * I) : this.work(0, rows * I),
-      );
+      xd = dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I));
     }
     const xa = save ? new Float32Array(rows * K) : this.work(1, rows * K); // [R, K]
     await this.backend.matmul(xd, this.loraA, xa, { m: rows, n: K, k: I, transposeB: true });
@@ -185,7 +184,7 @@ export class LoRALinear {
       ...{ transposeB: true, accumulate: true, alpha: this.scaling },
     });
     if (!save) return { output, context: null, dropoutSeed };
-    const context = { rows, x: xd, xa, dropoutSeed, bytes: xd.byteLength + xa.byteLength };
+    const context = { rows, x, xa, dropoutSeed, bytes: x.byteLength + xa.byteLength };
     return { output, context, dropoutSeed };
   }
 
@@ -209,13 +208,21 @@ export class LoRALinear {
     // dh [R, K] = scaling · dY · B: the gradient at the adapter's bottleneck
     const dh = this.work(1, rows * K);
     await be.matmul(dOutput, this.loraB, dh, { m: rows, n: K, k: O, alpha: this.scaling });
-    // gradA [K, I] += dhᵀ · dropout(x)
-    await be.matmul(dh, x, this.gradA, { m: K, n: I, k: rows, transposeA: true, accumulate: true });
+    // gradA [K, I] += dhᵀ · dropout(x), the mask regenerated from its seed
+    const xd =
+      dropoutSeed === null ? x : dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I));
+    await be.matmul(dh, xd, this.gradA, {
+      m: K,
+      n: I,
+      k: rows,
+      transposeA: true,
+      accumulate: true,
+    });
     if (dropoutSeed === null) {
       await be.matmul(dh, this.loraA, dx, { m: rows, n: I, k: K, accumulate: true });
       return dx;
     }
-    // dx += dropout'(dh · A): the same mask and scale, regenerated from the seed.
+    // dx += dropout'(dh · A): the same mask and scale again (xd's scratch is free now).
     const dxd = this.work(0, rows * I);
     await be.matmul(dh, this.loraA, dxd, { m: rows, n: I, k: K });
     await be.axpy(1, dropout(dxd, this.dropout, dropoutSeed, dxd), dx);

@@ -3,6 +3,7 @@ import type { Backend } from "../src/backend";
 import { dropout } from "../src/dropout";
 import { Linear } from "../src/linear";
 import { LoRALinear, type LoRALinearOptions } from "../src/lora-linear";
+import { naiveMatmul } from "../src/naive-kernels";
 import { ReferenceBackend } from "../src/reference-backend";
 import fixtures from "./fixtures/layer_fixtures.json";
 import { randomArray } from "./helpers";
@@ -87,14 +88,19 @@ describe("LoRALinear", () => {
     expect(makeLayer({ rank: 4, alpha: 8, useRslora: true }).scaling).toBe(4);
   });
 
-  it("forward(x) returns a context of dropout(x) and x·Aᵀ whose bytes it reports", async () => {
+  it("forward(x) returns a context of x, dropout(x)·Aᵀ and the mask's seed, and its bytes", async () => {
     const layer = makeLayer({ dropout: 0.5, seed: 3 });
     const x = randomArray(4 * 6, 4);
     const { context, dropoutSeed } = await layer.forward(x);
     expect(context!.bytes).toBe(4 * (6 + 2) * 4);
     expect(context!.rows).toBe(4);
+    expect(context!.x).toBe(x); // by reference: dropout(x) is regenerated, not kept
     expect(context!.dropoutSeed).toBe(dropoutSeed);
-    expect(context!.x).toEqual(dropout(x, 0.5, dropoutSeed!, new Float32Array(24)));
+    const xd = dropout(x, 0.5, dropoutSeed!, new Float32Array(24));
+    expect(xd.some((v) => v === 0)).toBe(true);
+    const xa = new Float32Array(4 * 2);
+    naiveMatmul(xd, layer.loraA, xa, { m: 4, n: 2, k: 6, transposeB: true });
+    expect(maxDiff(context!.xa, xa)).toBeLessThan(1e-6);
     const noDropout = await makeLayer().forward(x);
     expect(noDropout.context!.x).toBe(x);
     expect(noDropout.dropoutSeed).toBeNull();
