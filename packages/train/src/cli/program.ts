@@ -2,9 +2,11 @@
 // (checked by ./flags.ts) and call the library. Errors propagate to `main`, which prints one line.
 
 import { Command, Option } from "commander";
+import { BACKENDS } from "./base-model.js";
 import { evaluate } from "./commands/evaluate.js";
 import { info } from "./commands/info.js";
-import { integerFlag } from "./flags.js";
+import { merge } from "./commands/merge.js";
+import { choiceFlag, integerFlag } from "./flags.js";
 import type { CliIo } from "./io.js";
 
 const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
@@ -46,6 +48,24 @@ export function buildProgram(io: CliIo): Command {
     )
     .action(async (flags) => {
       await evaluate(flags, io);
+    });
+
+  program
+    .command("merge")
+    .description("Fold a LoRA adapter into its base model and write a plain model directory")
+    .requiredOption("--adapter <dir>", "adapter directory (PEFT layout)")
+    .requiredOption("--out <dir>", "model directory to write (written whole, then renamed)")
+    .option("--base <dir>", "base model directory (default: kairos-base-tiny)")
+    .option(
+      "--backend <name>",
+      `compute backend: ${BACKENDS.join(", ")}`,
+      choiceFlag("--backend", BACKENDS),
+      "auto",
+    )
+    .option("--json", "print only JSON on stdout")
+    .addHelpText("after", example(["kairos merge --adapter runs/spx --out models/spx-merged"]))
+    .action(async (flags) => {
+      await merge(flags, io);
     });
 
   program
