@@ -6,7 +6,8 @@ import { BACKENDS } from "./base-model.js";
 import { evaluate } from "./commands/evaluate.js";
 import { info } from "./commands/info.js";
 import { merge } from "./commands/merge.js";
-import { choiceFlag, integerFlag } from "./flags.js";
+import { pretrain } from "./commands/pretrain.js";
+import { choiceFlag, integerFlag, numberFlag } from "./flags.js";
 import type { CliIo } from "./io.js";
 
 const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
@@ -48,6 +49,49 @@ export function buildProgram(io: CliIo): Command {
     )
     .action(async (flags) => {
       await evaluate(flags, io);
+    });
+
+  program
+    .command("pretrain")
+    .description("Train a base model from scratch on synthetic series (KernelSynth and friends)")
+    .requiredOption("--out <dir>", "model directory to write")
+    .option("--steps <n>", "training steps", integerFlag("--steps"), 1000)
+    .option("--batch-size <n>", "windows per step", integerFlag("--batch-size"), 8)
+    .option("--lr <x>", "peak learning rate (cosine decay to a tenth)", numberFlag("--lr"), 3e-3)
+    .option("--hidden <n>", "hidden size", integerFlag("--hidden"), 64)
+    .option(
+      "--intermediate <n>",
+      "MLP size (default ≈ 2.75 × hidden)",
+      integerFlag("--intermediate"),
+    )
+    .option("--layers <n>", "decoder layers", integerFlag("--layers"), 4)
+    .option("--heads <n>", "attention heads", integerFlag("--heads"), 4)
+    .option("--kv-heads <n>", "key/value heads (default: --heads)", integerFlag("--kv-heads"))
+    .option("--vocab <n>", "tokenizer bins incl. special tokens", integerFlag("--vocab", 3), 1024)
+    .option("--context <n>", "context length in steps", integerFlag("--context"), 128)
+    .option("--prediction <n>", "prediction length in steps", integerFlag("--prediction"), 32)
+    .option("--seed <n>", "random seed", integerFlag("--seed", 0), 0)
+    .option(
+      "--backend <name>",
+      `compute backend: ${BACKENDS.join(", ")}`,
+      choiceFlag("--backend", BACKENDS),
+      "auto",
+    )
+    .option("--checkpoint <dir>", "save a resumable checkpoint here every --checkpoint-every steps")
+    .option(
+      "--checkpoint-every <n>",
+      "steps between checkpoints",
+      integerFlag("--checkpoint-every"),
+      250,
+    )
+    .option("--resume", "continue from the checkpoint in --checkpoint")
+    .option("--json", "print only JSON on stdout")
+    .addHelpText(
+      "after",
+      example(["kairos pretrain --out models/my-base --steps 3000 --checkpoint /tmp/ckpt"]),
+    )
+    .action(async (flags) => {
+      await pretrain(flags, io);
     });
 
   program
