@@ -1,0 +1,101 @@
+// Training under a byte budget: measure what each stage's output and context weigh (one forward,
+// stage by stage, so measuring never holds more than one context), ask `@kairos/checkpointing` for
+// the least-recompute schedule that fits, and run it with its executor. The budget bounds what the
+// `Chain` accounting counts — activations, contexts, the gradient in flight — not the weights.
+import { BudgetTooSmallError, type Chain, type Plan, plan } from "@kairos/checkpointing";
+import type { ModelStage } from "../model/stage.js";
+import { noRandom } from "../model/stage.js";
+import { parseBytes } from "./parse-bytes.js";
+import { type StepRunner, scheduledRunner, storeAllRunner } from "./step-runner.js";
+
+/** Memory options of training. */
+export interface MemoryOptions {
+  /** Activation budget in bytes or a string like "256MB". */
+  memoryBudget?: number | string;
+  /** `none`: keep every context; `sqrt`: √n segments; `optimal`: least recompute under the budget (default with a budget). */
+  checkpointing?: "none" | "sqrt" | "optimal";
+}
+
+/** A step runner that plans once for the batch shape it is prepared with. */
+export interface MemoryRunner extends StepRunner {
+  /** Measures the chain and plans; returns the planned peak bytes (null when nothing is planned). */
+  prepare(stages: ModelStage[], input: Int32Array): Promise<number | null>;
+  /** The plan in use, after `prepare`. */
+  readonly plan: Plan | null;
+  /** The measured chain, after `prepare`. */
+  readonly chain: Chain | null;
+}
+
+/** Measures a chain's bytes (exact) and costs (milliseconds of one forward; backward taken as 2×). */
+export async function measureChain(stages: ModelStage[], input: Int32Array): Promise<Chain> {
+  const outputBytes = [input.byteLength];
+  const contextBytes: number[] = [];
+  const forwardCost: number[] = [];
+  let a: Float32Array | Int32Array = input;
+  for (const s of stages) {
+    const t0 = performance.now();
+    const f = await s.forward(a, { save: true, rng: noRandom });
+    forwardCost.push(Math.max(1e-3, performance.now() - t0));
+    contextBytes.push(f.context?.bytes ?? 0);
+    outputBytes.push(f.output.byteLength);
+    a = f.output;
+  }
+  return { forwardCost, backwardCost: forwardCost.map((c) => 2 * c), outputBytes, contextBytes };
+}
+
+const STRATEGIES = ["none", "sqrt", "optimal"];
+
+/** The runner for `options`: store-all when neither a budget nor a strategy is given. */
+export function memoryRunner(options: MemoryOptions, fn = "memoryRunner()"): MemoryRunner {
+  const { memoryBudget, checkpointing } = options;
+  if (checkpointing !== undefined && !STRATEGIES.includes(checkpointing)) {
+    throw new RangeError(
+      `${fn}: checkpointing must be "none", "sqrt" or "optimal", got ${JSON.stringify(checkpointing)}`,
+    );
+  }
+  const budget =
+    memoryBudget === undefined ? undefined : parseBytes(memoryBudget, "memoryBudget", fn);
+  const strategy = checkpointing ?? (budget !== undefined ? "optimal" : "none");
+  if (strategy === "optimal" && budget === undefined) {
+    throw new RangeError(`${fn}: checkpointing "optimal" needs a memoryBudget, got none`);
+  }
+  let current: Plan | null = null;
+  let chain: Chain | null = null;
+  let inner: StepRunner = storeAllRunner;
+  const runner: MemoryRunner = {
+    get plan() {
+      return current;
+    },
+    get chain() {
+      return chain;
+    },
+    async prepare(stages, input) {
+      if (strategy === "none" && budget === undefined) return null;
+      chain = await measureChain(stages, input);
+      try {
+        current =
+          strategy === "optimal"
+            ? plan(chain, { strategy: "optimal", budgetBytes: budget as number })
+            : strategy === "sqrt"
+              ? plan(chain, { strategy: "sqrt", budgetBytes: budget })
+              : plan(chain, { strategy: "store-all", budgetBytes: budget });
+      } catch (error) {
+        if (error instanceof BudgetTooSmallError) {
+          throw new RangeError(
+            `${fn}: memoryBudget must be at least ${error.minimumBytes} bytes for this model and batch with checkpointing "${strategy}", got ${budget}`,
+          );
+        }
+        throw error;
+      }
+      const ops = current;
+      inner = scheduledRunner(() => ops);
+      return current.peakBytes;
+    },
+    async run(stages, input, dLoss, seed) {
+      if (!chain && (strategy !== "none" || budget !== undefined))
+        await runner.prepare(stages, input);
+      return inner.run(stages, input, dLoss, seed);
+    },
+  };
+  return runner;
+}

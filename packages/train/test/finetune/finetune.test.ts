@@ -1,0 +1,70 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ReferenceBackend, readSafetensorsHeader } from "@kairos/lora";
+import { saveAdapter } from "@kairos/lora/node";
+import { expect, it } from "vitest";
+import { finetune } from "../../src/finetune/finetune.js";
+import { seasonalSeries, tinyForecaster } from "../helpers/forecaster.js";
+
+const backend = new ReferenceBackend();
+const series = seasonalSeries(240);
+
+it("finetune(...) for a fixed seed gives the pinned first losses, lowers the loss, and saves a PEFT adapter", async () => {
+  const steps: number[] = [];
+  const { lora, result, trainWindows, validationWindows } = await finetune(
+    tinyForecaster(backend),
+    series,
+    {
+      backend,
+      steps: 24,
+      lr: 2e-2,
+      warmupSteps: 2,
+      batchSize: 4,
+      rank: 4,
+      alpha: 8,
+      dropout: 0.05,
+      evalEvery: 8,
+      seed: 42,
+      onStep: (s) => steps.push(s.step),
+    },
+  );
+  expect(trainWindows).toBeGreaterThan(100);
+  expect(validationWindows).toBeGreaterThan(0);
+  expect(steps).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+  // Pinned from a first run (computed once by running; any change to the model, LoRA, tokenizer,
+  // chunking, AdamW or the sampling order moves them).
+  expect(result.losses.slice(0, 3).map((l) => Number(l.toFixed(4)))).toEqual(PINNED);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  expect(mean(result.losses.slice(-4))).toBeLessThan(mean(result.losses.slice(0, 4)) - 0.3);
+  expect(result.evalLosses.map((e) => e.step)).toEqual([8, 16, 24]);
+
+  const dir = join(await mkdtemp(join(tmpdir(), "kairos-ft-")), "adapter");
+  await saveAdapter(dir, lora.adapter("kairos-test-tiny"));
+  const config = JSON.parse(await readFile(join(dir, "adapter_config.json"), "utf8"));
+  expect(config).toMatchObject({
+    peft_type: "LORA",
+    r: 4,
+    lora_alpha: 8,
+    task_type: "CAUSAL_LM",
+    base_model_name_or_path: "kairos-test-tiny",
+  });
+  expect(config.target_modules.sort()).toEqual(["k_proj", "o_proj", "q_proj", "v_proj"]);
+  const header = readSafetensorsHeader(
+    new Uint8Array(await readFile(join(dir, "adapter_model.safetensors"))),
+  );
+  expect(
+    header.tensors.get("base_model.model.model.layers.1.self_attn.v_proj.lora_A.weight")?.shape,
+  ).toEqual([4, 16]);
+  expect(
+    header.tensors.get("base_model.model.model.layers.0.self_attn.o_proj.lora_B.weight")?.shape,
+  ).toEqual([16, 4]);
+});
+
+it("finetune(...) rejects a series too short for one window", async () => {
+  await expect(
+    finetune(tinyForecaster(backend), seasonalSeries(10), { backend, steps: 1 }),
+  ).rejects.toThrow(/finetune\(\)|splitByTime\(\)/);
+});
+
+const PINNED = [7.9061, 8.2808, 8.314];

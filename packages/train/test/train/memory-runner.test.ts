@@ -1,0 +1,100 @@
+import { simulate } from "@kairos/checkpointing";
+import { ReferenceBackend } from "@kairos/lora";
+import { describe, expect, it } from "vitest";
+import { LoraModel } from "../../src/finetune/lora-model.js";
+import { tokenizerFor, windowBatch } from "../../src/finetune/token-windows.js";
+import { Random } from "../../src/random.js";
+import { measureChain, memoryRunner } from "../../src/train/memory-runner.js";
+import { parseBytes } from "../../src/train/parse-bytes.js";
+import { Trainer } from "../../src/train/trainer.js";
+import { forecasterConfig, seasonalSeries, tinyForecaster } from "../helpers/forecaster.js";
+
+const backend = new ReferenceBackend();
+const t = forecasterConfig.tokenizer as NonNullable<typeof forecasterConfig.tokenizer>;
+const tok = tokenizerFor(t);
+const series = seasonalSeries(200);
+const draw = (rng: Random) =>
+  windowBatch(
+    tok,
+    t,
+    Array.from({ length: 3 }, () => {
+      const cut = 24 + rng.int(160);
+      return { context: series.subarray(cut - 24, cut), target: series.subarray(cut, cut + 8) };
+    }),
+  );
+
+async function train(options: Parameters<typeof memoryRunner>[0]) {
+  const lora = new LoraModel(tinyForecaster(backend), backend, {
+    rank: 4,
+    alpha: 8,
+    dropout: 0.1,
+    seed: 1,
+  });
+  const runner = memoryRunner(options);
+  const probe = draw(new Random(0));
+  const peak = await runner.prepare(lora.stages(probe), probe.ids);
+  const trainer = new Trainer(lora, { train: draw }, { steps: 3, lr: 1e-2, seed: 2 }, runner);
+  const { losses } = await trainer.run();
+  return { lora, losses, peak, runner };
+}
+
+describe("memoryRunner", () => {
+  it("measureChain(...) reports each stage's exact output and context bytes", async () => {
+    const lora = new LoraModel(tinyForecaster(backend), backend, { rank: 4 });
+    const batch = draw(new Random(3));
+    const chain = await measureChain(lora.stages(batch), batch.ids);
+    const N = batch.batchSize * batch.seqLen;
+    expect(chain.outputBytes).toEqual([4 * N, 4 * N * 16, 4 * N * 16, 4 * N * 16, 4]);
+    expect(chain.contextBytes[0]).toBe(0);
+    expect(chain.contextBytes[1]).toBeGreaterThan(4 * N * 16 * 3);
+  });
+
+  it.each(["sqrt", "optimal"] as const)(
+    "memoryRunner({ checkpointing: %s }) trains bit-identically to store-all",
+    async (strategy) => {
+      const reference = await train({});
+      const chain = reference.runner.chain;
+      expect(chain).toBeNull();
+      const full = await train({ checkpointing: "none", memoryBudget: "1GB" });
+      const storeAll = full.peak as number;
+      const budget = strategy === "optimal" ? Math.floor(storeAll * 0.6) : undefined;
+      const run = await train({ checkpointing: strategy, memoryBudget: budget });
+      expect(run.losses).toEqual(reference.losses);
+      const a = reference.lora.parameters();
+      const b = run.lora.parameters();
+      for (let i = 0; i < a.length; i++)
+        expect(Array.from(b[i].value), a[i].name).toEqual(Array.from(a[i].value));
+      expect(run.peak as number).toBeLessThan(storeAll);
+      if (budget) expect(run.peak as number).toBeLessThanOrEqual(budget);
+      // The planner's prediction agrees with the checkpointing simulator's own accounting.
+      const plan = run.runner.plan;
+      expect(plan && simulate(run.runner.chain as never, plan.ops).peakBytes).toBe(run.peak);
+    },
+  );
+
+  it("prepare(...) with a budget below the least feasible peak fails at once with the minimum", async () => {
+    const lora = new LoraModel(tinyForecaster(backend), backend, { rank: 4 });
+    const probe = draw(new Random(0));
+    const runner = memoryRunner({ memoryBudget: 1000 }, "finetune()");
+    await expect(runner.prepare(lora.stages(probe), probe.ids)).rejects.toThrow(
+      /finetune\(\): memoryBudget must be at least \d+ bytes for this model and batch with checkpointing "optimal", got 1000/,
+    );
+  });
+
+  it("memoryRunner(...) rejects an unknown strategy and optimal without a budget", () => {
+    expect(() => memoryRunner({ checkpointing: "revolve" as never })).toThrow(
+      /checkpointing must be "none", "sqrt" or "optimal", got "revolve"/,
+    );
+    expect(() => memoryRunner({ checkpointing: "optimal" })).toThrow(/needs a memoryBudget/);
+  });
+});
+
+it("parseBytes(...) reads decimal and binary units and rejects nonsense", () => {
+  expect(parseBytes("256MB")).toBe(256e6);
+  expect(parseBytes("1.5 GiB")).toBe(1.5 * 1024 ** 3);
+  expect(parseBytes(4096)).toBe(4096);
+  expect(() => parseBytes("12 parsecs", "memoryBudget", "finetune()")).toThrow(
+    /finetune\(\): memoryBudget must be .* got "12 parsecs"/,
+  );
+  expect(() => parseBytes(-1)).toThrow(/got -1/);
+});
