@@ -7,7 +7,7 @@
 //   STOP i32  set once by dispose(): a woken worker that sees it leaves its loop
 // A tile is taken with a compare-exchange on CTL that also checks the generation, so a worker
 // that wakes late can never run a tile of a newer job with a descriptor it read for an older one.
-import { kernel1x8, kernel6x8 } from "./microkernel";
+import { kernel1x8, kernel4x8 } from "./microkernel";
 
 const JOB: usize = 1024;
 const CTL: usize = JOB;
@@ -18,7 +18,7 @@ const F: usize = JOB + 64; // descriptor fields, 4 bytes each
 const CLOSED: u64 = 0xffffffff;
 
 /** Rows of a, columns of b, and steps of the shared dimension a tile works on at a time. */
-const MR: i32 = 6;
+const MR: i32 = 4;
 const KC: i32 = 512;
 
 /** Byte address of the WAKE word, for the JavaScript side's Atomics.wait/notify. */
@@ -158,7 +158,7 @@ export function matmulBlock(
       const panel = b + <usize>(j >> 3) * panelStride + <usize>p0 * ldb;
       let i = i0;
       for (; i + MR <= i1; i += MR) {
-        kernel6x8(
+        kernel4x8(
           aK + <usize>i * rsA,
           rsA,
           csA,

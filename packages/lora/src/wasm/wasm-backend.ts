@@ -16,7 +16,7 @@ import type { ThreadPool } from "./thread-pool";
  * (2·rows·256·8 = 2^24 flops at 4096 rows) are not worth that risk.
  */
 const PARALLEL_FLOPS = 1 << 25;
-/** Output tile a thread takes at a time: rows (a multiple of the microkernel's 6) × columns. */
+/** Output tile a thread takes at a time: rows (a multiple of the microkernel's 4) × columns. */
 const TILE_ROWS = 48;
 const TILE_COLS = 64;
 
