@@ -10,6 +10,11 @@ export type { LoraOptions } from "./finetune/lora-model.js";
 export { DEFAULT_TARGET_MODULES, LoraModel } from "./finetune/lora-model.js";
 export type { TrainingWindow } from "./finetune/token-windows.js";
 export { sequenceLength, tokenizerFor, windowBatch } from "./finetune/token-windows.js";
+export type { Forecast, ForecastOptions } from "./forecast/forecast.js";
+export { FORECAST_LEVELS, forecast } from "./forecast/forecast.js";
+export { pathQuantiles } from "./forecast/quantiles.js";
+export type { SamplingOptions } from "./forecast/sample-token.js";
+export { sampleToken } from "./forecast/sample-token.js";
 export type {
   BacktestOptions,
   BacktestResult,
