@@ -3,7 +3,7 @@
 
 import type { Backend } from "../backend";
 import { defaultMinGpuWork, GpuBackend } from "./gpu-backend";
-import { GPU_MODES, type GpuMode, loadGpu } from "./gpu-js";
+import { GPU_MODES, type GpuMode, loadGpu, selectedMode } from "./gpu-js";
 
 /** Options for `createGpuBackend`. */
 export interface GpuBackendOptions {
@@ -44,7 +44,7 @@ export async function createGpuBackend(options: GpuBackendOptions = {}): Promise
       `createGpuBackend(): mode "${mode}" is unavailable: ${(error as Error).message}`,
     );
   }
-  // gpu.js picks its Kernel class in the constructor; its static `mode` is the real one.
-  const real = gpu.Kernel?.mode ?? gpu.mode;
+  // gpu.js picks its Kernel class in the constructor; the class tells the real mode.
+  const real = selectedMode(gpu);
   return new GpuBackend(gpu, real, minWork ?? defaultMinGpuWork(real));
 }

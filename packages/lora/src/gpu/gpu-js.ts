@@ -88,5 +88,30 @@ export async function loadGpu(mode: GpuMode): Promise<GpuInstance> {
       throw new Error(`WebGPU is unavailable in Node: ${(error as Error).message.split("\n")[0]}`);
     }
   }
-  return new GPU({ mode });
+  const gpu = new GPU({ mode });
+  selectedModes.set(gpu, glMode(gpu, module) ?? gpu.Kernel?.mode ?? gpu.mode);
+  return gpu;
+}
+
+/** The mode each `loadGpu` instance really runs, by instance. */
+const selectedModes = new WeakMap<GpuInstance, string>();
+
+/**
+ * gpu.js's GL kernel classes all report the mode `gpu`; which one was chosen (`webgl2`, `webgl`,
+ * `headlessgl`) is told by identity with the module's exported classes. Undefined when not GL.
+ */
+function glMode(gpu: GpuInstance, module: Record<string, unknown>): string | undefined {
+  const classes = module.default as Record<string, unknown> | undefined;
+  const named = (key: string) => module[key] ?? classes?.[key];
+  const modes: Array<[string, string]> = [
+    ["HeadlessGLKernel", "headlessgl"],
+    ["WebGL2Kernel", "webgl2"],
+    ["WebGLKernel", "webgl"],
+  ];
+  return modes.find(([key]) => gpu.Kernel !== undefined && gpu.Kernel === named(key))?.[1];
+}
+
+/** The mode gpu.js really selected for `gpu` (e.g. `webgl2` where its kernel reports `gpu`). */
+export function selectedMode(gpu: GpuInstance): string {
+  return selectedModes.get(gpu) ?? gpu.Kernel?.mode ?? gpu.mode;
 }
