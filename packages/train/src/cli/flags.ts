@@ -1,6 +1,7 @@
 // Parsers for flag values, handed to commander: each checks its value and throws a UsageError
 // naming the flag, what it expects and what it got (`--horizon must be a positive integer, got -3`).
 
+import { parseBytes } from "../train/parse-bytes.js";
 import { UsageError } from "./usage-error.js";
 
 /** An integer flag within [min, max]. */
@@ -63,24 +64,13 @@ export function listFlag<T extends string>(flag: string, choices: readonly T[]) 
   };
 }
 
-const UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-};
-
-/** A byte size: a number of bytes or a number with a unit (KB, MB, GB, KiB, MiB, GiB). */
+/** A byte size as `parseBytes` reads it: bytes, or a number with a unit (256MB, 1GiB). */
 export function byteSizeFlag(flag: string) {
   return (value: string): number => {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
-    const unit = m ? UNITS[(m[2] || "b").toLowerCase()] : undefined;
-    if (!m || unit === undefined || Number(m[1]) <= 0) {
+    try {
+      return parseBytes(value, flag, "kairos");
+    } catch {
       throw new UsageError(`${flag} must be a size such as 256MB, 1GiB or 1000000, got ${value}`);
     }
-    return Math.round(Number(m[1]) * unit);
   };
 }

@@ -2,12 +2,14 @@
 // (checked by ./flags.ts) and call the library. Errors propagate to `main`, which prints one line.
 
 import { Command, Option } from "commander";
+import { LINEAR_MODULES } from "../model/parameters.js";
 import { BACKENDS } from "./base-model.js";
 import { evaluate } from "./commands/evaluate.js";
+import { finetune } from "./commands/finetune.js";
 import { info } from "./commands/info.js";
 import { merge } from "./commands/merge.js";
 import { pretrain } from "./commands/pretrain.js";
-import { choiceFlag, integerFlag, numberFlag } from "./flags.js";
+import { byteSizeFlag, choiceFlag, integerFlag, listFlag, numberFlag } from "./flags.js";
 import type { CliIo } from "./io.js";
 
 const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
@@ -27,6 +29,66 @@ export function buildProgram(io: CliIo): Command {
       .option("--column <name>", "column to forecast (default: close for the bundled data)")
       .option("--date <name>", "date column (default: one named date, time, timestamp or ds)")
       .option("--json", "print only JSON on stdout");
+
+  seriesOptions(
+    program
+      .command("finetune")
+      .description(
+        "LoRA fine-tune the base model on a series (default: bundled S&P 500, last 5 years)",
+      ),
+  )
+    .option("--rank <r>", "LoRA rank", integerFlag("--rank"), 8)
+    .option("--alpha <a>", "LoRA alpha (scaling alpha / rank)", numberFlag("--alpha"), 16)
+    .option(
+      "--target-modules <list>",
+      `comma-separated modules among ${LINEAR_MODULES.join(",")}`,
+      listFlag("--target-modules", LINEAR_MODULES),
+      ["q_proj", "k_proj", "v_proj", "o_proj"],
+    )
+    .option("--epochs <e>", "passes over the training windows (default 1)", numberFlag("--epochs"))
+    .option("--max-steps <s>", "optimizer steps (instead of --epochs)", integerFlag("--max-steps"))
+    .option("--lr <x>", "peak learning rate", numberFlag("--lr"), 1e-3)
+    .option("--batch-size <n>", "windows per step", integerFlag("--batch-size"), 8)
+    .option(
+      "--memory-budget <size>",
+      "activation memory budget, e.g. 256MB",
+      byteSizeFlag("--memory-budget"),
+    )
+    .option(
+      "--checkpointing <mode>",
+      "activation checkpointing: auto, none, sqrt, optimal",
+      choiceFlag("--checkpointing", ["auto", "none", "sqrt", "optimal"] as const),
+      "auto",
+    )
+    .option(
+      "--backend <name>",
+      `compute backend: ${BACKENDS.join(", ")}`,
+      choiceFlag("--backend", BACKENDS),
+      "auto",
+    )
+    .option("--base <dir>", "base model directory (default: kairos-base-tiny)")
+    .option(
+      "--out <dir>",
+      "adapter directory to write (written whole, then renamed)",
+      "runs/finetune",
+    )
+    .option("--seed <n>", "random seed", integerFlag("--seed", 0), 0)
+    .option(
+      "--years <n>",
+      "with the bundled data: how many recent years to use",
+      integerFlag("--years"),
+      5,
+    )
+    .addHelpText(
+      "after",
+      example([
+        "kairos finetune --max-steps 200 --out runs/spx",
+        "kairos finetune --csv sales.csv --column units --rank 4 --epochs 2",
+      ]),
+    )
+    .action(async (flags) => {
+      await finetune(flags, io);
+    });
 
   seriesOptions(
     program
