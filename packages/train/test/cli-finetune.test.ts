@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { kairos } from "./cli-kairos.js";
+import { kairos, TINY_MODEL } from "./cli-kairos.js";
 
 const root = mkdtempSync(join(tmpdir(), "kairos-finetune-"));
 const base = join(root, "base");
@@ -10,32 +10,7 @@ const csv = join(root, "weekly.csv");
 const fast = ["--base", base, "--backend", "reference", "--batch-size", "2"];
 
 beforeAll(async () => {
-  const tiny = [
-    "--hidden",
-    "16",
-    "--layers",
-    "1",
-    "--heads",
-    "2",
-    "--vocab",
-    "64",
-    "--context",
-    "16",
-    "--prediction",
-    "4",
-  ];
-  const r = await kairos(
-    "pretrain",
-    "--out",
-    base,
-    "--steps",
-    "2",
-    "--batch-size",
-    "2",
-    "--backend",
-    "reference",
-    ...tiny,
-  );
+  const r = await kairos("pretrain", "--out", base, "--steps", "2", ...TINY_MODEL);
   expect(r.code, r.stderr).toBe(0);
   const rows = Array.from(
     { length: 120 },

@@ -14,3 +14,15 @@ export async function kairos(...argv: string[]) {
   const code = await main(argv, io);
   return { code, stdout, stderr };
 }
+
+/** `kairos pretrain` flags of a model small enough to train in a test in well under a second. */
+export const TINY_MODEL = [
+  "--hidden",
+  "16",
+  "--layers",
+  "1",
+  "--heads",
+  "2",
+  "--vocab",
+  "64",
+].concat(["--context", "16", "--prediction", "4", "--batch-size", "2", "--backend", "reference"]);

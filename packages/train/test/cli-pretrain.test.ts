@@ -2,29 +2,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { kairos } from "./cli-kairos.js";
+import { kairos, TINY_MODEL } from "./cli-kairos.js";
 
 const root = mkdtempSync(join(tmpdir(), "kairos-pretrain-"));
-const tiny = [
-  "--hidden",
-  "16",
-  "--layers",
-  "1",
-  "--heads",
-  "2",
-  "--vocab",
-  "64",
-  "--context",
-  "16",
-  "--prediction",
-  "4",
-  "--batch-size",
-  "2",
-  "--backend",
-  "reference",
-  "--seed",
-  "5",
-];
+const tiny = [...TINY_MODEL, "--seed", "5"];
 const weights = (dir: string) => readFileSync(join(dir, "model.safetensors"));
 
 describe("kairos pretrain", () => {
