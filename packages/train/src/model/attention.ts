@@ -6,6 +6,7 @@ import { headDim, type LlamaConfig } from "./config.js";
 import type { Geometry } from "./geometry.js";
 import type { Projection, ProjectionOptions } from "./projection.js";
 import { type RotaryTables, rotaryApply } from "./rotary.js";
+import type { Scratch } from "./scratch.js";
 
 /** The four attention projections of a layer, by Llama module name. */
 export interface AttentionProjections {
@@ -81,6 +82,7 @@ export async function selfAttentionBackward(
   p: AttentionProjections,
   config: LlamaConfig,
   rope: RotaryTables,
+  scratch: Scratch,
 ): Promise<Float32Array> {
   const { batchSize: B, seqLen: T } = ctx.geometry;
   const D = headDim(config);
@@ -88,11 +90,23 @@ export async function selfAttentionBackward(
   const KV = config.numKeyValueHeads;
   const N = B * T;
   const dAttn = await p.o_proj.backward(ctx.projections[3], dOutput);
-  const dq = new Float32Array(ctx.q.length);
-  const dk = new Float32Array(ctx.k.length);
-  const dv = new Float32Array(ctx.v.length);
-  const scratch = new Float64Array(T);
-  attentionBackward(dq, dk, dv, dAttn, ctx.probs, ctx.q, ctx.k, ctx.v, { B, T, H, KV, D }, scratch);
+  // Temporaries that die inside this call: reused across steps.
+  const dq = scratch.get("attention.dq", ctx.q.length);
+  const dk = scratch.get("attention.dk", ctx.k.length);
+  const dv = scratch.get("attention.dv", ctx.v.length);
+  const rowScratch = new Float64Array(T);
+  attentionBackward(
+    dq,
+    dk,
+    dv,
+    dAttn,
+    ctx.probs,
+    ctx.q,
+    ctx.k,
+    ctx.v,
+    { B, T, H, KV, D },
+    rowScratch,
+  );
   rotaryApply(dq, rope, N, T, H, -1);
   rotaryApply(dk, rope, N, T, KV, -1);
   const dx = await p.q_proj.backward(ctx.projections[0], dq);

@@ -16,6 +16,7 @@ import { type MlpContext, type MlpProjections, mlpBackward, mlpForward } from ".
 import type { ProjectionOptions } from "./projection.js";
 import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
 import type { RotaryTables } from "./rotary.js";
+import { Scratch } from "./scratch.js";
 
 /** A layer's seven projections, by Llama module name. */
 export type LayerProjections = AttentionProjections & MlpProjections;
@@ -43,6 +44,7 @@ export class DecoderLayer {
     readonly postNorm: Float32Array,
     readonly rope: RotaryTables,
     readonly normGrads: { input: Float32Array; post: Float32Array } | null,
+    readonly scratch: Scratch = new Scratch(),
   ) {}
 
   /**
@@ -92,7 +94,7 @@ export class DecoderLayer {
     const C = this.config.hiddenSize;
     const N = ctx.x.length / C;
     const g = this.normGrads;
-    const dn2 = await mlpBackward(ctx.mlp, dOutput, this.projections);
+    const dn2 = await mlpBackward(ctx.mlp, dOutput, this.projections, this.scratch);
     const dh = Float32Array.from(dOutput);
     rmsNormBackward(dh, g ? g.post : null, dn2, ctx.h, this.postNorm, ctx.rstd2, N, C);
     const dn1 = await selfAttentionBackward(
@@ -101,6 +103,7 @@ export class DecoderLayer {
       this.projections,
       this.config,
       this.rope,
+      this.scratch,
     );
     const dx = dh; // the residual path carries dh through unchanged
     rmsNormBackward(dx, g ? g.input : null, dn1, ctx.x, this.inputNorm, ctx.rstd1, N, C);

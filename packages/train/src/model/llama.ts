@@ -17,6 +17,7 @@ import { initParameters, LINEAR_MODULES, modulePath, parameterShapes } from "./p
 import { DenseProjection } from "./projection.js";
 import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
 import { rotaryTables } from "./rotary.js";
+import { Scratch } from "./scratch.js";
 import { type ModelStage, noRandom, type StageForward } from "./stage.js";
 
 /** Options of {@link LlamaModel}. */
@@ -33,6 +34,8 @@ export class LlamaModel {
   readonly layers: DecoderLayer[] = [];
   /** Gradients by key, when trainable. */
   readonly grads: Map<string, Float32Array> | null;
+  /** Backward temporaries shared by all layers (they run one at a time), reused across steps. */
+  readonly scratch = new Scratch();
   private readonly ce;
 
   constructor(
@@ -83,6 +86,7 @@ export class LlamaModel {
                 post: g.get(`${pre}post_attention_layernorm.weight`) as Float32Array,
               }
             : null,
+          this.scratch,
         ),
       );
     }
@@ -186,7 +190,7 @@ export class LlamaModel {
   ): Promise<Float32Array> {
     const C = this.config.hiddenSize;
     const N = ctx.x.length / C;
-    const dhn = new Float32Array(N * C);
+    const dhn = this.scratch.get("head.dhn", N * C);
     const w = this.weights.get(this.headKey) as Float32Array;
     const dW = this.grads?.get(this.headKey) ?? null;
     await crossEntropyBackward(

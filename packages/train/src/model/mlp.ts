@@ -1,5 +1,6 @@
 // Llama's MLP (`LlamaMLP`): down_proj(silu(gate_proj(x)) ⊙ up_proj(x)), no biases.
 import type { Projection, ProjectionOptions } from "./projection.js";
+import type { Scratch } from "./scratch.js";
 import { swigluBackward, swigluForward } from "./swiglu.js";
 
 /** The three MLP projections of a layer, by Llama module name. */
@@ -45,10 +46,11 @@ export async function mlpBackward(
   ctx: MlpContext,
   dOutput: Float32Array,
   p: MlpProjections,
+  scratch: Scratch,
 ): Promise<Float32Array> {
   const dm = await p.down_proj.backward(ctx.projections[2], dOutput);
-  const dGate = new Float32Array(dm.length);
-  const dUp = new Float32Array(dm.length);
+  const dGate = scratch.get("mlp.dGate", dm.length); // temporaries reused across steps
+  const dUp = scratch.get("mlp.dUp", dm.length);
   swigluBackward(dGate, dUp, dm, ctx.gate, ctx.up, dm.length);
   const dx = await p.gate_proj.backward(ctx.projections[0], dGate);
   const dxu = await p.up_proj.backward(ctx.projections[1], dUp);
