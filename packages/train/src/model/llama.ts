@@ -3,22 +3,19 @@
 // [embed, layer₀ … layerₙ₋₁, norm+head+loss] for the checkpointing executor.
 // Legend: N rows (B·T tokens), C hidden size, V vocabulary.
 import { checkBatch, type TokenBatch } from "./batch.js";
-import {
-  crossEntropyBackward,
-  crossEntropyForward,
-  crossEntropyWorkspace,
-} from "./chunked-cross-entropy.js";
+import { crossEntropyWorkspace } from "./chunked-cross-entropy.js";
 import { headDim, type LlamaConfig } from "./config.js";
 import { DecoderLayer, type DecoderLayerContext, type LayerProjections } from "./decoder-layer.js";
 import { embeddingBackward, embeddingForward } from "./embedding.js";
 import type { Geometry } from "./geometry.js";
+import { type LmHead, type LmHeadContext, lmHeadBackward, lmHeadForward } from "./lm-head.js";
 import type { MatmulBackend } from "./matmul.js";
 import { initParameters, LINEAR_MODULES, modulePath, parameterShapes } from "./parameters.js";
 import { DenseProjection } from "./projection.js";
-import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
+import { rmsNormForward } from "./rms-norm.js";
 import { rotaryTables } from "./rotary.js";
 import { Scratch } from "./scratch.js";
-import { type ModelStage, noRandom, type StageForward } from "./stage.js";
+import { type ModelStage, noRandom } from "./stage.js";
 
 /** Options of {@link LlamaModel}. */
 export interface LlamaModelOptions {
@@ -36,7 +33,8 @@ export class LlamaModel {
   readonly grads: Map<string, Float32Array> | null;
   /** Backward temporaries shared by all layers (they run one at a time), reused across steps. */
   readonly scratch = new Scratch();
-  private readonly ce;
+  /** The final norm, LM head and loss stage. */
+  readonly head: LmHead;
 
   constructor(
     readonly config: LlamaConfig,
@@ -90,7 +88,17 @@ export class LlamaModel {
         ),
       );
     }
-    this.ce = crossEntropyWorkspace(options.lossChunkRows ?? 128, config.vocabSize);
+    this.head = {
+      norm: weights.get("model.norm.weight") as Float32Array,
+      normGrad: this.grads?.get("model.norm.weight") ?? null,
+      weight: weights.get(this.headKey) as Float32Array,
+      weightGrad: this.grads?.get(this.headKey) ?? null,
+      eps: config.rmsNormEps,
+      C: config.hiddenSize,
+      backend: options.backend,
+      workspace: crossEntropyWorkspace(options.lossChunkRows ?? 128, config.vocabSize),
+      scratch: this.scratch,
+    };
   }
 
   /** A model with fresh seeded weights (normal std 0.02, norms 1). */
@@ -141,83 +149,12 @@ export class LlamaModel {
     }));
     const head: ModelStage = {
       name: "head",
-      forward: (input, { save }) => this.headForward(input as Float32Array, batch.labels, save),
+      forward: (input, { save }) =>
+        lmHeadForward(this.head, input as Float32Array, batch.labels, save),
       backward: (context, _input, dOutput) =>
-        this.headBackward(context as HeadContext, batch.labels, dOutput[0]),
+        lmHeadBackward(this.head, context as LmHeadContext, batch.labels, dOutput[0]),
     };
     return [embed, ...layers, head];
-  }
-
-  private async headForward(
-    x: Float32Array,
-    labels: Int32Array,
-    save: boolean,
-  ): Promise<StageForward> {
-    const C = this.config.hiddenSize;
-    const N = x.length / C;
-    const hn = new Float32Array(N * C);
-    const rstd = new Float32Array(N);
-    rmsNormForward(
-      hn,
-      rstd,
-      x,
-      this.weights.get("model.norm.weight") as Float32Array,
-      N,
-      C,
-      this.config.rmsNormEps,
-    );
-    const lse = new Float32Array(N);
-    const w = this.weights.get(this.headKey) as Float32Array;
-    const { loss } = await crossEntropyForward(
-      hn,
-      w,
-      labels,
-      lse,
-      C,
-      this.options.backend,
-      this.ce,
-    );
-    const context: HeadContext | undefined = save
-      ? { x, hn, rstd, lse, bytes: 4 * (N * C + 2 * N) }
-      : undefined;
-    return { output: Float32Array.of(loss), context };
-  }
-
-  private async headBackward(
-    ctx: HeadContext,
-    labels: Int32Array,
-    dLoss: number,
-  ): Promise<Float32Array> {
-    const C = this.config.hiddenSize;
-    const N = ctx.x.length / C;
-    const dhn = this.scratch.get("head.dhn", N * C);
-    const w = this.weights.get(this.headKey) as Float32Array;
-    const dW = this.grads?.get(this.headKey) ?? null;
-    await crossEntropyBackward(
-      dhn,
-      dW,
-      dLoss,
-      ctx.hn,
-      w,
-      labels,
-      ctx.lse,
-      C,
-      this.options.backend,
-      this.ce,
-    );
-    const dx = new Float32Array(N * C);
-    const norm = this.weights.get("model.norm.weight") as Float32Array;
-    rmsNormBackward(
-      dx,
-      this.grads?.get("model.norm.weight") ?? null,
-      dhn,
-      ctx.x,
-      norm,
-      ctx.rstd,
-      N,
-      C,
-    );
-    return dx;
   }
 
   /** Mean next-token loss of a batch (forward only, nothing kept). */
@@ -292,12 +229,4 @@ export class LlamaModel {
     });
     return out;
   }
-}
-
-interface HeadContext {
-  x: Float32Array;
-  hn: Float32Array;
-  rstd: Float32Array;
-  lse: Float32Array;
-  bytes: number;
 }

@@ -1,0 +1,83 @@
+// The last stage of the chain: final RMSNorm (`model.norm`), LM head and the chunked next-token
+// cross-entropy. Its output is the mean loss `[1]`; its context keeps the normed input and each
+// row's log-sum-exp, never the logits.
+// Legend: N rows, C hidden size.
+import {
+  type CrossEntropyWorkspace,
+  crossEntropyBackward,
+  crossEntropyForward,
+} from "./chunked-cross-entropy.js";
+import type { MatmulBackend } from "./matmul.js";
+import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
+import type { Scratch } from "./scratch.js";
+import type { StageForward } from "./stage.js";
+
+/** Weights, gradients and buffers of the head. */
+export interface LmHead {
+  norm: Float32Array; // [C]
+  normGrad: Float32Array | null;
+  weight: Float32Array; // [V, C]
+  weightGrad: Float32Array | null;
+  eps: number;
+  C: number;
+  backend: MatmulBackend;
+  workspace: CrossEntropyWorkspace;
+  scratch: Scratch;
+}
+
+/** What {@link lmHeadBackward} needs. */
+export interface LmHeadContext {
+  x: Float32Array; // [N, C] input (not counted)
+  hn: Float32Array; // [N, C]
+  rstd: Float32Array; // [N]
+  lse: Float32Array; // [N]
+  bytes: number;
+}
+
+/** Loss `[1]` of hidden states x[N, C] against labels[N]; the context when `save`. */
+export async function lmHeadForward(
+  head: LmHead,
+  x: Float32Array,
+  labels: Int32Array,
+  save: boolean,
+): Promise<StageForward> {
+  const { C } = head;
+  const N = x.length / C;
+  const hn = new Float32Array(N * C);
+  const rstd = new Float32Array(N);
+  rmsNormForward(hn, rstd, x, head.norm, N, C, head.eps);
+  const lse = new Float32Array(N);
+  const ce = await crossEntropyForward(
+    hn,
+    head.weight,
+    labels,
+    lse,
+    C,
+    head.backend,
+    head.workspace,
+  );
+  const context: LmHeadContext | undefined = save
+    ? { x, hn, rstd, lse, bytes: 4 * (N * C + 2 * N) }
+    : undefined;
+  return { output: Float32Array.of(ce.loss), context };
+}
+
+/** Backward of {@link lmHeadForward} scaled by dLoss: accumulates head/norm gradients, returns dx. */
+export async function lmHeadBackward(
+  head: LmHead,
+  ctx: LmHeadContext,
+  labels: Int32Array,
+  dLoss: number,
+): Promise<Float32Array> {
+  const { C } = head;
+  const N = ctx.x.length / C;
+  const dhn = head.scratch.get("head.dhn", N * C);
+  await crossEntropyBackward(
+    ...([dhn, head.weightGrad, dLoss, ctx.hn, head.weight, labels, ctx.lse, C] as const),
+    head.backend,
+    head.workspace,
+  );
+  const dx = new Float32Array(N * C);
+  rmsNormBackward(dx, head.normGrad, dhn, ctx.x, head.norm, ctx.rstd, N, C);
+  return dx;
+}
