@@ -1,1 +1,8 @@
-export {};
+export type { MeanScaleUniformBinsOptions } from "./chronos-options.js";
+export type { DigitDecodeOptions, DigitTokenizerOptions } from "./digit-tokenizer.js";
+export { DigitTokenizer } from "./digit-tokenizer.js";
+export type { DigitState } from "./llmtime-scaler.js";
+export type { ChronosBatch, ChronosEncoding, ChronosLabels } from "./mean-scale-uniform-bins.js";
+export { MeanScaleUniformBins } from "./mean-scale-uniform-bins.js";
+export { bucketizeRight } from "./uniform-bins.js";
+export type { Series } from "./validate.js";
