@@ -68,13 +68,11 @@ const DIGIT = /^[0-9]$/;
  * @example
  * const tok = new DigitTokenizer();
  * const { text, state } = tok.encode([101.5, 102.25, Number.NaN, 99]);
- * // text: " 7 6 6 , 8 1 1 , Nan , 6 0 0 ,"-like; state: { offset, scale }
+ * // text " 8 3 7 , 1 0 1 8 , Nan , 2 3 4 ,", state { offset: 98.025, scale: 4.15 }
  * const values = tok.decode(modelOutput, state, { steps: 24 });
  */
 export class DigitTokenizer {
   readonly options: Readonly<Required<DigitTokenizerOptions>>;
-  /** Integer digits LLMTime allows for: ceil(log10(maxValue)). */
-  readonly #intDigits: number;
   /** 10^(intDigits - 1) down to 10^-precision: the place values, as LLMTime computes them. */
   readonly #places: number[];
 
@@ -119,10 +117,11 @@ export class DigitTokenizer {
       );
     }
     this.options = Object.freeze(o);
-    this.#intDigits = Math.max(0, Math.ceil(Math.log(o.maxValue) / Math.log(10)));
+    // LLMTime's max_bit_pos: the integer digits maxValue allows for.
+    const intDigits = Math.max(0, Math.ceil(Math.log(o.maxValue) / Math.log(10)));
     // Python's 10.0 ** -k is the double nearest 10^-k; V8's 10 ** -k is not always.
     this.#places = [];
-    for (let k = this.#intDigits - 1; k >= -o.precision; k--) {
+    for (let k = intDigits - 1; k >= -o.precision; k--) {
       this.#places.push(k >= 0 ? 10 ** k : 1 / 10 ** -k);
     }
   }
