@@ -36,7 +36,9 @@ for (const w of train) {
     count++;
   }
 }
-const binWidth = (tokenizer.config.high - tokenizer.config.low) / (tokenizer.config.nTokens - 3);
+const binWidth =
+  (tokenizer.config.high - tokenizer.config.low) /
+  (tokenizer.config.nTokens - tokenizer.config.nSpecialTokens - 2);
 console.log(`S&P 500 daily closes: ${closes.length} days, ${rows[0].date} to ${rows.at(-1).date}`);
 console.log(
   `time split: train ${splits.train.end} days, validation ${splits.validation.end - splits.validation.start}, test ${splits.test.end - splits.test.start}`,
