@@ -192,6 +192,22 @@ describe("wasm backend resources", () => {
     expect(() => backend.scale(a, 2, a)).toThrow(/after dispose/);
   });
 
+  it("matmul() past maxMemoryMiB throws a RangeError and leaves the backend usable", async () => {
+    const backend = await createWasmBackend({ threads: 1, maxMemoryMiB: 2 });
+    const big = new Float32Array(1024 * 1024); // 4 MiB: more than the whole memory
+    expect(() =>
+      backend.matmul(big, big, new Float32Array(1024 * 1024), { m: 1024, n: 1024, k: 1024 }),
+    ).toThrow(/out of WebAssembly memory.*maxMemoryMiB/);
+    const out = new Float32Array(4);
+    await backend.matmul(new Float32Array([1, 2]), new Float32Array([3, 4]), out, {
+      m: 2,
+      n: 2,
+      k: 1,
+    });
+    expect([...out]).toEqual([3, 4, 6, 8]);
+    await backend.dispose();
+  });
+
   it("createWasmBackend() rejects a bad thread count, naming it", async () => {
     await expect(createWasmBackend({ threads: 0 })).rejects.toThrow(
       /createWasmBackend\(\): threads must be a positive integer, got 0/,

@@ -73,7 +73,13 @@ export class Arena {
       try {
         this.memory.grow(pages);
       } catch {
-        this.memory.grow(Math.ceil((end - have) / PAGE));
+        try {
+          this.memory.grow(Math.ceil((end - have) / PAGE));
+        } catch {
+          throw new RangeError(
+            `wasm backend: out of WebAssembly memory: ${bytes} more bytes needed with ${have} in use; raise createWasmBackend({ maxMemoryMiB })`,
+          );
+        }
       }
     }
     this.top = end;

@@ -202,14 +202,30 @@ export class WasmBackend implements Backend {
     out: Float32Array,
     shape: MatmulShape,
   ): void | Promise<void> {
-    const { m, n, k, transposeA = false, transposeB = false, accumulate = false } = shape;
-    const alpha = shape.alpha ?? 1;
+    const { m, n, k, accumulate = false } = shape;
     if (m === 0 || n === 0) return;
     if (k === 0) {
       if (!accumulate) out.fill(0, 0, m * n);
       return;
     }
     const scratch: number[] = [];
+    try {
+      return this.runMatmulIn(a, b, out, shape, scratch);
+    } catch (error) {
+      for (const block of scratch) this.arena.free(block); // e.g. out of memory half-way
+      throw error;
+    }
+  }
+
+  private runMatmulIn(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    shape: MatmulShape,
+    scratch: number[],
+  ): void | Promise<void> {
+    const { m, n, k, transposeA = false, transposeB = false, accumulate = false } = shape;
+    const alpha = shape.alpha ?? 1;
     const pa = this.operand(a, m * k, scratch);
     let pb: number;
     let ldb: number;
