@@ -5,6 +5,7 @@ import {
   type Adapter,
   adapterFromLayers,
   type Backend,
+  Linear,
   LoRALinear,
   loadAdapterIntoLayers,
 } from "@kairos/lora";
@@ -54,6 +55,17 @@ export class LoraModel implements Trainable {
     this.dropout = options.dropout ?? 0;
     const seed = options.seed ?? 0;
     base.layers.forEach((layer, l) => {
+      // Frozen projections become `@kairos/lora` Linear layers: the backend may keep their weights
+      // resident, and a frozen layer keeps no activation for its backward.
+      for (const m of LINEAR_MODULES) {
+        if (this.targetModules.includes(m)) continue;
+        const p = layer.projections[m];
+        const weight = base.weights.get(`${modulePath(l, m)}.weight`) as Float32Array;
+        layer.projections[m] = new Linear(
+          { inFeatures: p.inFeatures, outFeatures: p.outFeatures, weight },
+          backend,
+        );
+      }
       for (const [j, m] of this.targetModules.entries()) {
         const p = layer.projections[m];
         const lora = new LoRALinear(
