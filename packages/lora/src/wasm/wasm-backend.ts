@@ -7,7 +7,9 @@ import type { Backend, MatmulShape } from "../backend";
 import { checkMatmul, checkMatrix, checkVector } from "../matmul-shape";
 import { Arena } from "./arena";
 import type { KernelExports } from "./kernels-module";
+import { ResidentBuffers } from "./resident-buffers";
 import type { ThreadPool } from "./thread-pool";
+import { waitForTiles } from "./wait-for-tiles";
 
 /**
  * Below this many flops a matmul runs on the calling thread alone. Waking workers costs tens of
@@ -20,15 +22,6 @@ const PARALLEL_FLOPS = 1 << 25;
 const TILE_ROWS = 48;
 const TILE_COLS = 64;
 
-/** A retained buffer's copy in wasm memory and, once used as a transposed b, its packed panels. */
-interface Resident {
-  ptr: number;
-  length: number;
-  packed: number;
-  packedN: number;
-  packedK: number;
-}
-
 /**
  * Backend over the WebAssembly kernels. Create it with `createWasmBackend()`; the constructor
  * takes an instantiated module and is internal.
@@ -36,7 +29,7 @@ interface Resident {
 export class WasmBackend implements Backend {
   readonly name = "wasm";
   private readonly arena: Arena;
-  private readonly resident = new Map<Float32Array, Resident>();
+  private readonly resident: ResidentBuffers;
   private heap: Float32Array;
   private readonly words: Int32Array;
   private pending: Promise<void> | null = null;
@@ -53,6 +46,7 @@ export class WasmBackend implements Backend {
   ) {
     this.arena = new Arena(memory, kernels.reservedBytes());
     this.heap = new Float32Array(memory.buffer);
+    this.resident = new ResidentBuffers(this.arena, kernels, () => this.view());
     this.words = new Int32Array(memory.buffer, 0, 1024);
   }
 
@@ -144,30 +138,15 @@ export class WasmBackend implements Backend {
   }
 
   retain(buffer: Float32Array): void {
-    if (!(buffer instanceof Float32Array)) {
-      throw new TypeError(`retain(): buffer must be a Float32Array, got ${typeof buffer}`);
-    }
-    if (this.resident.has(buffer)) return;
-    const ptr = this.arena.alloc(buffer.length * 4);
-    this.resident.set(buffer, { ptr, length: buffer.length, packed: 0, packedN: 0, packedK: 0 });
-    this.view().set(buffer, ptr >> 2);
+    this.resident.retain(buffer);
   }
 
   update(buffer: Float32Array): void {
-    const entry = this.resident.get(buffer);
-    if (entry === undefined) return;
-    this.view().set(buffer, entry.ptr >> 2);
-    if (entry.packed !== 0) {
-      this.kernels.packTransposed(entry.ptr, entry.packedN, entry.packedK, entry.packed);
-    }
+    this.resident.update(buffer);
   }
 
   release(buffer: Float32Array): void {
-    const entry = this.resident.get(buffer);
-    if (entry === undefined) return;
-    this.resident.delete(buffer);
-    this.arena.free(entry.ptr);
-    if (entry.packed !== 0) this.arena.free(entry.packed);
+    this.resident.release(buffer);
   }
 
   async dispose(): Promise<void> {
@@ -185,7 +164,8 @@ export class WasmBackend implements Backend {
       if (result === undefined) return;
       return this.track(result);
     }
-    return this.track(this.pending.then(op));
+    // A failed call rejects its own promise only; the next one still runs.
+    return this.track(this.pending.catch(() => {}).then(op));
   }
 
   private track(promise: Promise<void>): Promise<void> {
@@ -265,40 +245,15 @@ export class WasmBackend implements Backend {
     this.lastMatmul.tiles = tiles;
     this.lastMatmul.onCaller = this.kernels.runJob();
     if (parallel) {
-      const waited = this.waitDone(tiles);
+      const waited = waitForTiles(
+        this.words,
+        this.kernels.doneAddress() >> 2,
+        tiles,
+        this.canBlock,
+      );
       if (waited !== undefined) return waited.then(() => this.download(pc, out, m * n, scratch));
     }
     this.download(pc, out, m * n, scratch);
-  }
-
-  /** Waits until every tile of the job is done: blocking where allowed, else Atomics.waitAsync. */
-  private waitDone(tiles: number): Promise<void> | undefined {
-    const index = this.kernels.doneAddress() >> 2;
-    if (this.canBlock) {
-      for (
-        let done = Atomics.load(this.words, index);
-        done < tiles;
-        done = Atomics.load(this.words, index)
-      ) {
-        Atomics.wait(this.words, index, done);
-      }
-      return undefined;
-    }
-    const waitAsync = (Atomics as unknown as { waitAsync?: AsyncWait }).waitAsync;
-    return (async () => {
-      for (
-        let done = Atomics.load(this.words, index);
-        done < tiles;
-        done = Atomics.load(this.words, index)
-      ) {
-        if (waitAsync !== undefined) {
-          const result = waitAsync(this.words, index, done);
-          if (result.async) await result.value;
-        } else {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        }
-      }
-    })();
   }
 
   /** A view of the whole memory, renewed after the arena grew it. */
@@ -322,27 +277,16 @@ export class WasmBackend implements Backend {
 
   /** A read-only operand: its resident copy when retained, otherwise a scratch copy. */
   private operand(source: Float32Array, floats: number, scratch: number[]): number {
-    const entry = this.resident.get(source);
-    return entry !== undefined ? entry.ptr : this.upload(source, floats, scratch);
+    return this.resident.address(source) ?? this.upload(source, floats, scratch);
   }
 
   /** b `[N,K]` packed into 8-column panels: kept with a resident buffer, scratch otherwise. */
   private packed(b: Float32Array, n: number, k: number, scratch: number[]): number {
-    const bytes = Math.ceil(n / 8) * k * 32;
-    const entry = this.resident.get(b);
-    if (entry === undefined) {
-      const dst = this.alloc(bytes / 4, scratch);
-      this.kernels.packTransposed(this.upload(b, n * k, scratch), n, k, dst);
-      return dst;
-    }
-    if (entry.packed === 0 || entry.packedN !== n || entry.packedK !== k) {
-      if (entry.packed !== 0) this.arena.free(entry.packed);
-      entry.packed = this.arena.alloc(bytes);
-      entry.packedN = n;
-      entry.packedK = k;
-      this.kernels.packTransposed(entry.ptr, n, k, entry.packed);
-    }
-    return entry.packed;
+    const resident = this.resident.panels(b, n, k);
+    if (resident !== undefined) return resident;
+    const dst = this.alloc(Math.ceil(n / 8) * k * 8, scratch);
+    this.kernels.packTransposed(this.upload(b, n * k, scratch), n, k, dst);
+    return dst;
   }
 
   /** Copies a result out to `target` and frees the call's scratch blocks. */
@@ -352,9 +296,3 @@ export class WasmBackend implements Backend {
     if (this.resident.has(target)) this.update(target);
   }
 }
-
-type AsyncWait = (
-  words: Int32Array,
-  index: number,
-  value: number,
-) => { async: false; value: string } | { async: true; value: Promise<string> };
