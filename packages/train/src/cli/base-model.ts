@@ -29,6 +29,16 @@ export function resolveBase(flag: string | undefined): string {
   throw new UsageError(`no --base given and models/${DEFAULT_BASE} was not found above ${here}`);
 }
 
+/** Like {@link resolveBase}, but null when no `--base` is given and none is shipped. */
+export function findBase(flag: string | undefined): string | null {
+  try {
+    return resolveBase(flag);
+  } catch (e) {
+    if (flag === undefined) return null;
+    throw e;
+  }
+}
+
 /** Creates the backend `--backend` names; the caller disposes it. */
 export async function openBackend(name: BackendName = "auto"): Promise<Backend> {
   return createBackend(name);

@@ -1,6 +1,6 @@
 // Writes a forecast plot to the file `--plot` names, as SVG or PNG by its extension.
 
-import { writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { renderForecastPlot } from "../plot/render-forecast-plot.js";
@@ -23,7 +23,15 @@ export async function renderPlotFile(
     : renderForecastPlot(spec, "png");
 }
 
-/** Renders and writes `spec` to `file`. */
+/** Renders and writes `spec` to `file` (through a temporary name, so never half a file). */
 export async function writePlotFile(file: string, spec: TopLevelSpec): Promise<void> {
-  await writeFile(file, await renderPlotFile(file, spec));
+  const bytes = await renderPlotFile(file, spec);
+  const temporary = `${file}.tmp-${process.pid}`;
+  try {
+    await writeFile(temporary, bytes);
+    await rename(temporary, file);
+  } catch (e) {
+    await rm(temporary, { force: true });
+    throw e;
+  }
 }

@@ -4,13 +4,20 @@
 import { Command, Option } from "commander";
 import { LINEAR_MODULES } from "../model/parameters.js";
 import { BACKENDS } from "./base-model.js";
-import { evaluate } from "./commands/evaluate.js";
+import { evaluateCommand } from "./commands/evaluate.js";
 import { finetune } from "./commands/finetune.js";
+import { forecast } from "./commands/forecast.js";
 import { info } from "./commands/info.js";
 import { merge } from "./commands/merge.js";
 import { pretrain } from "./commands/pretrain.js";
 import { byteSizeFlag, choiceFlag, integerFlag, listFlag, numberFlag } from "./flags.js";
 import type { CliIo } from "./io.js";
+
+/** `--backend`, shared by every command that computes with a model. */
+const backendOption = () =>
+  new Option("--backend <name>", `compute backend: ${BACKENDS.join(", ")}`)
+    .argParser(choiceFlag("--backend", BACKENDS))
+    .default("auto");
 
 const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
@@ -60,12 +67,7 @@ export function buildProgram(io: CliIo): Command {
       choiceFlag("--checkpointing", ["auto", "none", "sqrt", "optimal"] as const),
       "auto",
     )
-    .option(
-      "--backend <name>",
-      `compute backend: ${BACKENDS.join(", ")}`,
-      choiceFlag("--backend", BACKENDS),
-      "auto",
-    )
+    .addOption(backendOption())
     .option("--base <dir>", "base model directory (default: kairos-base-tiny)")
     .option(
       "--out <dir>",
@@ -92,6 +94,31 @@ export function buildProgram(io: CliIo): Command {
 
   seriesOptions(
     program
+      .command("forecast")
+      .description("Forecast a series with the base model or a fine-tuned adapter"),
+  )
+    .option("--adapter <dir>", "fine-tuned adapter (default: the base model zero-shot)")
+    .option("--base <dir>", "base model directory (default: kairos-base-tiny)")
+    .option(
+      "--horizon <n>",
+      "steps to forecast (default: the model's prediction length)",
+      integerFlag("--horizon"),
+    )
+    .option("--samples <n>", "sample paths", integerFlag("--samples"), 20)
+    .option("--seed <n>", "sampling seed", integerFlag("--seed", 0), 0)
+    .option("--holdout", "hold out the last --horizon values, forecast them and score the forecast")
+    .option("--plot <file>", "write a plot: FILE.svg or FILE.png")
+    .addOption(backendOption())
+    .addHelpText(
+      "after",
+      example(["kairos forecast --adapter runs/finetune --horizon 20 --plot forecast.png"]),
+    )
+    .action(async (flags) => {
+      await forecast(flags, io);
+    });
+
+  seriesOptions(
+    program
       .command("evaluate")
       .description(
         "Rolling-origin backtest: models against naive and seasonal naive (MASE, sMAPE, WQL)",
@@ -99,7 +126,16 @@ export function buildProgram(io: CliIo): Command {
   )
     .option("--horizon <n>", "steps to forecast per fold", integerFlag("--horizon"), 20)
     .option("--folds <k>", "number of backtest folds", integerFlag("--folds"), 5)
-    .option("--context <n>", "history each forecaster sees", integerFlag("--context"), 512)
+    .option(
+      "--context <n>",
+      "history each forecaster sees (default: the model's context)",
+      integerFlag("--context"),
+    )
+    .option("--base <dir>", "base model, scored zero-shot (default: kairos-base-tiny when shipped)")
+    .option("--adapter <dir>", "fine-tuned adapter of the base model, scored too")
+    .option("--samples <n>", "sample paths per model forecast", integerFlag("--samples"), 20)
+    .option("--seed <n>", "sampling seed", integerFlag("--seed", 0), 0)
+    .addOption(backendOption())
     .addOption(
       new Option("--season <m>", "seasonal period (default: from the dates' frequency)").argParser(
         integerFlag("--season"),
@@ -110,7 +146,7 @@ export function buildProgram(io: CliIo): Command {
       example(["kairos evaluate --csv weather.csv --column temp_max --horizon 14 --folds 4"]),
     )
     .action(async (flags) => {
-      await evaluate(flags, io);
+      await evaluateCommand(flags, io);
     });
 
   program
@@ -133,12 +169,7 @@ export function buildProgram(io: CliIo): Command {
     .option("--context <n>", "context length in steps", integerFlag("--context"), 128)
     .option("--prediction <n>", "prediction length in steps", integerFlag("--prediction"), 32)
     .option("--seed <n>", "random seed", integerFlag("--seed", 0), 0)
-    .option(
-      "--backend <name>",
-      `compute backend: ${BACKENDS.join(", ")}`,
-      choiceFlag("--backend", BACKENDS),
-      "auto",
-    )
+    .addOption(backendOption())
     .option("--checkpoint <dir>", "save a resumable checkpoint here every --checkpoint-every steps")
     .option(
       "--checkpoint-every <n>",
@@ -162,12 +193,7 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption("--adapter <dir>", "adapter directory (PEFT layout)")
     .requiredOption("--out <dir>", "model directory to write (written whole, then renamed)")
     .option("--base <dir>", "base model directory (default: kairos-base-tiny)")
-    .option(
-      "--backend <name>",
-      `compute backend: ${BACKENDS.join(", ")}`,
-      choiceFlag("--backend", BACKENDS),
-      "auto",
-    )
+    .addOption(backendOption())
     .option("--json", "print only JSON on stdout")
     .addHelpText("after", example(["kairos merge --adapter runs/spx --out models/spx-merged"]))
     .action(async (flags) => {

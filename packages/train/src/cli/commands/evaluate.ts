@@ -1,19 +1,63 @@
 // `kairos evaluate`: a rolling-origin backtest of the bundled or given series, scoring naive and
 // seasonal naive (and the models given as forecasters) side by side, relative to seasonal naive.
 
+import type { BackendName } from "@kairos/lora";
 import { type BacktestResult, backtest, type Forecaster } from "../../metrics/backtest.js";
+import { loadModel } from "../../node.js";
+import { findBase, openBackend } from "../base-model.js";
 import { emit } from "../emit.js";
 import { formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
+import { loadAdapted, modelForecaster, type SamplingFlags } from "../load-models.js";
 import { createProgress } from "../progress.js";
 import { loadSeries, type SeriesFlags } from "../series-input.js";
+import { UsageError } from "../usage-error.js";
 
 /** Flags of `kairos evaluate`. */
 export interface EvaluateFlags extends SeriesFlags {
   horizon: number;
   folds: number;
-  context: number;
+  /** History each forecaster sees (default: the base model's context length, else 512). */
+  context?: number;
   json?: boolean;
+}
+
+/** Flags of the `kairos evaluate` command: the backtest's plus the models'. */
+export interface EvaluateCommandFlags extends EvaluateFlags, SamplingFlags {
+  base?: string;
+  adapter?: string;
+  backend?: BackendName;
+}
+
+/**
+ * Runs `kairos evaluate`: the base model zero-shot (when one is given or shipped) and, with
+ * `--adapter`, the fine-tuned model, beside naive and seasonal naive.
+ */
+export async function evaluateCommand(
+  flags: EvaluateCommandFlags,
+  io: CliIo,
+): Promise<BacktestResult> {
+  const baseDir = findBase(flags.base);
+  if (baseDir === null) {
+    if (flags.adapter) throw new UsageError("--adapter needs its base model: give --base DIR");
+    const note = "no base model given or shipped: baselines only";
+    return evaluate({ ...flags, context: flags.context ?? 512 }, io, {}, note);
+  }
+  const backend = await openBackend(flags.backend);
+  try {
+    const base = await loadModel(baseDir, { backend });
+    const forecasters: Record<string, Forecaster> = {
+      "base (zero-shot)": modelForecaster(base, flags),
+    };
+    if (flags.adapter) {
+      const tuned = await loadAdapted(baseDir, flags.adapter, backend);
+      forecasters["fine-tuned"] = modelForecaster(tuned.model, flags);
+    }
+    const context = flags.context ?? base.config.tokenizer?.contextLength ?? 512;
+    return await evaluate({ ...flags, context }, io, forecasters);
+  } finally {
+    await backend.dispose();
+  }
 }
 
 /** The backtest table as text. */
@@ -34,8 +78,10 @@ export async function evaluate(
   flags: EvaluateFlags,
   io: CliIo,
   forecasters: Record<string, Forecaster> = {},
+  note?: string,
 ): Promise<BacktestResult> {
-  const { horizon, folds, context } = flags;
+  const { horizon, folds } = flags;
+  const context = flags.context ?? 512;
   const series = await loadSeries(flags, {
     minLength: horizon * folds + 1,
     reason: `${folds} folds × horizon ${horizon} + 1 step of history`,
@@ -64,9 +110,10 @@ export async function evaluate(
       folds,
       context,
       season: series.season,
+      note,
       ...result,
     },
-    `${heading}\n${formatBacktest(result)}\nLower is better; /SN is relative to seasonal naive (Chronos's relative score).`,
+    `${heading}\n${formatBacktest(result)}\nLower is better; /SN is relative to seasonal naive (Chronos's relative score).${note ? `\n(${note})` : ""}`,
   );
   return result;
 }
