@@ -4,7 +4,7 @@
 import { attentionBackward, attentionForward } from "./causal-attention.js";
 import { headDim, type LlamaConfig } from "./config.js";
 import type { Geometry } from "./geometry.js";
-import type { Projection, ProjectionOptions } from "./projection.js";
+import { type Projection, type ProjectionOptions, projectionContextBytes } from "./projection.js";
 import { type RotaryTables, rotaryApply } from "./rotary.js";
 import type { Scratch } from "./scratch.js";
 
@@ -24,7 +24,7 @@ export interface SelfAttentionContext {
   probs: Float32Array; // [B, H, T, T]
   projections: [unknown, unknown, unknown, unknown]; // q, k, v, o contexts
   geometry: Geometry;
-  /** Bytes held by this context besides its input (q, k, v, probs, attention output). */
+  /** Bytes held besides the input: q, k, v, probs, attention output, plus what the projections report. */
   bytes: number;
 }
 
@@ -60,7 +60,8 @@ export async function selfAttentionForward(
   );
   const fo = await p.o_proj.forward(attn, options(3));
   const bytes =
-    4 * (fq.output.length + fk.output.length + fv.output.length + probs.length + attn.length);
+    4 * (fq.output.length + fk.output.length + fv.output.length + probs.length + attn.length) +
+    [fq, fk, fv, fo].reduce((a, f) => a + projectionContextBytes(f.context), 0);
   return {
     output: fo.output,
     context: {

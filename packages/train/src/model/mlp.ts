@@ -1,5 +1,5 @@
 // Llama's MLP (`LlamaMLP`): down_proj(silu(gate_proj(x)) ⊙ up_proj(x)), no biases.
-import type { Projection, ProjectionOptions } from "./projection.js";
+import { type Projection, type ProjectionOptions, projectionContextBytes } from "./projection.js";
 import type { Scratch } from "./scratch.js";
 import { swigluBackward, swigluForward } from "./swiglu.js";
 
@@ -15,7 +15,7 @@ export interface MlpContext {
   gate: Float32Array; // [N, I]
   up: Float32Array; // [N, I]
   projections: [unknown, unknown, unknown]; // gate, up, down contexts
-  /** Bytes held besides the input: gate, up and the gated product. */
+  /** Bytes held besides the input: gate, up, the gated product, plus what the projections report. */
   bytes: number;
 }
 
@@ -36,7 +36,7 @@ export async function mlpForward(
       gate: g.output,
       up: u.output,
       projections: [g.context, u.context, d.context],
-      bytes: 12 * m.length,
+      bytes: 12 * m.length + [g, u, d].reduce((a, f) => a + projectionContextBytes(f.context), 0),
     },
   };
 }

@@ -80,3 +80,15 @@ export class DenseProjection implements Projection {
     return dx;
   }
 }
+
+/**
+ * Bytes a projection's context reports (`@kairos/lora` contexts carry `bytes`); a dense
+ * projection's context is its shared input, already counted by the block, so 0.
+ */
+export function projectionContextBytes(context: unknown): number {
+  if (context && typeof context === "object" && "bytes" in context) {
+    const b = (context as { bytes: unknown }).bytes;
+    if (typeof b === "number") return b;
+  }
+  return 0;
+}
