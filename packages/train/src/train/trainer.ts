@@ -159,6 +159,7 @@ export class Trainer {
       }
     }
     if (this.best) for (const p of this.params) p.value.set(this.best.parameters[p.name]);
+    this.model.setTraining?.(false); // the trained model is for inference now: no dropout
     return {
       steps: this.stepCount,
       losses: [...this.losses],

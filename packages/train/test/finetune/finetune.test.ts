@@ -68,3 +68,19 @@ it("finetune(...) rejects a series too short for one window", async () => {
 });
 
 const PINNED = [7.9061, 8.2808, 8.314];
+
+it("finetune(...) leaves the model in inference mode: two forecasts with one seed agree", async () => {
+  const { forecast } = await import("../../src/forecast/forecast.js");
+  const model = tinyForecaster(backend);
+  const { lora } = await finetune(model, series, {
+    backend,
+    steps: 2,
+    batchSize: 2,
+    dropout: 0.5,
+    validation: 0,
+  });
+  expect(Object.values(lora.layers).every((l) => l.training === false)).toBe(true);
+  const a = await forecast(model, series, { samples: 3, seed: 4 });
+  const b = await forecast(model, series, { samples: 3, seed: 4 });
+  expect(Array.from(a.median)).toEqual(Array.from(b.median));
+});
