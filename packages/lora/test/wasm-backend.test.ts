@@ -239,16 +239,19 @@ describe("wasm backend resources", () => {
     });
     const script = `
       import { createWasmBackend } from ${JSON.stringify(pathToFileURL(bundle).href)};
-      const backend = await createWasmBackend({ threads: 2 });
-      const a = new Float32Array(512 * 512).fill(1);
-      const out = new Float32Array(512 * 512);
-      for (let i = 0; i < 5; i++) await backend.matmul(a, a, out, { m: 512, n: 512, k: 512 });
-      console.log(out[0]);`;
+      // canBlock false: the promise path must also finish before the process may exit.
+      for (const canBlock of [true, false]) {
+        const backend = await createWasmBackend({ threads: 2, canBlock });
+        const a = new Float32Array(512 * 512).fill(1);
+        const out = new Float32Array(512 * 512);
+        for (let i = 0; i < 30; i++) await backend.matmul(a, a, out, { m: 512, n: 512, k: 512 });
+        console.log(out[0]);
+      }`;
     const started = Date.now();
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
       timeout: 20_000,
     });
-    expect(stdout.trim()).toBe("512");
+    expect(stdout.trim().split("\n")).toEqual(["512", "512"]);
     expect(Date.now() - started).toBeLessThan(20_000);
     await rm(dir, { recursive: true, force: true });
   });

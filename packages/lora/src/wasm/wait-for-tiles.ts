@@ -29,14 +29,21 @@ export function waitForTiles(
     return undefined;
   }
   const waitAsync = (Atomics as unknown as { waitAsync?: AsyncWait }).waitAsync;
+  // A pending waitAsync does not keep Node's event loop alive (the workers are unref'd): without
+  // this timer a script awaiting the result could exit with the work half done.
+  const keepAlive = setInterval(() => {}, 1000);
   return (async () => {
-    for (let done = Atomics.load(words, index); done < tiles; done = Atomics.load(words, index)) {
-      if (waitAsync !== undefined) {
-        const result = waitAsync(words, index, done);
-        if (result.async) await result.value;
-      } else {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+    try {
+      for (let done = Atomics.load(words, index); done < tiles; done = Atomics.load(words, index)) {
+        if (waitAsync !== undefined) {
+          const result = waitAsync(words, index, done);
+          if (result.async) await result.value;
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
       }
+    } finally {
+      clearInterval(keepAlive);
     }
   })();
 }
