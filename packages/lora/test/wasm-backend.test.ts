@@ -12,7 +12,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { MatmulShape } from "../src/backend";
 import { createBackend } from "../src/create-backend";
 import { naiveMatmul } from "../src/naive-kernels";
-import { createWasmBackend } from "../src/wasm";
+import { createWasmBackend, WasmBackend } from "../src/wasm";
+import { type KernelExports, kernelsModule } from "../src/wasm/kernels-module";
+import { ThreadPool } from "../src/wasm/thread-pool";
 import { randomArray } from "./helpers";
 
 const run = promisify(execFile);
@@ -131,6 +133,35 @@ describe("wasm backend resources", () => {
         want.map((v) => v * 2),
       ),
     ).toBeLessThan(1e-5);
+    await backend.dispose();
+  });
+
+  it("ThreadPool: workers that cannot be created (a CSP page) leave every tile to the caller", async () => {
+    const module = await kernelsModule(true);
+    const memory = new WebAssembly.Memory({ initial: 32, maximum: 64, shared: true });
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    const kernels = instance.exports as unknown as KernelExports;
+    const failing = () => {
+      throw new Error("Refused to create a worker from 'blob:' (CSP)");
+    };
+    const pool = new ThreadPool(
+      failing,
+      "",
+      3,
+      module,
+      memory,
+      kernels.wakeAddress(),
+      kernels.stopAddress(),
+    );
+    const backend = new WasmBackend(kernels, memory, pool, true);
+    const [m, n, k] = [256, 256, 512];
+    const a = randomArray(m * k, 10);
+    const out = new Float32Array(m * n);
+    await backend.matmul(a, a, out, { m, n, k, transposeB: true });
+    expect(backend.lastMatmul.onCaller).toBe(backend.lastMatmul.tiles);
+    const want = new Float32Array(m * n);
+    naiveMatmul(a, a, want, { m, n, k, transposeB: true });
+    expect(relativeError(out, want)).toBeLessThan(1e-5);
     await backend.dispose();
   });
 
@@ -254,5 +285,5 @@ describe("wasm backend resources", () => {
     expect(stdout.trim().split("\n")).toEqual(["512", "512"]);
     expect(Date.now() - started).toBeLessThan(20_000);
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 });

@@ -22,6 +22,7 @@ export type WorkerFactory = (source: string) => PoolWorker;
  */
 export class ThreadPool {
   private workers: PoolWorker[] = [];
+  private tried = false;
   private readonly words: Int32Array;
 
   constructor(
@@ -37,14 +38,9 @@ export class ThreadPool {
     this.words = new Int32Array(memory.buffer, 0, 1024);
   }
 
-  /** Whether the workers have been started. */
-  get started(): boolean {
-    return this.workers.length > 0;
-  }
-
   /** Wakes the workers (starting them the first time) to take tiles of the published job. */
   wake(): void {
-    if (this.workers.length === 0) this.start();
+    if (!this.tried) this.start();
     Atomics.add(this.words, this.wakeAddress >> 2, 1);
     Atomics.notify(this.words, this.wakeAddress >> 2);
   }
@@ -65,10 +61,17 @@ export class ThreadPool {
       wake: this.wakeAddress,
       stop: this.stopAddress,
     };
+    this.tried = true;
     for (let i = 0; i < this.size; i++) {
-      const worker = this.factory(this.source);
-      worker.postMessage(init);
-      this.workers.push(worker);
+      // A page whose CSP forbids blob: workers throws here: the calling thread then takes every
+      // tile itself (a worker that never starts simply never claims one).
+      try {
+        const worker = this.factory(this.source);
+        worker.postMessage(init);
+        this.workers.push(worker);
+      } catch {
+        break;
+      }
     }
   }
 }
