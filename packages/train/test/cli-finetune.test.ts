@@ -55,6 +55,50 @@ describe("kairos finetune", () => {
     expect(r.stderr).toMatch(/finetune 3\/3 \(100%\) loss \d/);
   }, 60_000);
 
+  it("main(['finetune', '--horizon', ...]) backtests base, fine-tuned, naive and seasonal naive on the validation tail and plots", async () => {
+    const out = join(root, "report");
+    const r = await kairos(
+      "finetune",
+      "--csv",
+      csv,
+      "--max-steps",
+      "2",
+      "--horizon",
+      "4",
+      "--folds",
+      "5",
+      "--samples",
+      "4",
+      "--out",
+      out,
+      ...fast,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    // 120 values keep round(0.1 · 120) = 12 for validation: 3 folds of 4 fit.
+    expect(r.stdout).toMatch(/validation backtest, 3 folds × horizon 4, season 7:/);
+    expect(r.stdout).toMatch(/^base \(zero-shot\) /m);
+    expect(r.stdout).toMatch(/^fine-tuned /m);
+    expect(readdirSync(out).sort()).toEqual([
+      "adapter_config.json",
+      "adapter_model.safetensors",
+      "forecast.png",
+      "forecast.svg",
+      "metrics.json",
+      "training.json",
+    ]);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(metrics.rows.map((x: { name: string }) => x.name)).toEqual([
+      "seasonal naive",
+      "naive",
+      "base (zero-shot)",
+      "fine-tuned",
+    ]);
+    expect(metrics.foldStarts).toEqual([108, 112, 116]);
+    expect(readFileSync(join(out, "forecast.svg"), "utf8")).toMatch(
+      /sales: fine-tuned 4-step forecast/,
+    );
+  }, 60_000);
+
   it("main(['finetune', '--epochs', ...]) runs one pass over the training windows per epoch", async () => {
     const r = await kairos(
       "finetune",

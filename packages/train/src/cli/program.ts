@@ -81,6 +81,19 @@ export function buildProgram(io: CliIo): Command {
       integerFlag("--years"),
       5,
     )
+    .option(
+      "--horizon <n>",
+      "forecast horizon of the validation backtest and plot",
+      integerFlag("--horizon"),
+      20,
+    )
+    .option(
+      "--folds <k>",
+      "validation backtest folds (at most what the validation tail holds)",
+      integerFlag("--folds"),
+      5,
+    )
+    .option("--samples <n>", "sample paths per forecast", integerFlag("--samples"), 20)
     .addHelpText(
       "after",
       example([

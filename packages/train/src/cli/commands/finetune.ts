@@ -7,6 +7,7 @@ import { finetune as finetuneModel } from "../../finetune/finetune.js";
 import { sequenceLength } from "../../finetune/token-windows.js";
 import type { LinearModule } from "../../model/parameters.js";
 import { loadModel } from "../../node.js";
+import { renderForecastPlot } from "../../plot/render-forecast-plot.js";
 import { DEFAULT_BASE, openBackend, resolveBase } from "../base-model.js";
 import { emit } from "../emit.js";
 import { epochSteps } from "../epoch-steps.js";
@@ -15,6 +16,8 @@ import { writeOutputDirectory } from "../output-directory.js";
 import { createProgress } from "../progress.js";
 import { loadSeries, type SeriesFlags } from "../series-input.js";
 import { UsageError } from "../usage-error.js";
+import { validationReport } from "../validation-report.js";
+import { formatBacktest } from "./evaluate.js";
 
 /** Flags of `kairos finetune`. */
 export interface FinetuneFlags extends SeriesFlags {
@@ -32,6 +35,9 @@ export interface FinetuneFlags extends SeriesFlags {
   out: string;
   seed: number;
   years: number;
+  horizon: number;
+  folds: number;
+  samples: number;
   json?: boolean;
 }
 
@@ -91,6 +97,24 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     });
     progress.stop();
     const { result } = run;
+    run.lora.setTraining(false);
+    const zeroShot = await loadModel(baseDir, { backend });
+    const validationSteps = Math.round(0.1 * values.length);
+    const report = await validationReport({
+      values,
+      timestamps: series.timestamps
+        ? series.timestamps.subarray(series.timestamps.length - keep)
+        : null,
+      column: series.column,
+      season: series.season,
+      horizon: flags.horizon,
+      folds: flags.folds,
+      validationSteps,
+      zeroShot,
+      fineTuned: run.lora.base,
+      samples: flags.samples,
+      seed: flags.seed,
+    });
     const record = {
       base: baseDir,
       file: series.file,
@@ -115,18 +139,37 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     };
     const baseName = flags.base ?? DEFAULT_BASE;
     const files = serializeAdapter(run.lora.adapter(baseName));
-    await writeOutputDirectory(flags.out, {
-      ...files,
-      "training.json": `${JSON.stringify(record, null, 2)}\n`,
-    });
+    const metrics = report && {
+      horizon: flags.horizon,
+      folds: report.folds,
+      season: series.season,
+      ...report.result,
+    };
+    await writeOutputDirectory(
+      flags.out,
+      {
+        ...files,
+        "training.json": `${JSON.stringify(record, null, 2)}\n`,
+        ...(metrics ? { "metrics.json": `${JSON.stringify(metrics, null, 2)}\n` } : {}),
+      },
+      async (put) => {
+        if (!report) return;
+        await put("forecast.svg", await renderForecastPlot(report.plot, "svg"));
+        await put("forecast.png", await renderForecastPlot(report.plot, "png"));
+      },
+    );
+    const table = report
+      ? `validation backtest, ${report.folds} folds × horizon ${flags.horizon}, season ${series.season}:\n${formatBacktest(report.result)}`
+      : `validation tail (${validationSteps} steps) shorter than --horizon ${flags.horizon}: no backtest`;
     emit(
       io,
       flags.json,
-      record,
+      { ...record, metrics },
       [
         `fine-tuned ${baseName} on ${series.column} (${values.length} values, ${run.trainWindows} windows): ${result.steps} steps in ${record.wallSeconds}s`,
         `training loss ${record.firstLoss?.toFixed(4)} → ${record.lastLoss?.toFixed(4)}; ${evals.join("; ") || "no validation"}`,
-        `adapter written to ${flags.out}`,
+        table,
+        `adapter${report ? ", metrics and forecast plot (forecast.png, forecast.svg)" : ""} written to ${flags.out}`,
       ].join("\n"),
     );
     return { record, run, series, values };
