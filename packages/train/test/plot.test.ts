@@ -57,6 +57,22 @@ describe("forecast plot", () => {
     expect(of("actual").map((r: { y: number }) => r.y)).toEqual([1, 3, 4, 5]);
   });
 
+  it("forecastPlotSpec(input) keeps the y range to the lines plus half of it, so a wild band is clipped", () => {
+    const wild: QuantileForecast = {
+      median: [10, 11],
+      levels: [0.1, 0.5, 0.9],
+      quantiles: [
+        [9, -500],
+        [10, 11],
+        [12, 900],
+      ],
+    };
+    const spec = forecastPlotSpec({ history: [8, 12], forecast: wild, actual: [10, 11] });
+    // biome-ignore lint/suspicious/noExplicitAny: walking the spec's JSON
+    const domain = (spec as any).layer[1].encoding.y.scale.domain;
+    expect(domain).toEqual([6, 14]);
+  });
+
   it("forecastPlotSpec(input) uses a step axis without dates and rejects mismatched inputs", () => {
     const spec = forecastPlotSpec({ history, forecast });
     expect(layers(spec)[0][0].x).toBe(100);

@@ -29,6 +29,25 @@ const COLORS = { history: "#4c4c4c", median: "#1f77b4", band: "#1f77b4", actual:
 const LEGEND_LABEL =
   "datum.label === 'median forecast' ? 'median forecast (band: 10–90%)' : datum.label";
 
+/**
+ * The y range: everything the lines show, plus the band where it stays within half that range
+ * again, so one wild sampled path cannot flatten the picture (the band is clipped beyond).
+ */
+function yDomain(rows: { y: number }[], band: { lo: number; hi: number }[]): [number, number] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const r of rows) {
+    min = Math.min(min, r.y);
+    max = Math.max(max, r.y);
+  }
+  const slack = 0.5 * (max - min || Math.abs(max) || 1);
+  for (const b of band) {
+    min = Math.min(min, Math.max(b.lo, min - slack));
+    max = Math.max(max, Math.min(b.hi, max + slack));
+  }
+  return [min, max];
+}
+
 function level(f: QuantileForecast, q: number): ArrayLike<number> {
   const i = f.levels.findIndex((l) => Math.abs(l - q) < 1e-9);
   if (i < 0)
@@ -92,6 +111,11 @@ export function forecastPlotSpec(input: ForecastPlotInput): TopLevelSpec {
   const domain = ["history", "median forecast", "actual"].filter((s) =>
     rows.some((r) => r.series === s),
   );
+  const y = {
+    type: "quantitative",
+    scale: { zero: false, domain: yDomain(rows, band), clamp: true },
+    title: null,
+  } as const;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: input.title ?? "Forecast",
@@ -102,10 +126,10 @@ export function forecastPlotSpec(input: ForecastPlotInput): TopLevelSpec {
     layer: [
       {
         data: { values: band },
-        mark: { type: "area", opacity: 0.22, color: COLORS.band },
+        mark: { type: "area", opacity: 0.22, color: COLORS.band, clip: true },
         encoding: {
           x: xField,
-          y: { field: "lo", type: "quantitative", scale: { zero: false }, title: null },
+          y: { field: "lo", ...y },
           y2: { field: "hi" },
         },
       },
@@ -114,7 +138,7 @@ export function forecastPlotSpec(input: ForecastPlotInput): TopLevelSpec {
         mark: { type: "line", strokeWidth: 1.8, interpolate: "linear" },
         encoding: {
           x: xField,
-          y: { field: "y", type: "quantitative", scale: { zero: false }, title: null },
+          y: { field: "y", ...y },
           color: {
             field: "series",
             type: "nominal",
