@@ -41,9 +41,10 @@ function yDomain(rows: { y: number }[], band: { lo: number; hi: number }[]): [nu
     max = Math.max(max, r.y);
   }
   const slack = 0.5 * (max - min || Math.abs(max) || 1);
+  const [floor, ceiling] = [min - slack, max + slack];
   for (const b of band) {
-    min = Math.min(min, Math.max(b.lo, min - slack));
-    max = Math.max(max, Math.min(b.hi, max + slack));
+    min = Math.min(min, Math.max(b.lo, floor));
+    max = Math.max(max, Math.min(b.hi, ceiling));
   }
   return [min, max];
 }
