@@ -6,6 +6,7 @@ export {
   beginMatmul,
   doneAddress,
   matmulBlock,
+  readyAddress,
   reservedBytes,
   runJob,
   stopAddress,

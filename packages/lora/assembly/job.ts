@@ -5,6 +5,7 @@
 //   DONE i32  tiles finished (the last finisher notifies the waiting main thread)
 //   WAKE i32  bumped by the main thread to wake the workers (they Atomics.wait on it)
 //   STOP i32  set once by dispose(): a woken worker that sees it leaves its loop
+//   READY i32 workers that have instantiated the kernels and wait for jobs
 // A tile is taken with a compare-exchange on CTL that also checks the generation, so a worker
 // that wakes late can never run a tile of a newer job with a descriptor it read for an older one.
 import { kernel1x8, kernel4x8 } from "./microkernel";
@@ -14,6 +15,7 @@ const CTL: usize = JOB;
 const DONE: usize = JOB + 8;
 const WAKE: usize = JOB + 12;
 const STOP: usize = JOB + 16;
+const READY: usize = JOB + 20;
 const F: usize = JOB + 64; // descriptor fields, 4 bytes each
 const CLOSED: u64 = 0xffffffff;
 
@@ -29,6 +31,11 @@ export function wakeAddress(): usize {
 /** Byte address of the STOP word. */
 export function stopAddress(): usize {
   return STOP;
+}
+
+/** Byte address of the READY word. */
+export function readyAddress(): usize {
+  return READY;
 }
 
 /** Byte address of the DONE word. */

@@ -152,6 +152,7 @@ describe("wasm backend resources", () => {
       memory,
       kernels.wakeAddress(),
       kernels.stopAddress(),
+      kernels.readyAddress(),
     );
     const backend = new WasmBackend(kernels, memory, pool, true);
     const [m, n, k] = [256, 256, 512];

@@ -107,6 +107,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           memory,
           kernels.wakeAddress(),
           kernels.stopAddress(),
+          kernels.readyAddress(),
         )
       : null;
   return new WasmBackend(kernels, memory, pool, options.canBlock ?? canBlock(memory));

@@ -24,6 +24,7 @@ export interface KernelExports {
   wakeAddress(): number;
   doneAddress(): number;
   stopAddress(): number;
+  readyAddress(): number;
   reservedBytes(): number;
   addBias(x: number, bias: number, rows: number, cols: number): void;
   sumRows(x: number, rows: number, cols: number, out: number, accumulate: number): void;

@@ -17,12 +17,13 @@ export type WorkerFactory = (source: string) => PoolWorker;
  * in that memory (see assembly/job.ts).
  *
  * @example
- * const pool = new ThreadPool(factory, source, 1, module, memory, wakeAddress, stopAddress);
+ * const pool = new ThreadPool(factory, source, 1, module, memory, wake, stop, ready);
  * pool.wake(); // after beginMatmul(...)
  */
 export class ThreadPool {
   private workers: PoolWorker[] = [];
   private tried = false;
+  private startedAt = 0;
   private readonly words: Int32Array;
 
   constructor(
@@ -34,8 +35,22 @@ export class ThreadPool {
     private readonly memory: WebAssembly.Memory,
     private readonly wakeAddress: number,
     private readonly stopAddress: number,
+    private readonly readyAddress: number,
   ) {
     this.words = new Int32Array(memory.buffer, 0, 1024);
+  }
+
+  /**
+   * Whether workers were started less than 2 s ago and some have not booted yet. A browser boots
+   * a worker through the page's event loop, so a caller that only awaits microtasks should yield
+   * a task meanwhile; past 2 s a worker that never booted (blocked by CSP) is given up on.
+   */
+  get booting(): boolean {
+    return (
+      this.tried &&
+      Atomics.load(this.words, this.readyAddress >> 2) < this.workers.length &&
+      Date.now() - this.startedAt < 2000
+    );
   }
 
   /** Wakes the workers (starting them the first time) to take tiles of the published job. */
@@ -60,8 +75,10 @@ export class ThreadPool {
       memory: this.memory,
       wake: this.wakeAddress,
       stop: this.stopAddress,
+      ready: this.readyAddress,
     };
     this.tried = true;
+    this.startedAt = Date.now();
     for (let i = 0; i < this.size; i++) {
       // A page whose CSP forbids blob: workers throws here: the calling thread then takes every
       // tile itself (a worker that never starts simply never claims one).

@@ -241,19 +241,33 @@ export class WasmBackend implements Backend {
       cols,
     );
     const parallel = this.pool !== null && tiles > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
-    if (parallel) this.pool.wake();
+    const finish = () => this.finishJob(tiles, parallel, pc, out, m * n, scratch);
+    if (!parallel) return finish();
+    this.pool.wake();
+    // A browser page boots workers through its event loop: yield one task while they start.
+    if (!this.canBlock && this.pool.booting) {
+      return new Promise((resolve) => setTimeout(resolve, 0)).then(finish);
+    }
+    return finish();
+  }
+
+  /** Takes tiles on this thread, waits for the workers' last tiles, copies the result out. */
+  private finishJob(
+    tiles: number,
+    parallel: boolean,
+    pc: number,
+    out: Float32Array,
+    floats: number,
+    scratch: number[],
+  ): void | Promise<void> {
     this.lastMatmul.tiles = tiles;
     this.lastMatmul.onCaller = this.kernels.runJob();
     if (parallel) {
-      const waited = waitForTiles(
-        this.words,
-        this.kernels.doneAddress() >> 2,
-        tiles,
-        this.canBlock,
-      );
-      if (waited !== undefined) return waited.then(() => this.download(pc, out, m * n, scratch));
+      const index = this.kernels.doneAddress() >> 2;
+      const waited = waitForTiles(this.words, index, tiles, this.canBlock);
+      if (waited !== undefined) return waited.then(() => this.download(pc, out, floats, scratch));
     }
-    this.download(pc, out, m * n, scratch);
+    this.download(pc, out, floats, scratch);
   }
 
   /** A view of the whole memory, renewed after the arena grew it. */

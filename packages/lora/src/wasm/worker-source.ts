@@ -13,6 +13,7 @@ function start(data, close) {
   const wake = data.wake >> 2;
   const stop = data.stop >> 2;
   let seen = Atomics.load(words, wake);
+  Atomics.add(words, data.ready >> 2, 1);
   for (;;) {
     Atomics.wait(words, wake, seen);
     seen = Atomics.load(words, wake);
