@@ -46,11 +46,10 @@ export function buildProgram(io: CliIo): Command {
   )
     .option("--rank <r>", "LoRA rank", integerFlag("--rank"), 8)
     .option("--alpha <a>", "LoRA alpha (scaling alpha / rank)", numberFlag("--alpha"), 16)
-    .option(
-      "--target-modules <list>",
-      `comma-separated modules among ${LINEAR_MODULES.join(",")}`,
-      listFlag("--target-modules", LINEAR_MODULES),
-      ["q_proj", "k_proj", "v_proj", "o_proj"],
+    .addOption(
+      new Option("--target-modules <list>", `comma-separated, among ${LINEAR_MODULES.join(",")}`)
+        .argParser(listFlag("--target-modules", LINEAR_MODULES))
+        .default(["q_proj", "k_proj", "v_proj", "o_proj"], "q_proj,k_proj,v_proj,o_proj"),
     )
     .option("--epochs <e>", "passes over the training windows (default 1)", numberFlag("--epochs"))
     .option("--max-steps <s>", "optimizer steps (instead of --epochs)", integerFlag("--max-steps"))
