@@ -40,6 +40,10 @@ describe("kairos CLI: help and usage errors", () => {
       ],
       [["evaluate", "--folds", "2.5"], /--folds must be a positive integer, got 2.5/],
       [["evaluate", "--season", "zero"], /--season must be a positive integer, got zero/],
+      [
+        ["evaluate", "--baselines-only", "--adapter", "x"],
+        /--baselines-only takes no --base or --adapter/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const r = await kairos(...argv);
@@ -95,6 +99,7 @@ describe("kairos evaluate", () => {
   it("main(['evaluate', ...]) prints naive and seasonal naive side by side; seasonal naive wins on weekly data", async () => {
     const r = await kairos(
       "evaluate",
+      "--baselines-only",
       "--csv",
       seasonal(200),
       "--horizon",
@@ -115,6 +120,7 @@ describe("kairos evaluate", () => {
   it("main(['evaluate', '--json']) prints only JSON with every row's scores", async () => {
     const r = await kairos(
       "evaluate",
+      "--baselines-only",
       "--csv",
       seasonal(120),
       "--horizon",

@@ -145,6 +145,7 @@ export function buildProgram(io: CliIo): Command {
     )
     .option("--base <dir>", "base model, scored zero-shot (default: kairos-base-tiny when shipped)")
     .option("--adapter <dir>", "fine-tuned adapter of the base model, scored too")
+    .option("--baselines-only", "score naive and seasonal naive only, loading no model")
     .option("--samples <n>", "sample paths per model forecast", integerFlag("--samples"), 20)
     .option("--seed <n>", "sampling seed", integerFlag("--seed", 0), 0)
     .addOption(backendOption())

@@ -27,6 +27,8 @@ export interface EvaluateCommandFlags extends EvaluateFlags, SamplingFlags {
   base?: string;
   adapter?: string;
   backend?: BackendName;
+  /** Score naive and seasonal naive only, without loading a model. */
+  baselinesOnly?: boolean;
 }
 
 /**
@@ -37,6 +39,11 @@ export async function evaluateCommand(
   flags: EvaluateCommandFlags,
   io: CliIo,
 ): Promise<BacktestResult> {
+  if (flags.baselinesOnly) {
+    if (flags.adapter || flags.base)
+      throw new UsageError("--baselines-only takes no --base or --adapter");
+    return evaluate({ ...flags, context: flags.context ?? 512 }, io);
+  }
   const baseDir = findBase(flags.base);
   if (baseDir === null) {
     if (flags.adapter) throw new UsageError("--adapter needs its base model: give --base DIR");
