@@ -19,8 +19,9 @@ const READY: usize = JOB + 20;
 const F: usize = JOB + 64; // descriptor fields, 4 bytes each
 const CLOSED: u64 = 0xffffffff;
 
-/** Rows of a, columns of b, and steps of the shared dimension a tile works on at a time. */
+/** Rows of the microkernel (kernel4x8). */
 const MR: i32 = 4;
+/** Steps of the shared dimension per block: a KC × 8 panel of b (16 KiB) stays in L1. */
 const KC: i32 = 512;
 
 /** Byte address of the WAKE word, for the JavaScript side's Atomics.wait/notify. */
