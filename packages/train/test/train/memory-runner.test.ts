@@ -79,6 +79,11 @@ describe("memoryRunner", () => {
     await expect(runner.prepare(lora.stages(probe), probe.ids)).rejects.toThrow(
       /finetune\(\): memoryBudget must be at least \d+ bytes for this model and batch with checkpointing "optimal", got 1000/,
     );
+    const error = await runner.prepare(lora.stages(probe), probe.ids).catch((e) => e);
+    const fits = memoryRunner({ memoryBudget: error.minimumBytes });
+    expect(await fits.prepare(lora.stages(probe), probe.ids)).toBeLessThanOrEqual(
+      error.minimumBytes,
+    );
   });
 
   it("memoryRunner(...) rejects an unknown strategy and optimal without a budget", () => {
