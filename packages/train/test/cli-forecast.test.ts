@@ -124,6 +124,13 @@ describe("kairos forecast", () => {
     expect(r.stderr).toMatch(/broken.*safetensors/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(existsSync(join(root, "f.gif"))).toBe(false);
+    const truncated = join(root, "truncated-base");
+    r = await kairos("pretrain", "--out", truncated, "--steps", "1", ...TINY_MODEL);
+    const weights = join(truncated, "model.safetensors");
+    writeFileSync(weights, readFileSync(weights).subarray(0, 1000));
+    r = await kairos("forecast", "--csv", csv, ...fast, "--base", truncated);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^kairos forecast: model .*truncated-base: .*safetensors/);
   }, 60_000);
 });
 

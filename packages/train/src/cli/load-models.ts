@@ -10,6 +10,15 @@ import type { LlamaModel } from "../model/llama.js";
 import type { LinearModule } from "../model/parameters.js";
 import { loadModel } from "../node.js";
 
+/** Loads a model directory; a missing, corrupt or truncated file fails naming the directory. */
+export async function openModel(dir: string, backend: Backend): Promise<LlamaModel> {
+  try {
+    return await loadModel(dir, { backend });
+  } catch (e) {
+    throw new Error(`model ${dir}: ${(e as Error).message}`);
+  }
+}
+
 /** The base model with the adapter in `adapterDir` applied (LoRA layers in place, dropout off). */
 export async function loadAdapted(
   baseDir: string,
@@ -23,7 +32,7 @@ export async function loadAdapted(
       `${adapterDir}: target_modules as a pattern (${config.targetModules}) is not supported; list the modules`,
     );
   }
-  const model = await loadModel(baseDir, { backend });
+  const model = await openModel(baseDir, backend);
   const lora = new LoraModel(model, backend, {
     targetModules: config.targetModules as LinearModule[],
     rank: config.r,

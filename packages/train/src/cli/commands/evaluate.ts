@@ -3,12 +3,11 @@
 
 import type { BackendName } from "@kairos/lora";
 import { type BacktestResult, backtest, type Forecaster } from "../../metrics/backtest.js";
-import { loadModel } from "../../node.js";
 import { findBase, openBackend } from "../base-model.js";
 import { emit } from "../emit.js";
 import { formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
-import { loadAdapted, modelForecaster, type SamplingFlags } from "../load-models.js";
+import { loadAdapted, modelForecaster, openModel, type SamplingFlags } from "../load-models.js";
 import { createProgress } from "../progress.js";
 import { loadSeries, type SeriesFlags } from "../series-input.js";
 import { UsageError } from "../usage-error.js";
@@ -52,7 +51,7 @@ export async function evaluateCommand(
   }
   const backend = await openBackend(flags.backend);
   try {
-    const base = await loadModel(baseDir, { backend });
+    const base = await openModel(baseDir, backend);
     const forecasters: Record<string, Forecaster> = {
       "base (zero-shot)": modelForecaster(base, flags),
     };

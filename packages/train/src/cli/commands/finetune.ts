@@ -6,12 +6,12 @@ import { type BackendName, serializeAdapter } from "@kairos/lora";
 import { finetune as finetuneModel } from "../../finetune/finetune.js";
 import { sequenceLength } from "../../finetune/token-windows.js";
 import type { LinearModule } from "../../model/parameters.js";
-import { loadModel } from "../../node.js";
 import { renderForecastPlot } from "../../plot/render-forecast-plot.js";
 import { DEFAULT_BASE, openBackend, resolveBase } from "../base-model.js";
 import { emit } from "../emit.js";
 import { epochSteps } from "../epoch-steps.js";
 import type { CliIo } from "../io.js";
+import { openModel } from "../load-models.js";
 import { writeOutputDirectory } from "../output-directory.js";
 import { createProgress } from "../progress.js";
 import { loadSeries, type SeriesFlags } from "../series-input.js";
@@ -54,7 +54,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
   const baseDir = resolveBase(flags.base);
   const backend = await openBackend(flags.backend);
   try {
-    const model = await loadModel(baseDir, { backend });
+    const model = await openModel(baseDir, backend);
     const t = model.config.tokenizer;
     if (!t)
       throw new Error(`${baseDir}/config.json has no chronos_config: not a forecasting model`);
@@ -98,7 +98,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     progress.stop();
     const { result } = run;
     run.lora.setTraining(false);
-    const zeroShot = await loadModel(baseDir, { backend });
+    const zeroShot = await openModel(baseDir, backend);
     const validationSteps = Math.round(0.1 * values.length);
     const report = await validationReport({
       values,

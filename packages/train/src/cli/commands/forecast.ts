@@ -6,13 +6,12 @@ import type { BackendName } from "@kairos/lora";
 import { futureTimestamps } from "../../data/future-timestamps.js";
 import { forecast as forecastModel } from "../../forecast/forecast.js";
 import { evaluateForecasts } from "../../metrics/evaluate-forecasts.js";
-import { loadModel } from "../../node.js";
 import { forecastPlotSpec } from "../../plot/forecast-plot-spec.js";
 import { openBackend, resolveBase } from "../base-model.js";
 import { emit } from "../emit.js";
 import { formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
-import { loadAdapted, type SamplingFlags } from "../load-models.js";
+import { loadAdapted, openModel, type SamplingFlags } from "../load-models.js";
 import { plotFormat, writePlotFile } from "../plot-file.js";
 import { loadSeries, type SeriesFlags } from "../series-input.js";
 
@@ -37,7 +36,7 @@ export async function forecast(flags: ForecastFlags, io: CliIo) {
   try {
     const model = flags.adapter
       ? (await loadAdapted(baseDir, flags.adapter, backend)).model
-      : await loadModel(baseDir, { backend });
+      : await openModel(baseDir, backend);
     const t = model.config.tokenizer;
     if (!t)
       throw new Error(`${baseDir}/config.json has no chronos_config: not a forecasting model`);
