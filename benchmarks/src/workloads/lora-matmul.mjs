@@ -1,8 +1,8 @@
 // Plain matmul out[2048,256] = x[2048,256] · Wᵀ (W `[256,256]`, the nn.Linear layout, frozen and
 // retained), the kernel that dominates a LoRA layer step: @kairos/lora's wasm and reference
 // backends beside TensorFlow.js (tfjs-backend-wasm, XNNPACK; tfjs-backend-cpu) in the same run,
-// PyTorch's figure, recorded by benchmarks/torch/lora_step.py (it needs Debian's python3-torch),
-// is printed beside.
+// gpu.js's `webasm` engine runs too where @kairos/lora/gpu can create it. PyTorch's figure,
+// recorded by benchmarks/torch/lora_step.py (it needs Debian's python3-torch), is printed beside.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -59,6 +59,25 @@ async function tfjsMatmul(ctx, backend) {
   y.dispose();
 }
 
+/** Filled in setup: the harness reads this object after setup, so tasks may depend on it. */
+const tasks = {
+  wasm: { fn: (ctx) => oursMatmul(ctx, "wasm"), items: FLOPS, unit: "flop" },
+  reference: { fn: (ctx) => oursMatmul(ctx, "reference"), items: FLOPS, unit: "flop" },
+  "tfjs-wasm": { fn: (ctx) => tfjsMatmul(ctx, "wasm"), items: FLOPS, unit: "flop" },
+  "tfjs-cpu": { fn: (ctx) => tfjsMatmul(ctx, "cpu"), items: FLOPS, unit: "flop" },
+};
+
+/** gpu.js webasm forced onto every matmul (minWork 0), or null where gpu.js is missing. */
+async function gpuWebasm() {
+  try {
+    const { createGpuBackend } = await import("@kairos/lora/gpu");
+    const backend = await createGpuBackend({ mode: "webasm", minWork: 0 });
+    return backend.name === "gpu:webasm" ? backend : null;
+  } catch {
+    return null;
+  }
+}
+
 const workload = {
   name: "lora-matmul",
   description: "matmul 2048×256×256 (x·Wᵀ, W retained): wasm vs reference and tfjs wasm/cpu",
@@ -83,6 +102,12 @@ const workload = {
       backend.retain(ctx.weight);
       ctx.backends[name] = backend;
     }
+    const gpu = await gpuWebasm();
+    if (gpu) {
+      gpu.retain(ctx.weight);
+      ctx.backends["gpu-webasm"] = gpu;
+      tasks["gpu-webasm"] = { fn: (c) => oursMatmul(c, "gpu-webasm"), items: FLOPS, unit: "flop" };
+    }
     const wasmPackage = createRequire(import.meta.url).resolve(
       "@tensorflow/tfjs-backend-wasm/package.json",
     );
@@ -92,17 +117,13 @@ const workload = {
     return ctx;
   },
 
-  tasks: {
-    wasm: { fn: (ctx) => oursMatmul(ctx, "wasm"), items: FLOPS, unit: "flop" },
-    reference: { fn: (ctx) => oursMatmul(ctx, "reference"), items: FLOPS, unit: "flop" },
-    "tfjs-wasm": { fn: (ctx) => tfjsMatmul(ctx, "wasm"), items: FLOPS, unit: "flop" },
-    "tfjs-cpu": { fn: (ctx) => tfjsMatmul(ctx, "cpu"), items: FLOPS, unit: "flop" },
-  },
+  tasks,
 
   ratios: [
     { name: "wasm / tfjs-wasm", of: "wasm", over: "tfjs-wasm", min: 2 },
     { name: "wasm / reference", of: "wasm", over: "reference" },
     { name: "wasm / tfjs-cpu", of: "wasm", over: "tfjs-cpu" },
+    { name: "wasm / gpu-webasm", of: "wasm", over: "gpu-webasm" },
   ],
 
   async report(_ctx, { tasks }) {
@@ -128,6 +149,7 @@ const workload = {
   async teardown(ctx) {
     for (const t of Object.values(ctx.tfjs)) tf.dispose([t.x, t.w]);
     for (const backend of Object.values(ctx.backends)) await backend.dispose();
+    delete tasks["gpu-webasm"];
   },
 };
 
