@@ -1,7 +1,8 @@
-// Stands in for packages/lora/test/backends.ts when the conformance suite runs in a page: the
+// Stands in for packages/lora/test/backends.ts when the conformance suite runs in a page: the one
 // backend under test comes from the page's `?backend=` (a gpu.js mode, `webgl2` or `webgpu`, or
-// `wasm`), always beside `reference`. A backend that cannot be created, or that gpu.js creates
-// in another mode than asked, is null (its tests skip) and the reason is kept for the Node side.
+// `wasm`); the suite checks it against the naive kernels, as in Node (where `reference` runs).
+// A backend that cannot be created, or that gpu.js creates in another mode than asked, is null
+// (its tests skip) and the reason is kept for the Node side.
 import type { Backend } from "../../../../packages/lora/src/backend";
 import { createBackend } from "../../../../packages/lora/src/create-backend";
 import { createGpuBackend } from "../../../../packages/lora/src/gpu";
@@ -14,9 +15,8 @@ export interface BackendCase {
   epsilon: number;
 }
 
-/** Unit round-off per backend: float32 for reference and wasm; one ulp per operation on a GPU. */
+/** Unit round-off per backend: float32 for wasm; one ulp per operation on a GPU. */
 export const epsilons: Record<string, number> = {
-  reference: 2 ** -24,
   wasm: 2 ** -24,
   webgl2: 2 ** -23,
   webgpu: 2 ** -23,
@@ -43,9 +43,8 @@ async function createRequested(): Promise<Backend> {
   return backend;
 }
 
-/** reference, then the backend the page asked for. */
+/** The backend the page asked for. */
 export const backendCases: BackendCase[] = [
-  { name: "reference", create: () => createBackend("reference"), epsilon: epsilons.reference },
   { name: requested, create: createRequested, epsilon: epsilons[requested] ?? Number.NaN },
 ];
 

@@ -7,12 +7,18 @@ import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
+const packagesDir = resolve(here, "../../../../packages");
 
 /** Redirects the imports a vitest suite makes to their in-page stand-ins. */
 const browserTestAliases: Plugin = {
   name: "browser-test-aliases",
   setup(b) {
     b.onResolve({ filter: /^vitest$/ }, () => ({ path: join(here, "vitest-shim.ts") }));
+    // The packages from their sources, as the demo page's Vite config has them.
+    b.onResolve({ filter: /^@kairos\/\w+(\/gpu)?$/ }, (args) => {
+      const [, pkg, gpu] = /^@kairos\/(\w+)(\/gpu)?$/.exec(args.path) as RegExpExecArray;
+      return { path: join(packagesDir, pkg, "src", gpu ? "gpu/index.ts" : "index.ts") };
+    });
     // A suite is imported for its side effect (registering tests), which the lora package's
     // `"sideEffects": false` would otherwise let esbuild drop.
     b.onResolve({ filter: /\.test$/ }, (args) => ({
