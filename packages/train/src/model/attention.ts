@@ -22,6 +22,7 @@ export interface SelfAttentionContext {
   k: Float32Array; // [N, KV·D] rotated
   v: Float32Array; // [N, KV·D]
   probs: Float32Array; // [B, H, T, T]
+  attn: Float32Array; // [N, H·D] attention output, o_proj's input
   projections: [unknown, unknown, unknown, unknown]; // q, k, v, o contexts
   geometry: Geometry;
   /** Bytes held besides the input: q, k, v, probs, attention output, plus what the projections report. */
@@ -36,6 +37,8 @@ export async function selfAttentionForward(
   rope: RotaryTables,
   geometry: Geometry,
   options: (i: number) => ProjectionOptions,
+  scratch: Scratch,
+  save: boolean,
 ): Promise<{ output: Float32Array; context: SelfAttentionContext }> {
   const { batchSize: B, seqLen: T } = geometry;
   const D = headDim(config);
@@ -47,8 +50,8 @@ export async function selfAttentionForward(
   const fv = await p.v_proj.forward(x, options(2));
   rotaryApply(fq.output, rope, N, T, H, 1);
   rotaryApply(fk.output, rope, N, T, KV, 1);
-  const attn = new Float32Array(N * H * D);
-  const probs = new Float32Array(B * H * T * T);
+  const attn = scratch.acquire(N * H * D); // pooled: given back after backward (or below)
+  const probs = scratch.acquire(B * H * T * T);
   attentionForward(
     attn,
     probs,
@@ -59,6 +62,7 @@ export async function selfAttentionForward(
     geometry.keyMask,
   );
   const fo = await p.o_proj.forward(attn, options(3));
+  if (!save) scratch.release(attn, probs);
   const bytes =
     4 * (fq.output.length + fk.output.length + fv.output.length + probs.length + attn.length) +
     [fq, fk, fv, fo].reduce((a, f) => a + projectionContextBytes(f.context), 0);
@@ -69,6 +73,7 @@ export async function selfAttentionForward(
       k: fk.output,
       v: fv.output,
       probs,
+      attn,
       projections: [fq.context, fk.context, fv.context, fo.context],
       geometry,
       bytes,
@@ -114,5 +119,6 @@ export async function selfAttentionBackward(
   const dxk = await p.k_proj.backward(ctx.projections[1], dk);
   const dxv = await p.v_proj.backward(ctx.projections[2], dv);
   for (let i = 0; i < dx.length; i++) dx[i] += dxk[i] + dxv[i];
+  scratch.release(ctx.probs, ctx.attn);
   return dx;
 }

@@ -62,8 +62,9 @@ export class DecoderLayer {
     const C = this.config.hiddenSize;
     const N = x.length / C;
     const eps = this.config.rmsNormEps;
-    const n1 = new Float32Array(N * C);
-    const rstd1 = new Float32Array(N);
+    const pool = this.scratch; // context buffers: given back after backward, or below
+    const n1 = pool.acquire(N * C);
+    const rstd1 = pool.acquire(N);
     rmsNormForward(n1, rstd1, x, this.inputNorm, N, C, eps);
     const a = await selfAttentionForward(
       n1,
@@ -72,16 +73,21 @@ export class DecoderLayer {
       this.rope,
       geometry,
       options,
+      pool,
+      save,
     );
     const h = a.output;
     for (let i = 0; i < h.length; i++) h[i] += x[i];
-    const n2 = new Float32Array(N * C);
-    const rstd2 = new Float32Array(N);
+    const n2 = pool.acquire(N * C);
+    const rstd2 = pool.acquire(N);
     rmsNormForward(n2, rstd2, h, this.postNorm, N, C, eps);
-    const m = await mlpForward(n2, this.projections, options);
+    const m = await mlpForward(n2, this.projections, options, pool, save);
     const y = m.output;
     for (let i = 0; i < y.length; i++) y[i] += h[i];
-    if (!save) return { output: y, context: null };
+    if (!save) {
+      pool.release(n1, rstd1, n2, rstd2);
+      return { output: y, context: null };
+    }
     const bytes = 4 * (3 * N * C + 2 * N) + a.context.bytes + m.context.bytes;
     return {
       output: y,
@@ -107,6 +113,7 @@ export class DecoderLayer {
     );
     const dx = dh; // the residual path carries dh through unchanged
     rmsNormBackward(dx, g ? g.input : null, dn1, ctx.x, this.inputNorm, ctx.rstd1, N, C);
+    this.scratch.release(ctx.n1, ctx.rstd1, ctx.n2, ctx.rstd2);
     return dx;
   }
 }

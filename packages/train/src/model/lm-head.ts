@@ -43,10 +43,11 @@ export async function lmHeadForward(
 ): Promise<StageForward> {
   const { C } = head;
   const N = x.length / C;
-  const hn = new Float32Array(N * C);
-  const rstd = new Float32Array(N);
+  const pool = head.scratch; // context buffers: given back after backward, or below
+  const hn = pool.acquire(N * C);
+  const rstd = pool.acquire(N);
   rmsNormForward(hn, rstd, x, head.norm, N, C, head.eps);
-  const lse = new Float32Array(N);
+  const lse = pool.acquire(N);
   const ce = await crossEntropyForward(
     hn,
     head.weight,
@@ -59,6 +60,7 @@ export async function lmHeadForward(
   const context: LmHeadContext | undefined = save
     ? { x, hn, rstd, lse, bytes: 4 * (N * C + 2 * N) }
     : undefined;
+  if (!save) pool.release(hn, rstd, lse);
   return { output: Float32Array.of(ce.loss), context };
 }
 
@@ -79,5 +81,6 @@ export async function lmHeadBackward(
   );
   const dx = new Float32Array(N * C);
   rmsNormBackward(dx, head.normGrad, dhn, ctx.x, head.norm, ctx.rstd, N, C);
+  head.scratch.release(ctx.hn, ctx.rstd, ctx.lse);
   return dx;
 }

@@ -14,6 +14,7 @@ export interface MlpProjections {
 export interface MlpContext {
   gate: Float32Array; // [N, I]
   up: Float32Array; // [N, I]
+  m: Float32Array; // [N, I] gated product, down_proj's input
   projections: [unknown, unknown, unknown]; // gate, up, down contexts
   /** Bytes held besides the input: gate, up, the gated product, plus what the projections report. */
   bytes: number;
@@ -24,17 +25,21 @@ export async function mlpForward(
   x: Float32Array,
   p: MlpProjections,
   options: (i: number) => ProjectionOptions,
+  scratch: Scratch,
+  save: boolean,
 ): Promise<{ output: Float32Array; context: MlpContext }> {
   const g = await p.gate_proj.forward(x, options(4));
   const u = await p.up_proj.forward(x, options(5));
-  const m = new Float32Array(g.output.length);
+  const m = scratch.acquire(g.output.length); // pooled: given back after backward (or below)
   swigluForward(m, g.output, u.output, m.length);
   const d = await p.down_proj.forward(m, options(6));
+  if (!save) scratch.release(m);
   return {
     output: d.output,
     context: {
       gate: g.output,
       up: u.output,
+      m,
       projections: [g.context, u.context, d.context],
       bytes: 12 * m.length + [g, u, d].reduce((a, f) => a + projectionContextBytes(f.context), 0),
     },
@@ -55,5 +60,6 @@ export async function mlpBackward(
   const dx = await p.gate_proj.backward(ctx.projections[0], dGate);
   const dxu = await p.up_proj.backward(ctx.projections[1], dUp);
   for (let i = 0; i < dx.length; i++) dx[i] += dxu[i];
+  scratch.release(ctx.m);
   return dx;
 }

@@ -1,15 +1,39 @@
-// Reusable scratch buffers by name (llm.c's habit of allocating once and reusing): a buffer is
-// reallocated only when a larger one is asked for, so steady-state steps of one batch shape reuse
-// the same memory. Only for temporaries that never outlive the call that asks for them.
+// Reusable buffers (llm.c's habit of allocating once and reusing), two kinds:
+// - `get(name, length)`: named scratch for temporaries that never outlive the call asking for it;
+// - `acquire(length)` / `release(buffer)`: a pool for context buffers, taken by a saving forward
+//   and given back when the backward has consumed them (or at once by a forward that keeps
+//   nothing), so a steady-state step of one batch shape allocates none of them anew while the
+//   live set stays what the checkpoint schedule holds.
 
-/** Named, growable, zero-on-request scratch buffers. */
+/** Named scratch buffers and a pool of buffers by length. */
 export class Scratch {
   private readonly buffers = new Map<string, Float32Array>();
+  private readonly pool = new Map<number, Float32Array[]>();
+  /** Buffers this object has allocated (named and pooled): flat in a steady state. */
+  allocations = 0;
+
+  /** A `[length]` buffer from the pool (contents undefined: callers overwrite it). */
+  acquire(length: number): Float32Array {
+    const free = this.pool.get(length);
+    if (free && free.length > 0) return free.pop() as Float32Array;
+    this.allocations++;
+    return new Float32Array(length);
+  }
+
+  /** Gives buffers back to the pool; they must not be used afterwards. */
+  release(...buffers: Float32Array[]): void {
+    for (const b of buffers) {
+      let free = this.pool.get(b.length);
+      if (!free) this.pool.set(b.length, (free = []));
+      free.push(b);
+    }
+  }
 
   /** A zeroed `[length]` view of the buffer `name` (valid until the next `get` of that name). */
   get(name: string, length: number): Float32Array {
     let b = this.buffers.get(name);
     if (!b || b.length < length) {
+      this.allocations++;
       b = new Float32Array(length);
       this.buffers.set(name, b);
       return b;

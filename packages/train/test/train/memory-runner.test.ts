@@ -103,3 +103,25 @@ it("parseBytes(...) reads decimal and binary units and rejects nonsense", () => 
   );
   expect(() => parseBytes(-1)).toThrow(/got -1/);
 });
+
+it("Trainer steps in a steady state allocate no new model buffers, with and without recomputation", async () => {
+  for (const options of [{}, { memoryBudget: 0 }] as const) {
+    const model = tinyForecaster(backend);
+    const lora = new LoraModel(model, backend, { rank: 4, dropout: 0.1 });
+    const probe = draw(new Random(0));
+    let runner = memoryRunner({});
+    if ("memoryBudget" in options) {
+      const error = await memoryRunner({ memoryBudget: 1 })
+        .prepare(lora.stages(probe), probe.ids)
+        .catch((e) => e);
+      runner = memoryRunner({ memoryBudget: error.minimumBytes });
+      await runner.prepare(lora.stages(probe), probe.ids);
+    }
+    const trainer = new Trainer(lora, { train: draw }, { steps: 6, seed: 1 }, runner);
+    for (let i = 0; i < 2; i++) await trainer.trainStep();
+    const before = model.scratch.allocations;
+    for (let i = 0; i < 3; i++) await trainer.trainStep();
+    expect(model.scratch.allocations).toBe(before);
+    expect(before).toBeGreaterThan(0);
+  }
+});
