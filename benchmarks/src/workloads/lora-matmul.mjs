@@ -137,7 +137,7 @@ const workload = {
     const recorded = torch?.workloads?.["lora-matmul"];
     if (recorded) {
       rows.push({
-        impl: `pytorch ${torch.torch} (${torch.blas}, ${torch.threads} threads)`,
+        impl: `pytorch ${torch.torch} (${/openblas/i.test(torch.blas) ? "OpenBLAS" : torch.blas}, ${recorded.threads} threads)`,
         "ms/matmul": recorded.medianMs,
         "GFLOP/s": recorded.gflops,
         source: `recorded ${torch.date.slice(0, 10)}`,
