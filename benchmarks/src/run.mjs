@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { compareWithBaseline } from "./check.mjs";
 import { printTable } from "./table.mjs";
-import { timeTask } from "./time-task.mjs";
+import { timeInterleaved } from "./time-task.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const { values: args } = parseArgs({
@@ -87,10 +87,7 @@ process.exit(failed ? 1 : 0);
 
 async function runWorkload(w) {
   const ctx = (await w.setup?.({ quick: args.quick })) ?? {};
-  const tasks = {};
-  for (const [name, task] of Object.entries(w.tasks ?? {})) {
-    tasks[name] = await timeTask(task, ctx, args.quick);
-  }
+  const tasks = await timeInterleaved(w.tasks ?? {}, ctx, args.quick);
   printTable(
     Object.entries(tasks).map(([name, t]) => ({
       task: name,
