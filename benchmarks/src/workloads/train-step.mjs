@@ -3,7 +3,8 @@
 // (checkpointing "optimal"), and full fine-tuning of the same model at the same batch. Memory: the
 // planner's predicted activation peak, the exact weights + gradients + AdamW bytes, and measured
 // peaks of the process's ArrayBuffer and RSS during a step (sampled after every stage operation,
-// after a forced GC, so unreachable buffers do not count).
+// after a forced GC, so unreachable buffers do not count; buffers the model's pool already holds
+// from earlier steps are not new, so they are reported beside it as "pool+scratch").
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
@@ -181,6 +182,10 @@ const workload = {
         "planned act. peak MB": Number((s.planned / 1e6).toFixed(2)),
         "weights+grads+AdamW MB": Number((fixed / 1e6).toFixed(2)),
         "planned total MB": Number(((fixed + s.planned) / 1e6).toFixed(2)),
+        // The model's pool keeps the largest live set a step needed (what the schedule holds).
+        "model pool+scratch MB": Number(
+          ((s.trainable.base ?? s.trainable.model).scratch.bytes / 1e6).toFixed(2),
+        ),
         "measured ΔArrayBuffer MB": Number(
           ((probe.arrayBuffers - before.arrayBuffers) / 1e6).toFixed(2),
         ),

@@ -43,10 +43,11 @@ export class Scratch {
     return view;
   }
 
-  /** Bytes held. */
+  /** Bytes held now: named scratch plus buffers waiting in the pool. */
   get bytes(): number {
     let n = 0;
     for (const b of this.buffers.values()) n += b.byteLength;
+    for (const free of this.pool.values()) for (const b of free) n += b.byteLength;
     return n;
   }
 }
