@@ -104,7 +104,7 @@ it("parseBytes(...) reads decimal and binary units and rejects nonsense", () => 
   expect(() => parseBytes(-1)).toThrow(/got -1/);
 });
 
-it("Trainer steps in a steady state allocate no new model buffers, with and without recomputation", async () => {
+it("trainStep() in a steady state allocates no new model buffers, with and without recomputation", async () => {
   for (const options of [{}, { memoryBudget: 0 }] as const) {
     const model = tinyForecaster(backend);
     const lora = new LoraModel(model, backend, { rank: 4, dropout: 0.1 });

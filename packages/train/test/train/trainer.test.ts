@@ -83,7 +83,7 @@ describe("Trainer", () => {
     expect(await trainer.evaluate()).toBeCloseTo(result.bestEvalLoss as number, 6);
   });
 
-  it("gradientAccumulation 2 over batches of 1 equals one step over the same 2 sequences", async () => {
+  it("trainStep() with gradientAccumulation 2 over batches of 1 equals one step over the same 2 sequences", async () => {
     const two = (rng: Random) => cycleBatch(rng, 2, 8, tinyConfig.vocabSize);
     const seqs = two(new Random(1));
     const half = (b: number) => ({
