@@ -1,5 +1,7 @@
 // Public API of @kairos/lora: re-exports only.
 
+export type { LoraLayerLike } from "./adapter-layers";
+export { adapterFromLayers, loadAdapterIntoLayers } from "./adapter-layers";
 export type { Awaitable, Backend, BackendName, MatmulShape } from "./backend";
 export type { CreateBackendOptions } from "./create-backend";
 export { backendNames, createBackend } from "./create-backend";
@@ -26,16 +28,9 @@ export type {
   AdapterConfig,
   AdapterFiles,
   AdapterModule,
-  LoraLayerLike,
   ModelDescription,
 } from "./peft-adapter";
-export {
-  adapterFromLayers,
-  checkAdapterFits,
-  loadAdapterIntoLayers,
-  parseAdapter,
-  serializeAdapter,
-} from "./peft-adapter";
+export { checkAdapterFits, parseAdapter, serializeAdapter } from "./peft-adapter";
 export { mixSeed, Random } from "./random";
 export { ReferenceBackend } from "./reference-backend";
 export type {

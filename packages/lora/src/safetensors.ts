@@ -4,34 +4,9 @@
 // header field is validated the way `Metadata::validate` does, so a truncated or corrupted file
 // is rejected with an error naming the problem, never a crash or a wrong tensor.
 
-/** Element size in bits of every dtype huggingface/safetensors knows. */
-const DTYPE_BITS = {
-  BOOL: 8,
-  U8: 8,
-  I8: 8,
-  F8_E5M2: 8,
-  F8_E4M3: 8,
-  F8_E8M0: 8,
-  F8_E4M3FNUZ: 8,
-  F8_E5M2FNUZ: 8,
-  F4: 4,
-  F6_E3M2: 6,
-  F6_E2M3: 6,
-  I16: 16,
-  U16: 16,
-  F16: 16,
-  BF16: 16,
-  I32: 32,
-  U32: 32,
-  F32: 32,
-  C64: 64,
-  F64: 64,
-  I64: 64,
-  U64: 64,
-} as const;
+import { DTYPE_BITS, LITTLE_ENDIAN, type SafetensorsDtype, toFloat32 } from "./dtypes";
 
-/** A dtype name as it appears in a safetensors header. */
-export type SafetensorsDtype = keyof typeof DTYPE_BITS;
+export type { SafetensorsDtype } from "./dtypes";
 
 /** One header entry: where a tensor's bytes lie in the data section. */
 export interface SafetensorsTensorInfo {
@@ -58,7 +33,6 @@ export interface NamedTensor {
 
 /** Largest header huggingface/safetensors accepts (`MAX_HEADER_SIZE`). */
 const MAX_HEADER_SIZE = 100_000_000;
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 const fail = (message: string): never => {
   throw new RangeError(`safetensors: ${message}`);
@@ -191,16 +165,6 @@ export function readSafetensorsHeader(bytes: Uint8Array | ArrayBuffer): Safetens
   return { metadata, tensors: new Map(entries), dataStart: 8 + length };
 }
 
-/** IEEE 754 half to float: subnormals, infinities and NaN included. */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const mantissa = h & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 31) return mantissa ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
-
 /**
  * Converts one tensor of a validated file to float32 (F32 copied, F16 and BF16 widened exactly,
  * F64 rounded). Other dtypes throw, naming the tensor.
@@ -221,21 +185,9 @@ export function readTensor(
   const begin = header.dataStart + info.dataOffsets[0];
   const size = info.dataOffsets[1] - info.dataOffsets[0];
   if (begin + size > file.length) return fail(`tensor "${name}" runs past the end of the file`);
-  const raw = new DataView(file.buffer, file.byteOffset + begin, size);
   const count = info.shape.reduce((n, d) => n * d, 1);
-  const data = new Float32Array(count);
-  if (info.dtype === "F32" && LITTLE_ENDIAN) {
-    new Uint8Array(data.buffer).set(file.subarray(begin, begin + size));
-  } else if (info.dtype === "F32") {
-    for (let i = 0; i < count; i++) data[i] = raw.getFloat32(4 * i, true);
-  } else if (info.dtype === "F16") {
-    for (let i = 0; i < count; i++) data[i] = halfToFloat(raw.getUint16(2 * i, true));
-  } else if (info.dtype === "BF16") {
-    const bits = new Uint32Array(data.buffer);
-    for (let i = 0; i < count; i++) bits[i] = raw.getUint16(2 * i, true) << 16;
-  } else if (info.dtype === "F64") {
-    for (let i = 0; i < count; i++) data[i] = raw.getFloat64(8 * i, true);
-  } else {
+  const data = toFloat32(file.subarray(begin, begin + size), info.dtype, count);
+  if (data === null) {
     return fail(
       `tensor "${name}" has dtype ${info.dtype}; only F32, F16, BF16 and F64 convert to float32`,
     );
