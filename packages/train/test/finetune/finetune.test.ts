@@ -84,3 +84,26 @@ it("finetune(...) leaves the model in inference mode: two forecasts with one see
   const b = await forecast(model, series, { samples: 3, seed: 4 });
   expect(Array.from(a.median)).toEqual(Array.from(b.median));
 });
+
+it("LoraModel.loadAdapter(adapter()) on a fresh copy of the base reproduces the fine-tuned loss", async () => {
+  const { LoraModel } = await import("../../src/finetune/lora-model.js");
+  const { tokenizerFor, windowBatch } = await import("../../src/finetune/token-windows.js");
+  const { lora } = await finetune(tinyForecaster(backend), series, {
+    backend,
+    steps: 3,
+    batchSize: 2,
+    rank: 4,
+    alpha: 8,
+    validation: 0,
+  });
+  const copy = new LoraModel(tinyForecaster(backend), backend, { rank: 4, alpha: 8 });
+  const t = lora.base.config.tokenizer as NonNullable<typeof lora.base.config.tokenizer>;
+  const batch = windowBatch(tokenizerFor(t), t, [
+    { context: series.subarray(100, 124), target: series.subarray(124, 132) },
+  ]);
+  expect(await copy.loss(batch)).not.toBeCloseTo(await lora.loss(batch), 6);
+  copy.loadAdapter(lora.adapter());
+  expect(await copy.loss(batch)).toBe(await lora.loss(batch));
+  const other = new LoraModel(tinyForecaster(backend), backend, { rank: 2, alpha: 8 });
+  expect(() => other.loadAdapter(lora.adapter())).toThrow(/rank|r /);
+});
