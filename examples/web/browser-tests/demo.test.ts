@@ -59,6 +59,59 @@ describe("the demo page", () => {
     expect(Array.from(files["b.bin"])).toEqual([1, 2, 3]);
   });
 
+  it("a picked CSV lists its numeric columns; a dropped one too; a series too short fails with a message", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/index.html`);
+    await page.waitForFunction(
+      () => (window as unknown as { kairosDemo: DemoState }).kairosDemo.state === "ready",
+    );
+    // Semicolons, a quoted text column, a missing cell: two numeric columns, the last one chosen.
+    const rows = Array.from(
+      { length: 60 },
+      (_, i) => `2024-01-${i};"a;b";${i === 7 ? "NA" : 100 + i};${i * 2}`,
+    );
+    const csv = `day;note;price;volume\n${rows.join("\n")}\n`;
+    await page.setInputFiles("#file", {
+      name: "prices.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById("source")?.textContent?.startsWith("prices.csv"),
+    );
+    expect(await page.locator("#column option").allTextContents()).toEqual(["price", "volume"]);
+    expect(await page.locator("#column").inputValue()).toBe("volume");
+    expect(await page.locator("#source").textContent()).toBe(
+      "prices.csv: 60 rows, numeric columns price, volume",
+    );
+    // The same file dropped on the drop zone.
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.items.add(
+        new File([text.replace("price", "close")], "dropped.csv", { type: "text/csv" }),
+      );
+      document
+        .getElementById("drop")
+        ?.dispatchEvent(
+          new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }),
+        );
+    }, csv);
+    await page.waitForFunction(() =>
+      document.getElementById("source")?.textContent?.startsWith("dropped.csv"),
+    );
+    expect(await page.locator("#column").inputValue()).toBe("close");
+    // 60 values cannot hold one 128 + 32 window: the worker says so and the page shows it.
+    await page.fill("#horizon", "4");
+    await page.click("#train");
+    await page.waitForFunction(
+      () => (window as unknown as { kairosDemo: DemoState }).kairosDemo.state === "error",
+    );
+    expect(await page.locator("#status").textContent()).toMatch(
+      /^Error: .*at least 160 values, got 56/,
+    );
+    await page.close();
+  });
+
   it.each(backends)(
     "fine-tunes on the bundled S&P 500 closes with %s in a worker, the loss falls and the forecast is drawn",
     async (backend) => {
