@@ -143,7 +143,7 @@ describe("kairos finetune", () => {
     const r = await kairos("finetune", "--csv", short, ...fast, "--out", join(root, "never"));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /column "y": has 2 rows; at least 20 are needed \(the model's context 16 \+ prediction 4\)/,
+      /column "y": has 2 rows; at least 20 are needed \(shortest context 16 \+ the model's prediction length 4\)/,
     );
     expect(existsSync(join(root, "never"))).toBe(false);
   }, 60_000);

@@ -59,8 +59,9 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     if (!t)
       throw new Error(`${baseDir}/config.json has no chronos_config: not a forecasting model`);
     const series = await loadSeries(flags, {
-      minLength: t.contextLength + t.predictionLength,
-      reason: `the model's context ${t.contextLength} + prediction ${t.predictionLength}`,
+      // finetune() left-pads contexts down to min(context, 32) steps, as Chronos trains.
+      minLength: Math.min(t.contextLength, 32) + t.predictionLength,
+      reason: `shortest context ${Math.min(t.contextLength, 32)} + the model's prediction length ${t.predictionLength}`,
     });
     // The bundled history is 20 years; the main job fine-tunes on its last `--years` (default 5).
     const keep = flags.csv
@@ -96,6 +97,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       onEval: (e) => void evals.push(`step ${e.step} validation loss ${e.loss.toFixed(4)}`),
     });
     progress.stop();
+    const trainSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
     const { result } = run;
     run.lora.setTraining(false);
     const zeroShot = await openModel(baseDir, backend);
@@ -135,6 +137,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       lastLoss: result.losses[result.losses.length - 1],
       evalLosses: result.evalLosses,
       bestEvalLoss: result.bestEvalLoss,
+      trainSeconds,
       wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
     };
     const baseName = flags.base ?? DEFAULT_BASE;
@@ -166,7 +169,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       flags.json,
       { ...record, metrics },
       [
-        `fine-tuned ${baseName} on ${series.column} (${values.length} values, ${run.trainWindows} windows): ${result.steps} steps in ${record.wallSeconds}s`,
+        `fine-tuned ${baseName} on ${series.column} (${values.length} values, ${run.trainWindows} windows): ${result.steps} steps in ${trainSeconds}s (${record.wallSeconds}s with the validation backtest)`,
         `training loss ${record.firstLoss?.toFixed(4)} → ${record.lastLoss?.toFixed(4)}; ${evals.join("; ") || "no validation"}`,
         table,
         `adapter${report ? ", metrics and forecast plot (forecast.png, forecast.svg)" : ""} written to ${flags.out}`,
