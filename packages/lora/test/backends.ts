@@ -11,6 +11,12 @@ export interface BackendCase {
   create: () => Promise<Backend | null>;
   /** Unit round-off of the arithmetic (float32: 2^-24); error bounds in tests scale with it. */
   epsilon: number;
+  /**
+   * Compiles a kernel per matmul shape (gpu.js: ~30 ms each). The conformance suite then runs
+   * its matmuls on `compiledShapes`, fewer shapes that still cover every transpose case and
+   * every odd size in each of m, n and k.
+   */
+  compilesPerShape?: boolean;
 }
 
 /** Backends to test, in order. */
@@ -24,6 +30,7 @@ export const backendCases: BackendCase[] = [
     name: "gpu",
     create: async () => (await import("../src/gpu")).createGpuBackend({ minWork: 0 }),
     epsilon: 2 ** -23,
+    compilesPerShape: true,
   },
 ];
 

@@ -28,6 +28,22 @@ const shapes: Array<[number, number, number]> = [
   [8, 256, 257],
   [64, 64, 64],
 ] as Array<[number, number, number]>;
+/**
+ * For backends that compile a kernel per shape: 1, 3, 17, 255 and 257 each appear as m, as n
+ * and as k, one large odd output (255×257) and a LoRA-like panel: 9 compiles per transpose
+ * case instead of 34 (gpu.js's first run of a kernel costs ~100 ms from ~4k outputs).
+ */
+const compiledShapes: Array<[number, number, number]> = [
+  [1, 1, 1],
+  [3, 17, 1],
+  [17, 3, 3],
+  [1, 1, 17],
+  [255, 257, 17],
+  [257, 3, 255],
+  [1, 255, 257],
+  [1, 257, 255],
+  [256, 8, 256],
+];
 const flagCases: MatmulShape[] = [false, true].flatMap((transposeA) =>
   [false, true].flatMap((transposeB) =>
     [false, true].flatMap((accumulate) =>
@@ -80,13 +96,21 @@ function unitMatmulBound(
   return Float64Array.from(magnitude, (v, i) => 2 * (shape.k + 2) * (v + base(i)));
 }
 
-describe.each(cases)("$name backend", ({ backend, epsilon }) => {
+it("compiledShapes cover 1, 3, 17, 255 and 257 as m, as n and as k", () => {
+  for (let axis = 0; axis < 3; axis++) {
+    const sizes = new Set(compiledShapes.map((shape) => shape[axis]));
+    for (const size of [1, 3, 17, 255, 257]) expect(sizes, `axis ${axis}`).toContain(size);
+  }
+});
+
+describe.each(cases)("$name backend", ({ backend, epsilon, compilesPerShape }) => {
   const b = backend as Backend;
+  const matmulShapes = compilesPerShape ? compiledShapes : shapes;
   describe.skipIf(backend === null)("kernels", () => {
     it.each(flagCases)(
       "matmul(a, b, out, shape) matches the naive kernel for transposeA=$transposeA transposeB=$transposeB accumulate=$accumulate alpha=$alpha",
       async (flags) => {
-        for (const [m, n, k] of shapes) {
+        for (const [m, n, k] of matmulShapes) {
           const shape = { ...flags, m, n, k };
           const c = matmulCase(shape);
           const out = c.out0.slice();

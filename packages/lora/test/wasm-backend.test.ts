@@ -36,6 +36,27 @@ function relativeError(got: Float32Array, want: Float32Array): number {
   return err / scale;
 }
 
+/** Inputs and naive result of a matmul case, computed once and shared by both thread counts. */
+const naiveCases = new Map<
+  string,
+  { a: Float32Array; b: Float32Array; out0: Float32Array; want: Float32Array }
+>();
+function naiveCase(shape: MatmulShape) {
+  const key = JSON.stringify(shape);
+  let c = naiveCases.get(key);
+  if (!c) {
+    const { m, n, k } = shape;
+    const a = randomArray(m * k, m + 7 * k);
+    const b = randomArray(k * n, n + 11 * k);
+    const out0 = randomArray(m * n, 5);
+    const want = out0.slice();
+    naiveMatmul(a, b, want, shape);
+    c = { a, b, out0, want };
+    naiveCases.set(key, c);
+  }
+  return c;
+}
+
 const flags = [false, true].flatMap((transposeA) =>
   [false, true].map((transposeB) => ({ transposeA, transposeB })),
 );
@@ -59,12 +80,9 @@ describe.each([
         [true, -0.75],
       ] as const) {
         const shape: MatmulShape = { m, n, k, transposeA, transposeB, accumulate, alpha };
-        const a = randomArray(m * k, m + 7 * k);
-        const b = randomArray(k * n, n + 11 * k);
-        const got = randomArray(m * n, 5);
-        const want = got.slice();
+        const { a, b, out0, want } = naiveCase(shape);
+        const got = out0.slice();
         await backend.matmul(a, b, got, shape);
-        naiveMatmul(a, b, want, shape);
         expect(relativeError(got, want), JSON.stringify(shape)).toBeLessThan(1e-5);
       }
     }
