@@ -68,12 +68,16 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       ? series.values.length
       : Math.min(series.values.length, flags.years * TRADING_DAYS_A_YEAR);
     const values = series.values.subarray(series.values.length - keep);
-    const steps = flags.maxSteps ?? epochSteps(values, t, flags.epochs ?? 1, flags.batchSize);
+    // A tenth of the history for validation, but at least one prediction window of it.
+    const validationSteps = Math.max(Math.round(0.1 * values.length), t.predictionLength);
+    const steps =
+      flags.maxSteps ?? epochSteps(values, t, flags.epochs ?? 1, flags.batchSize, validationSteps);
     const tokensPerStep = flags.batchSize * sequenceLength(t);
     const progress = createProgress(io, "finetune", steps);
     const started = Date.now();
     const evals: string[] = [];
     const run = await finetuneModel(model, values, {
+      validation: validationSteps,
       backend,
       steps,
       lr: flags.lr,
@@ -101,7 +105,6 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     const { result } = run;
     run.lora.setTraining(false);
     const zeroShot = await openModel(baseDir, backend);
-    const validationSteps = Math.round(0.1 * values.length);
     const report = await validationReport({
       values,
       timestamps: series.timestamps
