@@ -1,10 +1,14 @@
 // LoRA layer step: forward + backward of LoRALinear at rows 4096, in = out = 256, rank 8
 // (≈1.17 GFLOP), per @kairos/lora backend, and the same computation in TensorFlow.js
-// (tfjs-backend-cpu and tfjs-backend-wasm, gradients by tf.grads) for the ratios.
-// tfjs-core is a process-wide singleton: each tfjs task switches to its backend on its first
-// (warm-up) call and builds its own input tensors there, so no data crosses backends while timed.
+// (tfjs-backend-cpu and tfjs-backend-wasm, gradients by tf.grads) for the ratios. PyTorch's
+// figure, recorded by benchmarks/torch/lora_step.py (it needs Debian's python3-torch), is
+// printed beside. tfjs-core is a process-wide singleton: each tfjs task switches to its backend
+// on its first (warm-up) call and builds its own tensors there, so no data crosses backends
+// while timed.
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createBackend, LoRALinear, linearSizes, loraLinearSizes } from "@kairos/lora";
 import { createGpuBackend } from "@kairos/lora/gpu";
 import * as tf from "@tensorflow/tfjs-core";
@@ -20,6 +24,7 @@ const IN = 256;
 const OUT = 256;
 const RANK = 8;
 const ALPHA = 16;
+const torchResults = join(dirname(fileURLToPath(import.meta.url)), "../../torch/results.json");
 
 /** FLOPs of one step: frozen matmuls x·Wᵀ and dY·W (4·R·I·O) plus six rank-K matmuls. */
 const flopsPerStep = (rows) => 4 * rows * IN * OUT + 6 * rows * RANK * (IN + OUT);
@@ -123,21 +128,27 @@ async function tfjsStep(ctx, backend) {
   if (!(await ctx.switched)) throw new Error(`tfjs backend ${backend} is unavailable`);
   if (!ctx.tfjs[backend]) {
     const { rows } = ctx;
+    // The frozen weight in both layouts tfjs multiplies fastest, as constants: x·Wᵀ with Wᵀ
+    // stored [in, out] and dx = dy·W with W [out, in], both untransposed. tfjs-backend-wasm's
+    // transposed-b matmul is ~10× slower than its plain one (see lora-matmul); the peer runs at
+    // its best. The custom gradient is the one tf.grads derives for x·Wᵀ, laid out plainly.
     const w = tf.tensor2d(ctx.weight, [OUT, IN]);
+    const wT = tf.tensor2d(ctx.weightT, [IN, OUT]);
+    const frozen = tf.customGrad((x) => ({
+      value: tf.matMul(x, wT),
+      gradFunc: (dy) => tf.matMul(dy, w),
+    }));
     const scaling = ALPHA / RANK;
     // y = x·Wᵀ + scaling · (x·Aᵀ)·Bᵀ; grads with respect to x, A, B (W frozen, as in the layer).
     const f = (x, a, b) =>
-      tf.add(
-        tf.matMul(x, w, false, true),
-        tf.mul(scaling, tf.matMul(tf.matMul(x, a, false, true), b, false, true)),
-      );
+      tf.add(frozen(x), tf.mul(scaling, tf.matMul(tf.matMul(x, a, false, true), b, false, true)));
     ctx.tfjs[backend] = {
       grads: tf.grads(f),
       x: tf.tensor2d(ctx.x, [rows, IN]),
       a: tf.tensor2d(ctx.loraA, [RANK, IN]),
       b: tf.tensor2d(ctx.loraB, [OUT, RANK]),
       dy: tf.tensor2d(ctx.dOutput, [rows, OUT]),
-      keep: [w],
+      keep: [w, wT],
     };
   }
   const t = ctx.tfjs[backend];
@@ -162,7 +173,8 @@ const workload = {
       rows,
       x: randomArray(rows * IN, 1),
       dOutput: randomArray(rows * OUT, 2),
-      weight: randomArray(OUT * IN, 3),
+      weight: randomArray(OUT * IN, 3), // [out, in], nn.Linear layout
+      weightT: new Float32Array(IN * OUT), // [in, out], for tfjs (filled below, outside timing)
       loraA: null,
       loraB: randomArray(OUT * RANK, 4), // non-zero B: every matmul does real work
       layers: {},
@@ -170,6 +182,9 @@ const workload = {
       switched: Promise.resolve(false),
       contextBytes: 0,
     };
+    for (let o = 0; o < OUT; o++) {
+      for (let i = 0; i < IN; i++) ctx.weightT[i * OUT + o] = ctx.weight[o * IN + i];
+    }
     for (const name of candidates) {
       const create = name === "gpu" ? createGpuBackend({ minWork: 0 }) : createBackend(name);
       const backend = await create.catch(() => null);
@@ -202,7 +217,12 @@ const workload = {
     const wasmPackage = createRequire(import.meta.url).resolve(
       "@tensorflow/tfjs-backend-wasm/package.json",
     );
-    setWasmPaths(`${join(dirname(wasmPackage), "dist")}/`);
+    try {
+      setWasmPaths(`${join(dirname(wasmPackage), "dist")}/`);
+    } catch {
+      // tfjs-wasm already initialised by an earlier workload in this run: its paths stand.
+      // (Not guarded by tf.findBackend("wasm"): that call itself starts the initialisation.)
+    }
     return ctx;
   },
 
@@ -237,15 +257,30 @@ const workload = {
     };
   },
 
-  report(ctx, { tasks }) {
+  async report(ctx, { tasks }) {
     const flops = flopsPerStep(ctx.rows);
-    return Object.entries(tasks).map(([backend, t]) => ({
+    const rows = Object.entries(tasks).map(([backend, t]) => ({
       backend: ctx.layers[backend]?.backend.name ?? backend, // e.g. gpu:webasm
       rows: ctx.rows,
       "ms/step": t.medianMs,
       "tokens/s": Math.round((ctx.rows * 1000) / t.medianMs),
       "GFLOP/s": Number((flops / t.medianMs / 1e6).toFixed(2)),
+      source: "this run",
     }));
+    const torch = JSON.parse(await readFile(torchResults, "utf8").catch(() => "null"));
+    const recorded = torch?.workloads?.["lora-layer-step"];
+    if (recorded) {
+      // Recorded at its own row count (4096): compare GFLOP/s, not ms, against a --quick run.
+      rows.push({
+        backend: `pytorch ${torch.torch} (${/openblas/i.test(torch.blas) ? "OpenBLAS" : torch.blas}, ${recorded.threads} threads)`,
+        rows: recorded.rows,
+        "ms/step": recorded.medianMs,
+        "tokens/s": recorded.tokensPerSecond,
+        "GFLOP/s": recorded.gflops,
+        source: `recorded ${torch.date.slice(0, 10)}`,
+      });
+    }
+    return rows;
   },
 
   teardown(ctx) {
