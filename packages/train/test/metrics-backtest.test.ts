@@ -55,6 +55,8 @@ describe("backtest against the numpy rolling-origin reference", () => {
   it("backtest(...) says how much data the folds need when the series is too short", async () => {
     await expect(
       backtest(new Float64Array(10), { contextLength: 5, horizon: 5, folds: 3, season: 1 }),
-    ).rejects.toThrow(/cut must leave at least one training step, got cut -5 for a series of length 10 \(3 folds need 15 steps\)/);
+    ).rejects.toThrow(
+      /cut must leave at least one training step, got cut -5 for a series of length 10 \(3 folds need 15 steps\)/,
+    );
   });
 });
