@@ -10,7 +10,7 @@ import { loadModel } from "../dist/node.js";
 const { values: args } = parseArgs({
   options: { steps: { type: "string", default: "60" }, budget: { type: "string" } },
 });
-const csv = await readFile(new URL("../../../data/sp500-2000.csv", import.meta.url), "utf8");
+const csv = await readFile(new URL("../data/sp500-2000.csv", import.meta.url), "utf8");
 const closes = Float64Array.from(
   csv
     .trim()

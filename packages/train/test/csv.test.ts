@@ -13,7 +13,7 @@ const file = (text: string) => {
   writeFileSync(f, text);
   return f;
 };
-const SP500 = new URL("../../../data/sp500-2000.csv", import.meta.url).pathname;
+const SP500 = new URL("../data/sp500-2000.csv", import.meta.url).pathname;
 
 describe("CSV input", () => {
   it("detectDelimiter(header) picks , ; tab | by count outside quotes", () => {

@@ -32,7 +32,7 @@ export interface SeriesInput {
 
 const BUNDLED = join("data", "sp500-2000.csv");
 
-/** The bundled S&P 500 file, found from this module's folder upwards (the repository layout). */
+/** The bundled S&P 500 file, found from this module's folder upwards (packages/train/data, shipped in the npm package). */
 export function bundledCsv(): string {
   const here = typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
   for (let dir = here; ; dir = dirname(dir)) {
