@@ -74,7 +74,7 @@ if (args["update-baseline"]) {
 }
 if (args.check) {
   const baseline = JSON.parse(await readFile(baselinePath, "utf8").catch(() => "{}"));
-  const problems = compareWithBaseline(results.workloads, baseline[mode] ?? {});
+  const problems = compareWithBaseline(results.workloads, baseline[mode] ?? {}, mode);
   if (problems.length > 0) {
     failed = true;
     console.error(`\nbench:check FAILED against the ${mode} baseline:`);

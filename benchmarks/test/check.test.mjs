@@ -25,6 +25,11 @@ describe("compareWithBaseline", () => {
     expect(compareWithBaseline(run(3, 0), base)).toEqual([]);
     expect(compareWithBaseline(run(2.7, 0), base)[0]).toMatch(/fell to 2.70× from 4.00×/);
   });
+  it("compareWithBaseline(current, baseline, 'quick') allows a 50% fall", () => {
+    const base = { w: { ratios: { "ours / ref": 4 }, memory: {} } };
+    expect(compareWithBaseline(run(2.1, 0), base, "quick")).toEqual([]);
+    expect(compareWithBaseline(run(1.9, 0), base, "quick")).toHaveLength(1);
+  });
   it("compareWithBaseline(current, baseline) honours a measured figure's tolerance", () => {
     const current = { w: { ratios: {}, memory: { rss: { bytes: 105, tolerance: 0.1 } } } };
     expect(compareWithBaseline(current, { w: { memory: { rss: { bytes: 100 } } } })).toEqual([]);
