@@ -5,15 +5,11 @@
 // printed beside. tfjs-core is a process-wide singleton: each tfjs task switches to its backend
 // on its first (warm-up) call and builds its own tensors there, so no data crosses backends
 // while timed.
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createBackend, LoRALinear, linearSizes, loraLinearSizes } from "@kairos/lora";
 import { createGpuBackend } from "@kairos/lora/gpu";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { randomArray, setTfjsWasmPaths, torchRecord, useTfjsBackend } from "../peers.mjs";
 
 /**
  * @kairos/lora backends timed here; a backend that cannot be created is left out. `gpu` times
@@ -24,7 +20,6 @@ const IN = 256;
 const OUT = 256;
 const RANK = 8;
 const ALPHA = 16;
-const torchResults = join(dirname(fileURLToPath(import.meta.url)), "../../torch/results.json");
 
 /** FLOPs of one step: frozen matmuls x·Wᵀ and dY·W (4·R·I·O) plus six rank-K matmuls. */
 const flopsPerStep = (rows) => 4 * rows * IN * OUT + 6 * rows * RANK * (IN + OUT);
@@ -104,16 +99,6 @@ function stepTask(fn) {
   };
 }
 
-function randomArray(length, seed) {
-  let s = seed >>> 0;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0; // LCG: inputs only need to be fixed
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
 async function oursStep(ctx, name) {
   const layer = ctx.layers[name];
   const { context } = await layer.forward(ctx.x);
@@ -122,10 +107,7 @@ async function oursStep(ctx, name) {
 
 /** Build (once per tfjs backend) the inputs and the gradient function, then run one step. */
 async function tfjsStep(ctx, backend) {
-  // setBackend names the new backend at once but initialises it asynchronously: every call
-  // awaits the same switch, so none runs on a half-initialised backend.
-  if (tf.getBackend() !== backend) ctx.switched = tf.setBackend(backend);
-  if (!(await ctx.switched)) throw new Error(`tfjs backend ${backend} is unavailable`);
+  await useTfjsBackend(ctx, backend);
   if (!ctx.tfjs[backend]) {
     const { rows } = ctx;
     // The frozen weight in both layouts tfjs multiplies fastest, as constants: x·Wᵀ with Wᵀ
@@ -214,15 +196,7 @@ const workload = {
     const { context } = await first.forward(ctx.x);
     ctx.contextBytes = context.bytes;
     registerTfjsGradients();
-    const wasmPackage = createRequire(import.meta.url).resolve(
-      "@tensorflow/tfjs-backend-wasm/package.json",
-    );
-    try {
-      setWasmPaths(`${join(dirname(wasmPackage), "dist")}/`);
-    } catch {
-      // tfjs-wasm already initialised by an earlier workload in this run: its paths stand.
-      // (Not guarded by tf.findBackend("wasm"): that call itself starts the initialisation.)
-    }
+    setTfjsWasmPaths();
     return ctx;
   },
 
@@ -267,17 +241,16 @@ const workload = {
       "GFLOP/s": Number((flops / t.medianMs / 1e6).toFixed(2)),
       source: "this run",
     }));
-    const torch = JSON.parse(await readFile(torchResults, "utf8").catch(() => "null"));
-    const recorded = torch?.workloads?.["lora-layer-step"];
+    const recorded = await torchRecord("lora-layer-step");
     if (recorded) {
       // Recorded at its own row count (4096): compare GFLOP/s, not ms, against a --quick run.
       rows.push({
-        backend: `pytorch ${torch.torch} (${/openblas/i.test(torch.blas) ? "OpenBLAS" : torch.blas}, ${recorded.threads} threads)`,
+        backend: recorded.label,
         rows: recorded.rows,
         "ms/step": recorded.medianMs,
         "tokens/s": recorded.tokensPerSecond,
         "GFLOP/s": recorded.gflops,
-        source: `recorded ${torch.date.slice(0, 10)}`,
+        source: recorded.source,
       });
     }
     return rows;

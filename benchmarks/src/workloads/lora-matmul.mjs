@@ -3,33 +3,18 @@
 // backends beside TensorFlow.js (tfjs-backend-wasm, XNNPACK; tfjs-backend-cpu) in the same run,
 // gpu.js's `webasm` engine runs too where @kairos/lora/gpu can create it. PyTorch's figure,
 // recorded by benchmarks/torch/lora_step.py (it needs Debian's python3-torch), is printed beside.
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createBackend } from "@kairos/lora";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { randomArray, setTfjsWasmPaths, torchRecord, useTfjsBackend } from "../peers.mjs";
 
 const M = 2048;
 const N = 256;
 const K = 256;
 const FLOPS = 2 * M * N * K;
-const torchResults = join(dirname(fileURLToPath(import.meta.url)), "../../torch/results.json");
 
 /** Our backends timed here (both run in every Node this repository supports). */
 const ours = ["wasm", "reference"];
-
-function randomArray(length, seed) {
-  let s = seed >>> 0;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0; // LCG: inputs only need to be fixed
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 async function oursMatmul(ctx, name) {
   await ctx.backends[name].matmul(ctx.x, ctx.weight, ctx.out, {
@@ -46,12 +31,7 @@ async function oursMatmul(ctx, name) {
  * on tfjs-backend-wasm (~1.2 against ~14 GFLOP/s here), and the peer should run at its best.
  */
 async function tfjsMatmul(ctx, backend) {
-  // Tracked here, not by tf.getBackend(): an earlier workload may have left tfjs on `backend`.
-  if (ctx.current !== backend) {
-    ctx.current = backend;
-    ctx.switched = tf.setBackend(backend);
-  }
-  if (!(await ctx.switched)) throw new Error(`tfjs backend ${backend} is unavailable`);
+  await useTfjsBackend(ctx, backend);
   ctx.tfjs[backend] ??= { x: tf.tensor2d(ctx.x, [M, K]), w: tf.tensor2d(ctx.weightT, [K, N]) };
   const t = ctx.tfjs[backend];
   const y = tf.matMul(t.x, t.w);
@@ -108,12 +88,7 @@ const workload = {
       ctx.backends["gpu-webasm"] = gpu;
       tasks["gpu-webasm"] = { fn: (c) => oursMatmul(c, "gpu-webasm"), items: FLOPS, unit: "flop" };
     }
-    const wasmPackage = createRequire(import.meta.url).resolve(
-      "@tensorflow/tfjs-backend-wasm/package.json",
-    );
-    // Only before tfjs-wasm first initialises (another workload in this run may have done it):
-    // setting the paths again afterwards makes tfjs refuse the backend.
-    if (!tf.findBackend("wasm")) setWasmPaths(`${join(dirname(wasmPackage), "dist")}/`);
+    setTfjsWasmPaths();
     return ctx;
   },
 
@@ -133,14 +108,13 @@ const workload = {
       "GFLOP/s": Number((FLOPS / t.medianMs / 1e6).toFixed(2)),
       source: "this run",
     }));
-    const torch = JSON.parse(await readFile(torchResults, "utf8").catch(() => "null"));
-    const recorded = torch?.workloads?.["lora-matmul"];
+    const recorded = await torchRecord("lora-matmul");
     if (recorded) {
       rows.push({
-        impl: `pytorch ${torch.torch} (${/openblas/i.test(torch.blas) ? "OpenBLAS" : torch.blas}, ${recorded.threads} threads)`,
+        impl: recorded.label,
         "ms/matmul": recorded.medianMs,
         "GFLOP/s": recorded.gflops,
-        source: `recorded ${torch.date.slice(0, 10)}`,
+        source: recorded.source,
       });
     }
     return rows;
