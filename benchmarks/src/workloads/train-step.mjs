@@ -66,7 +66,10 @@ async function makeSetup(ctx, name) {
     : new LoraModel(model, ctx.backend, { rank: 8, alpha: 16 });
   const optimizer = new AdamW(trainable.parameters(), { weightDecay: 0.01 });
   if (full) {
-    return { trainable, optimizer, runner: storeAllRunner, planned: ctx.storeAllPeak, seed: 1 };
+    // The full model's own store-all peak: trainable projections keep their inputs for dW.
+    const probe = memoryRunner({ checkpointing: "none", memoryBudget: 2 ** 40 });
+    const planned = await probe.prepare(trainable.stages(ctx.batch), ctx.batch.ids);
+    return { trainable, optimizer, runner: storeAllRunner, planned, seed: 1 };
   }
   // Below the least feasible peak, run at that minimum and say so in the report.
   const budget = Math.max(Math.floor(ctx.storeAllPeak * fractions[name]), ctx.minimumBytes);

@@ -4,7 +4,9 @@
 import { attentionBackward, attentionForward } from "./causal-attention.js";
 import { headDim, type LlamaConfig } from "./config.js";
 import type { Geometry } from "./geometry.js";
-import { type Projection, type ProjectionOptions, projectionContextBytes } from "./projection.js";
+import { holds } from "./held-bytes.js";
+import type { MatmulBackend } from "./matmul.js";
+import type { Projection, ProjectionOptions } from "./projection.js";
 import { type RotaryTables, rotaryApply } from "./rotary.js";
 import type { Scratch } from "./scratch.js";
 
@@ -16,17 +18,16 @@ export interface AttentionProjections {
   o_proj: Projection;
 }
 
-/** What {@link attentionBackward} needs: rotated q, k, v, probabilities and the projections' contexts. */
+/** What {@link selfAttentionBackward} needs: rotated q, k, v, each row's log-sum-exp, projection contexts. */
 export interface SelfAttentionContext {
   q: Float32Array; // [N, H·D] rotated
   k: Float32Array; // [N, KV·D] rotated
   v: Float32Array; // [N, KV·D]
-  probs: Float32Array; // [B, H, T, T]
-  attn: Float32Array; // [N, H·D] attention output, o_proj's input
+  lse: Float32Array; // [B, H, T]
+  /** Attention output [N, H·D], kept only while o_proj's context needs it (pooled). */
+  attn: Float32Array | null;
   projections: [unknown, unknown, unknown, unknown]; // q, k, v, o contexts
   geometry: Geometry;
-  /** Bytes held besides the input: q, k, v, probs, attention output, plus what the projections report. */
-  bytes: number;
 }
 
 /** Forward of the attention sublayer on normed input x[N, C]; returns o_proj output [N, C]. */
@@ -37,9 +38,10 @@ export async function selfAttentionForward(
   rope: RotaryTables,
   geometry: Geometry,
   options: (i: number) => ProjectionOptions,
+  backend: MatmulBackend,
   scratch: Scratch,
   save: boolean,
-): Promise<{ output: Float32Array; context: SelfAttentionContext }> {
+): Promise<{ output: Float32Array; context: SelfAttentionContext | null }> {
   const { batchSize: B, seqLen: T } = geometry;
   const D = headDim(config);
   const H = config.numAttentionHeads;
@@ -51,32 +53,36 @@ export async function selfAttentionForward(
   rotaryApply(fq.output, rope, N, T, H, 1);
   rotaryApply(fk.output, rope, N, T, KV, 1);
   const attn = scratch.acquire(N * H * D); // pooled: given back after backward (or below)
-  const probs = scratch.acquire(B * H * T * T);
-  attentionForward(
+  const lse = scratch.acquire(B * H * T);
+  const dims = { B, T, H, KV, D };
+  await attentionForward(
     attn,
-    probs,
+    lse,
     fq.output,
     fk.output,
     fv.output,
-    { B, T, H, KV, D },
+    dims,
     geometry.keyMask,
+    backend,
+    scratch,
   );
   const fo = await p.o_proj.forward(attn, options(3));
-  if (!save) scratch.release(attn, probs);
-  const bytes =
-    4 * (fq.output.length + fk.output.length + fv.output.length + probs.length + attn.length) +
-    [fq, fk, fv, fo].reduce((a, f) => a + projectionContextBytes(f.context), 0);
+  if (!save) {
+    scratch.release(attn, lse);
+    return { output: fo.output, context: null };
+  }
+  const keepAttn = holds(fo.context, attn); // a frozen o_proj keeps nothing of its input
+  if (!keepAttn) scratch.release(attn);
   return {
     output: fo.output,
     context: {
       q: fq.output,
       k: fk.output,
       v: fv.output,
-      probs,
-      attn,
+      lse,
+      attn: keepAttn ? attn : null,
       projections: [fq.context, fk.context, fv.context, fo.context],
       geometry,
-      bytes,
     },
   };
 }
@@ -88,9 +94,10 @@ export async function selfAttentionBackward(
   p: AttentionProjections,
   config: LlamaConfig,
   rope: RotaryTables,
+  backend: MatmulBackend,
   scratch: Scratch,
 ): Promise<Float32Array> {
-  const { batchSize: B, seqLen: T } = ctx.geometry;
+  const { batchSize: B, seqLen: T, keyMask } = ctx.geometry;
   const D = headDim(config);
   const H = config.numAttentionHeads;
   const KV = config.numKeyValueHeads;
@@ -100,18 +107,13 @@ export async function selfAttentionBackward(
   const dq = scratch.get("attention.dq", ctx.q.length);
   const dk = scratch.get("attention.dk", ctx.k.length);
   const dv = scratch.get("attention.dv", ctx.v.length);
-  const rowScratch = new Float64Array(T);
-  attentionBackward(
-    dq,
-    dk,
-    dv,
-    dAttn,
-    ctx.probs,
-    ctx.q,
-    ctx.k,
-    ctx.v,
-    { B, T, H, KV, D },
-    rowScratch,
+  const dims = { B, T, H, KV, D };
+  await attentionBackward(
+    ...([dq, dk, dv, dAttn, ctx.lse, ctx.q, ctx.k, ctx.v] as const),
+    dims,
+    keyMask,
+    backend,
+    scratch,
   );
   rotaryApply(dq, rope, N, T, H, -1);
   rotaryApply(dk, rope, N, T, KV, -1);
@@ -119,6 +121,7 @@ export async function selfAttentionBackward(
   const dxk = await p.k_proj.backward(ctx.projections[1], dk);
   const dxv = await p.v_proj.backward(ctx.projections[2], dv);
   for (let i = 0; i < dx.length; i++) dx[i] += dxk[i] + dxv[i];
-  scratch.release(ctx.probs, ctx.attn);
+  scratch.release(ctx.lse);
+  if (ctx.attn) scratch.release(ctx.attn);
   return dx;
 }

@@ -1,8 +1,11 @@
-// One Llama decoder layer (`LlamaDecoderLayer`) with explicit forward and backward:
-//   h = x + o_proj(attention(n₁)),   n₁ = RMSNorm(x)
-//   y = h + mlp(n₂),                 n₂ = RMSNorm(h)
-// It is one checkpointing stage: forward returns its output and, when asked, a context holding
-// exactly what backward needs, with its size in bytes.
+// One Llama decoder layer (`LlamaDecoderLayer`) with explicit forward and backward, as two residual
+// sublayers:
+//   attention:  h = x + o_proj(attention(n₁)),   n₁ = RMSNorm(x)
+//   mlp:        y = h + mlp(n₂),                 n₂ = RMSNorm(h)
+// Each sublayer is one checkpointing stage (twice the choices a whole-layer stage gives the
+// planner, at the cost of one more [N, C] boundary). Forward returns the output and, when asked, a
+// context holding exactly what backward needs with its size in bytes: buffers a frozen projection
+// does not need (the normed input of frozen MLP projections, say) are not kept.
 // Legend: N rows, C hidden size.
 import {
   type AttentionProjections,
@@ -12,6 +15,8 @@ import {
 } from "./attention.js";
 import type { LlamaConfig } from "./config.js";
 import type { Geometry } from "./geometry.js";
+import { heldBytes, holds } from "./held-bytes.js";
+import type { MatmulBackend } from "./matmul.js";
 import { type MlpContext, type MlpProjections, mlpBackward, mlpForward } from "./mlp.js";
 import type { ProjectionOptions } from "./projection.js";
 import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
@@ -21,18 +26,36 @@ import { Scratch } from "./scratch.js";
 /** A layer's seven projections, by Llama module name. */
 export type LayerProjections = AttentionProjections & MlpProjections;
 
-/** What {@link DecoderLayer.backward} needs. */
-export interface DecoderLayerContext {
-  x: Float32Array; // [N, C] input
-  n1: Float32Array; // [N, C]
-  rstd1: Float32Array; // [N]
-  h: Float32Array; // [N, C]
-  n2: Float32Array; // [N, C]
-  rstd2: Float32Array; // [N]
-  attention: SelfAttentionContext;
-  mlp: MlpContext;
-  /** Bytes this context holds beyond its input `x`. */
+/** What a sublayer's backward needs besides its input. */
+export interface SublayerContext<T> {
+  /** The normed input, kept only while a projection's context needs it (pooled). */
+  normed: Float32Array | null;
+  rstd: Float32Array; // [N]
+  inner: T;
+  /** Bytes this context holds beyond the sublayer's input (each distinct buffer once). */
   bytes: number;
+}
+
+export type AttentionSublayerContext = SublayerContext<SelfAttentionContext>;
+export type MlpSublayerContext = SublayerContext<MlpContext>;
+
+/** Both sublayers' contexts and inputs: what {@link DecoderLayer.backward} needs. */
+export interface DecoderLayerContext {
+  x: Float32Array;
+  h: Float32Array;
+  attention: AttentionSublayerContext;
+  mlp: MlpSublayerContext;
+  bytes: number;
+}
+
+/** Draws `n` dropout seeds from `rng` in a fixed order, so a recomputed forward replays the masks. */
+function seedOptions(
+  rng: () => number,
+  n: number,
+  save: boolean,
+): (i: number) => ProjectionOptions {
+  const seeds = Array.from({ length: n }, () => Math.floor(rng() * 4294967296));
+  return (i) => ({ save, dropoutSeed: seeds[i] });
 }
 
 /** A decoder layer over shared weights; gradients accumulate into `grads` when they are given. */
@@ -44,76 +67,131 @@ export class DecoderLayer {
     readonly postNorm: Float32Array,
     readonly rope: RotaryTables,
     readonly normGrads: { input: Float32Array; post: Float32Array } | null,
+    /** Runs attention's products (the projections carry their own). */
+    readonly backend: MatmulBackend,
     readonly scratch: Scratch = new Scratch(),
   ) {}
 
-  /**
-   * y[N, C] for x[N, C]; the context when `save`. Each projection's dropout seed is drawn from
-   * `rng` in a fixed order, so a recomputed forward replays the same masks.
-   */
+  /** Runs `inner` on RMSNorm(x) and adds x back; keeps the normed input only if `inner` holds it. */
+  private async sublayer<T extends { projections: unknown[] }>(
+    x: Float32Array,
+    norm: Float32Array,
+    save: boolean,
+    inner: (n: Float32Array) => Promise<{ output: Float32Array; context: T | null }>,
+  ): Promise<{ output: Float32Array; context: SublayerContext<T> | null }> {
+    const C = this.config.hiddenSize;
+    const N = x.length / C;
+    const pool = this.scratch; // context buffers: given back after backward, or below
+    const n = pool.acquire(N * C);
+    const rstd = pool.acquire(N);
+    rmsNormForward(n, rstd, x, norm, N, C, this.config.rmsNormEps);
+    const f = await inner(n);
+    const y = f.output;
+    for (let i = 0; i < y.length; i++) y[i] += x[i];
+    if (!save || !f.context) {
+      pool.release(n, rstd);
+      return { output: y, context: null };
+    }
+    const keep = f.context.projections.some((c) => holds(c, n));
+    if (!keep) pool.release(n);
+    const context = { normed: keep ? n : null, rstd, inner: f.context, bytes: 0 };
+    context.bytes = heldBytes(context, x);
+    return { output: y, context };
+  }
+
+  /** Backward of a sublayer: dx = dy + RMSNorm'(innerBackward(dy)); accumulates the norm's gradient. */
+  private async sublayerBackward<T>(
+    ctx: SublayerContext<T>,
+    x: Float32Array,
+    dOutput: Float32Array,
+    norm: Float32Array,
+    normGrad: Float32Array | null,
+    innerBackward: (inner: T, d: Float32Array) => Promise<Float32Array>,
+  ): Promise<Float32Array> {
+    const C = this.config.hiddenSize;
+    const N = x.length / C;
+    const dn = await innerBackward(ctx.inner, dOutput);
+    const dx = Float32Array.from(dOutput); // the residual path carries dy through unchanged
+    rmsNormBackward(dx, normGrad, dn, x, norm, ctx.rstd, N, C);
+    this.scratch.release(ctx.rstd);
+    if (ctx.normed) this.scratch.release(ctx.normed);
+    return dx;
+  }
+
+  /** h[N, C] = x + attention(RMSNorm(x)); the context when `save`. Draws 4 dropout seeds from `rng`. */
+  attentionForward(x: Float32Array, geometry: Geometry, save: boolean, rng: () => number) {
+    const options = seedOptions(rng, 4, save);
+    return this.sublayer(x, this.inputNorm, save, (n) =>
+      selfAttentionForward(
+        n,
+        this.projections,
+        this.config,
+        this.rope,
+        geometry,
+        options,
+        this.backend,
+        this.scratch,
+        save,
+      ),
+    );
+  }
+
+  /** Accumulates the attention sublayer's gradients; returns dx[N, C]. */
+  attentionBackward(ctx: AttentionSublayerContext, x: Float32Array, dh: Float32Array) {
+    return this.sublayerBackward(
+      ctx,
+      x,
+      dh,
+      this.inputNorm,
+      this.normGrads?.input ?? null,
+      (c, d) =>
+        selfAttentionBackward(
+          c,
+          d,
+          this.projections,
+          this.config,
+          this.rope,
+          this.backend,
+          this.scratch,
+        ),
+    );
+  }
+
+  /** y[N, C] = h + mlp(RMSNorm(h)); the context when `save`. Draws 3 dropout seeds from `rng`. */
+  mlpForward(h: Float32Array, save: boolean, rng: () => number) {
+    const options = seedOptions(rng, 3, save);
+    return this.sublayer(h, this.postNorm, save, (n) =>
+      mlpForward(n, this.projections, options, this.scratch, save),
+    );
+  }
+
+  /** Accumulates the MLP sublayer's gradients; returns dh[N, C]. */
+  mlpBackward(ctx: MlpSublayerContext, h: Float32Array, dy: Float32Array) {
+    return this.sublayerBackward(ctx, h, dy, this.postNorm, this.normGrads?.post ?? null, (c, d) =>
+      mlpBackward(c, d, this.projections, this.scratch),
+    );
+  }
+
+  /** y[N, C] for x[N, C] through both sublayers; the contexts when `save`. */
   async forward(
     x: Float32Array,
     geometry: Geometry,
     save: boolean,
     rng: () => number,
   ): Promise<{ output: Float32Array; context: DecoderLayerContext | null }> {
-    const seeds = Array.from({ length: 7 }, () => Math.floor(rng() * 4294967296));
-    const options = (i: number): ProjectionOptions => ({ save, dropoutSeed: seeds[i] });
-    const C = this.config.hiddenSize;
-    const N = x.length / C;
-    const eps = this.config.rmsNormEps;
-    const pool = this.scratch; // context buffers: given back after backward, or below
-    const n1 = pool.acquire(N * C);
-    const rstd1 = pool.acquire(N);
-    rmsNormForward(n1, rstd1, x, this.inputNorm, N, C, eps);
-    const a = await selfAttentionForward(
-      n1,
-      this.projections,
-      this.config,
-      this.rope,
-      geometry,
-      options,
-      pool,
-      save,
-    );
-    const h = a.output;
-    for (let i = 0; i < h.length; i++) h[i] += x[i];
-    const n2 = pool.acquire(N * C);
-    const rstd2 = pool.acquire(N);
-    rmsNormForward(n2, rstd2, h, this.postNorm, N, C, eps);
-    const m = await mlpForward(n2, this.projections, options, pool, save);
-    const y = m.output;
-    for (let i = 0; i < y.length; i++) y[i] += h[i];
-    if (!save) {
-      pool.release(n1, rstd1, n2, rstd2);
-      return { output: y, context: null };
-    }
-    const bytes = 4 * (3 * N * C + 2 * N) + a.context.bytes + m.context.bytes;
+    const a = await this.attentionForward(x, geometry, save, rng);
+    const m = await this.mlpForward(a.output, save, rng);
+    if (!a.context || !m.context) return { output: m.output, context: null };
+    const bytes = a.context.bytes + m.context.bytes + a.output.byteLength;
     return {
-      output: y,
-      context: { x, n1, rstd1, h, n2, rstd2, attention: a.context, mlp: m.context, bytes },
+      output: m.output,
+      context: { x, h: a.output, attention: a.context, mlp: m.context, bytes },
     };
   }
 
-  /** Accumulates parameter gradients; returns dx[N, C]. */
+  /** Accumulates parameter gradients through both sublayers; returns dx[N, C]. */
   async backward(ctx: DecoderLayerContext, dOutput: Float32Array): Promise<Float32Array> {
-    const C = this.config.hiddenSize;
-    const N = ctx.x.length / C;
-    const g = this.normGrads;
-    const dn2 = await mlpBackward(ctx.mlp, dOutput, this.projections, this.scratch);
-    const dh = Float32Array.from(dOutput);
-    rmsNormBackward(dh, g ? g.post : null, dn2, ctx.h, this.postNorm, ctx.rstd2, N, C);
-    const dn1 = await selfAttentionBackward(
-      ctx.attention,
-      dh,
-      this.projections,
-      this.config,
-      this.rope,
-      this.scratch,
-    );
-    const dx = dh; // the residual path carries dh through unchanged
-    rmsNormBackward(dx, g ? g.input : null, dn1, ctx.x, this.inputNorm, ctx.rstd1, N, C);
-    this.scratch.release(ctx.n1, ctx.rstd1, ctx.n2, ctx.rstd2);
-    return dx;
+    const dh = await this.mlpBackward(ctx.mlp, ctx.h, dOutput);
+    return this.attentionBackward(ctx.attention, ctx.x, dh);
   }
 }

@@ -1,11 +1,16 @@
 // The whole `LlamaForCausalLM`: embedding, decoder layers, final RMSNorm, LM head, loss. Weights
 // live in one map under Hugging Face key names; the model exposes itself as a chain of stages
-// [embed, layer₀ … layerₙ₋₁, norm+head+loss] for the checkpointing executor.
+// [embed, layer₀.attention, layer₀.mlp, …, norm+head+loss] for the checkpointing executor.
 // Legend: N rows (B·T tokens), C hidden size, V vocabulary.
 import { checkBatch, type TokenBatch } from "./batch.js";
 import { crossEntropyWorkspace } from "./chunked-cross-entropy.js";
 import { headDim, type LlamaConfig } from "./config.js";
-import { DecoderLayer, type DecoderLayerContext, type LayerProjections } from "./decoder-layer.js";
+import {
+  type AttentionSublayerContext,
+  DecoderLayer,
+  type LayerProjections,
+  type MlpSublayerContext,
+} from "./decoder-layer.js";
 import { embeddingBackward, embeddingForward } from "./embedding.js";
 import type { Geometry } from "./geometry.js";
 import { type LmHead, type LmHeadContext, lmHeadBackward, lmHeadForward } from "./lm-head.js";
@@ -84,6 +89,7 @@ export class LlamaModel {
                 post: g.get(`${pre}post_attention_layernorm.weight`) as Float32Array,
               }
             : null,
+          options.backend,
           this.scratch,
         ),
       );
@@ -115,7 +121,7 @@ export class LlamaModel {
     if (this.grads) for (const g of this.grads.values()) g.fill(0);
   }
 
-  /** The chain [embed, layers…, head+loss] for one batch; runs with any checkpointing schedule. */
+  /** The chain [embed, (attention, mlp) per layer…, head+loss] for one batch; runs with any checkpointing schedule. */
   stages(batch: TokenBatch): ModelStage[] {
     checkBatch(batch, "LlamaModel.stages()");
     const geometry: Geometry = {
@@ -138,15 +144,30 @@ export class LlamaModel {
         return new Float32Array(0);
       },
     };
-    const layers: ModelStage[] = this.layers.map((layer, i) => ({
-      name: `layer${i}`,
-      forward: async (input, { save, rng }) => {
-        const f = await layer.forward(input as Float32Array, geometry, save, rng);
-        return { output: f.output, context: f.context ?? undefined };
+    const layers: ModelStage[] = this.layers.flatMap((layer, i) => [
+      {
+        name: `layer${i}.attention`,
+        forward: async (input, { save, rng }) => {
+          const f = await layer.attentionForward(input as Float32Array, geometry, save, rng);
+          return { output: f.output, context: f.context ?? undefined };
+        },
+        backward: (context, input, dOutput) =>
+          layer.attentionBackward(
+            context as AttentionSublayerContext,
+            input as Float32Array,
+            dOutput,
+          ),
       },
-      backward: (context, _input, dOutput) =>
-        layer.backward(context as DecoderLayerContext, dOutput),
-    }));
+      {
+        name: `layer${i}.mlp`,
+        forward: async (input, { save, rng }) => {
+          const f = await layer.mlpForward(input as Float32Array, save, rng);
+          return { output: f.output, context: f.context ?? undefined };
+        },
+        backward: (context, input, dOutput) =>
+          layer.mlpBackward(context as MlpSublayerContext, input as Float32Array, dOutput),
+      },
+    ]);
     const head: ModelStage = {
       name: "head",
       forward: (input, { save }) =>

@@ -1,5 +1,6 @@
 // Llama's MLP (`LlamaMLP`): down_proj(silu(gate_proj(x)) ⊙ up_proj(x)), no biases.
-import { type Projection, type ProjectionOptions, projectionContextBytes } from "./projection.js";
+import { holds } from "./held-bytes.js";
+import type { Projection, ProjectionOptions } from "./projection.js";
 import type { Scratch } from "./scratch.js";
 import { swigluBackward, swigluForward } from "./swiglu.js";
 
@@ -14,10 +15,9 @@ export interface MlpProjections {
 export interface MlpContext {
   gate: Float32Array; // [N, I]
   up: Float32Array; // [N, I]
-  m: Float32Array; // [N, I] gated product, down_proj's input
+  /** Gated product [N, I], kept only while down_proj's context needs it (pooled). */
+  m: Float32Array | null;
   projections: [unknown, unknown, unknown]; // gate, up, down contexts
-  /** Bytes held besides the input: gate, up, the gated product, plus what the projections report. */
-  bytes: number;
 }
 
 /** Forward on normed input x[N, C]; returns [N, C]. */
@@ -27,21 +27,22 @@ export async function mlpForward(
   options: (i: number) => ProjectionOptions,
   scratch: Scratch,
   save: boolean,
-): Promise<{ output: Float32Array; context: MlpContext }> {
-  const g = await p.gate_proj.forward(x, options(4));
-  const u = await p.up_proj.forward(x, options(5));
+): Promise<{ output: Float32Array; context: MlpContext | null }> {
+  const g = await p.gate_proj.forward(x, options(0));
+  const u = await p.up_proj.forward(x, options(1));
   const m = scratch.acquire(g.output.length); // pooled: given back after backward (or below)
   swigluForward(m, g.output, u.output, m.length);
-  const d = await p.down_proj.forward(m, options(6));
-  if (!save) scratch.release(m);
+  const d = await p.down_proj.forward(m, options(2));
+  const keepM = save && holds(d.context, m); // a frozen down_proj keeps nothing of its input
+  if (!keepM) scratch.release(m);
+  if (!save) return { output: d.output, context: null };
   return {
     output: d.output,
     context: {
       gate: g.output,
       up: u.output,
-      m,
+      m: keepM ? m : null,
       projections: [g.context, u.context, d.context],
-      bytes: 12 * m.length + [g, u, d].reduce((a, f) => a + projectionContextBytes(f.context), 0),
     },
   };
 }
@@ -60,6 +61,6 @@ export async function mlpBackward(
   const dx = await p.gate_proj.backward(ctx.projections[0], dGate);
   const dxu = await p.up_proj.backward(ctx.projections[1], dUp);
   for (let i = 0; i < dx.length; i++) dx[i] += dxu[i];
-  scratch.release(ctx.m);
+  if (ctx.m) scratch.release(ctx.m);
   return dx;
 }

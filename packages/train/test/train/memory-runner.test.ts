@@ -39,14 +39,23 @@ async function train(options: Parameters<typeof memoryRunner>[0]) {
 }
 
 describe("memoryRunner", () => {
-  it("measureChain(...) reports each stage's exact output and context bytes", async () => {
+  it("measureChain(...) reports each stage's exact output and context bytes, each buffer once", async () => {
     const lora = new LoraModel(tinyForecaster(backend), backend, { rank: 4 });
     const batch = draw(new Random(3));
     const chain = await measureChain(lora.stages(batch), batch.ids);
     const N = batch.batchSize * batch.seqLen;
-    expect(chain.outputBytes).toEqual([4 * N, 4 * N * 16, 4 * N * 16, 4 * N * 16, 4]);
+    const [C, I, H, KV, D, r] = [16, 32, 2, 1, 8, 4];
+    expect(chain.outputBytes).toEqual([4 * N, ...Array(5).fill(4 * N * C), 4]);
     expect(chain.contextBytes[0]).toBe(0);
-    expect(chain.contextBytes[1]).toBeGreaterThan(4 * N * 16 * 3);
+    // Attention (LoRA on q, k, v, o): the normed input once (q, k and v share it), rstd, q, k, v,
+    // one log-sum-exp per head and row (no T×T probabilities), o_proj's input, each adapter's x·Aᵀ.
+    const attention = N * C + N + N * H * D + 2 * N * KV * D + H * N + N * H * D + 4 * N * r;
+    // Frozen MLP: rstd, gate and up for SwiGLU's backward; neither the normed input nor the gated
+    // product, which only frozen projections would read.
+    const mlp = N + 2 * N * I;
+    expect(chain.contextBytes.slice(1, 5)).toEqual(
+      [attention, mlp, attention, mlp].map((b) => 4 * b),
+    );
   });
 
   it.each(["sqrt", "optimal"] as const)(
