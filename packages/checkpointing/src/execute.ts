@@ -61,16 +61,24 @@ export async function execute<Output = unknown, InputGradient = unknown>(
 
   const activations = new Map<number, unknown>([[0, input]]);
   const contexts = new Map<number, unknown>();
+  // Activation a (a ≥ 1) is stage a−1's output: it goes back to that stage when dropped.
+  const drop = (a: number): void => {
+    const value = activations.get(a);
+    activations.delete(a);
+    if (a > 0) stages[a - 1].release?.(value);
+  };
   let gradient = outputGradient;
   let output: unknown;
   let haveOutput = false;
   for (const op of schedule.ops) {
     if (op.type === "free") {
-      activations.delete(op.activation);
+      drop(op.activation);
     } else if (op.type === "backward") {
       const s = op.stage;
-      gradient = await stages[s].backward(contexts.get(s), activations.get(s), gradient);
-      activations.delete(s);
+      const gradIn = gradient;
+      gradient = await stages[s].backward(contexts.get(s), activations.get(s), gradIn);
+      if (s + 1 < n) stages[s + 1].release?.(gradIn); // the last stage's is the caller's
+      drop(s);
       contexts.delete(s);
     } else {
       const s = op.stage;
@@ -82,7 +90,8 @@ export async function execute<Output = unknown, InputGradient = unknown>(
       if (save) contexts.set(s, result.context);
       if (s + 1 < n) activations.set(s + 1, result.output);
       else if (!haveOutput) [output, haveOutput] = [result.output, true];
-      if (op.type === "forward") activations.delete(s);
+      else stages[s].release?.(result.output); // a recomputed final output: the first is kept
+      if (op.type === "forward") drop(s);
     }
   }
   return { output: output as Output, inputGradient: gradient as InputGradient };

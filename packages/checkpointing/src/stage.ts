@@ -55,4 +55,12 @@ export interface Stage<
     input: Input,
     gradOutput: OutputGradient,
   ): InputGradient | Promise<InputGradient>;
+  /**
+   * Optional: `execute()` hands back a value this stage returned once it will not read it again —
+   * an output after the schedule frees it or the next stage's backward has consumed it, an input
+   * gradient after the previous stage's backward has consumed it. Never the chain's final output
+   * or input gradient, which go to the caller. A stage that pools its buffers reuses them from
+   * here, so a steady-state step allocates nothing.
+   */
+  release?(value: Output | InputGradient): void;
 }

@@ -112,6 +112,44 @@ describe("execute()", () => {
     }
   });
 
+  it("execute(...) hands each value back to the stage that made it once, after its last use", async () => {
+    const reference = model();
+    const storeAll = plan(chain, { strategy: "store-all" });
+    const expected = await execute(reference.stages, input, storeAll, undefined, { seed: 5 });
+    for (const options of [{ strategy: "store-all" as const }, ...schedules()]) {
+      const run = model(true);
+      const made = new Map<unknown, number>(); // value → stage that returned it
+      const released: unknown[] = [];
+      const stages = run.stages.map(
+        (stage, s): Stage => ({
+          async forward(x, o) {
+            const r = await stage.forward(x, o);
+            if (s < layers) made.set(r.output, s);
+            return r;
+          },
+          async backward(c, x, dy) {
+            const g = await stage.backward(c, x, dy);
+            made.set(g, s);
+            return g;
+          },
+          release(value) {
+            expect(made.get(value), JSON.stringify(options)).toBe(s);
+            released.push(value);
+            (value as Float64Array).fill(Number.NaN); // a later read would poison the result
+          },
+        }),
+      );
+      const result = await execute(stages, input, plan(chain, options), undefined, { seed: 5 });
+      const label = JSON.stringify(options);
+      expect(result.output, label).toBe(expected.output);
+      expect(result.inputGradient, label).toEqual(expected.inputGradient);
+      expect(new Set(released).size, label).toBe(released.length); // never twice
+      // Everything returned comes back except the final output and the input gradient.
+      const kept = [...made.keys()].filter((v) => !released.includes(v));
+      expect(kept, label).toEqual([result.inputGradient]);
+    }
+  });
+
   it("execute(stages, input, schedule) gives the gradient of the loss, by central differences", async () => {
     const run = model();
     const { inputGradient } = await execute<number, Float64Array>(

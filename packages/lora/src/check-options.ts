@@ -33,6 +33,16 @@ export function checkFloats(
   return value;
 }
 
+/** A caller's output buffer, checked to hold exactly `length` floats, or a new one when none is given. */
+export function outputBuffer(
+  fn: string,
+  name: string,
+  given: Float32Array | undefined,
+  length: number,
+): Float32Array {
+  return given === undefined ? new Float32Array(length) : checkFloats(fn, name, given, length);
+}
+
 /** Throws unless `x` is a Float32Array of whole rows of `width` floats; returns the row count. */
 export function checkRows(fn: string, name: string, x: unknown, width: number): number {
   if (!(x instanceof Float32Array)) {

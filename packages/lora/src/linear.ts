@@ -2,7 +2,13 @@
 // (the base weights under LoRA) or trainable (full fine-tuning, heads).
 // Legend: R rows of x, I inFeatures, O outFeatures.
 import type { Backend } from "./backend";
-import { checkFloats, checkInteger, checkPositiveInteger, checkRows } from "./check-options";
+import {
+  checkFloats,
+  checkInteger,
+  checkPositiveInteger,
+  checkRows,
+  outputBuffer,
+} from "./check-options";
 import { kaimingUniform, uniform } from "./init";
 import type { ForwardOptions, Parameter } from "./parameter";
 import { Random } from "./random";
@@ -82,8 +88,9 @@ export class Linear {
     x: Float32Array,
     options: ForwardOptions = {},
   ): Promise<{ output: Float32Array; context: LinearContext | null }> {
-    const rows = checkRows("Linear.forward()", "x", x, this.inFeatures);
-    const output = new Float32Array(rows * this.outFeatures);
+    const fn = "Linear.forward()";
+    const rows = checkRows(fn, "x", x, this.inFeatures);
+    const output = outputBuffer(fn, "options.out", options.out, rows * this.outFeatures);
     await this.backend.matmul(x, this.weight, output, {
       m: rows,
       n: this.outFeatures,
@@ -96,12 +103,19 @@ export class Linear {
     return { output, context: { rows, x: saved, bytes: saved ? saved.byteLength : 0 } };
   }
 
-  /** dx `[R, I]` = dY · W; when trainable also dW += dYᵀ · x and db += Σ_rows dY. */
-  async backward(context: LinearContext, dOutput: Float32Array): Promise<Float32Array> {
+  /**
+   * dx `[R, I]` = dY · W (into `dx` when given, overwritten); when trainable also dW += dYᵀ · x
+   * and db += Σ_rows dY.
+   */
+  async backward(
+    context: LinearContext,
+    dOutput: Float32Array,
+    dx?: Float32Array,
+  ): Promise<Float32Array> {
     const fn = "Linear.backward()";
     const { rows } = context;
     checkFloats(fn, "dOutput", dOutput, rows * this.outFeatures);
-    const dx = new Float32Array(rows * this.inFeatures);
+    dx = outputBuffer(fn, "dx", dx, rows * this.inFeatures);
     const [I, O] = [this.inFeatures, this.outFeatures];
     await this.backend.matmul(dOutput, this.weight, dx, { m: rows, n: I, k: O });
     if (this.gradWeight) {

@@ -97,6 +97,8 @@ export class LoRALinear {
   dropoutStep = 0;
   private mergedState = false;
   private scratch = [new Float32Array(0), new Float32Array(0)];
+  /** Saved `xa` buffers backward has given back (a context serves one backward), reused by forward. */
+  private readonly spare: Float32Array[] = [];
 
   constructor(options: LoRALinearOptions, backend: Backend = new ReferenceBackend()) {
     const fn = "new LoRALinear()";
@@ -166,7 +168,7 @@ export class LoRALinear {
     options: LoRAForwardOptions = {},
   ): Promise<{ output: Float32Array; context: LoRAContext | null; dropoutSeed: number | null }> {
     const rows = checkRows("LoRALinear.forward()", "x", x, this.inFeatures);
-    const { output } = await this.base.forward(x, { save: false });
+    const { output } = await this.base.forward(x, { save: false, out: options.out });
     // Merged (inference): the update is inside W; nothing to train, so no context is kept.
     if (this.mergedState) return { output, context: null, dropoutSeed: null };
     const save = options.save !== false;
@@ -177,7 +179,8 @@ export class LoRALinear {
       dropoutSeed = options.dropoutSeed ?? mixSeed(this.seed, this.dropoutStep++);
       xd = dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I));
     }
-    const xa = save ? new Float32Array(rows * K) : this.work(1, rows * K); // [R, K]
+    // [R, K]: a saved one lives until backward, which gives it back to `spare` for the next step.
+    const xa = save ? this.spareBuffer(rows * K) : this.work(1, rows * K);
     await this.backend.matmul(xd, this.loraA, xa, { m: rows, n: K, k: I, transposeB: true });
     await this.backend.matmul(xa, this.loraB, output, {
       ...{ m: rows, n: this.outFeatures, k: K },
@@ -189,17 +192,23 @@ export class LoRALinear {
   }
 
   /**
-   * dx `[R, I]` = dY · W + dropout'(scaling · dY · B · A); accumulates
-   * gradB += scaling · dYᵀ · xa and gradA += (scaling · dY · B)ᵀ · dropout(x).
+   * dx `[R, I]` = dY · W + dropout'(scaling · dY · B · A) (into `dxOut` when given, overwritten);
+   * accumulates gradB += scaling · dYᵀ · xa and gradA += (scaling · dY · B)ᵀ · dropout(x). A
+   * context serves one backward: its buffers go back to the layer for later forwards.
    */
-  async backward(context: LoRAContext, dOutput: Float32Array): Promise<Float32Array> {
+  async backward(
+    context: LoRAContext,
+    dOutput: Float32Array,
+    dxOut?: Float32Array,
+  ): Promise<Float32Array> {
     const fn = "LoRALinear.backward()";
     if (this.mergedState) throw new Error(`${fn}: layer is merged; unmerge() before training`);
     const { rows, x, xa, dropoutSeed } = context;
     checkFloats(fn, "dOutput", dOutput, rows * this.outFeatures);
     const [I, O, K] = [this.inFeatures, this.outFeatures, this.rank];
     const be = this.backend;
-    const dx = await this.base.backward({ rows, x: null, bytes: 0 }, dOutput); // dY · W
+    const dx = await this.base.backward({ rows, x: null, bytes: 0 }, dOutput, dxOut); // dY · W
+    if (!this.spare.includes(xa)) this.spare.push(xa); // read below for gradB only, before any forward can take it again
     // gradB [O, K] += scaling · dYᵀ · xa
     await be.matmul(dOutput, xa, this.gradB, {
       ...{ m: O, n: K, k: rows, alpha: this.scaling },
@@ -280,6 +289,16 @@ export class LoRALinear {
   }
 
   /** Scratch buffer `slot` reused across calls (never part of a context; one call at a time). */
+  /** A saved `xa` buffer of `length` floats from those earlier backwards gave back, or a new one. */
+  private spareBuffer(length: number): Float32Array {
+    const i = this.spare.findIndex((b) => b.length === length);
+    if (i < 0) return new Float32Array(length);
+    const found = this.spare[i];
+    this.spare[i] = this.spare[this.spare.length - 1];
+    this.spare.pop();
+    return found;
+  }
+
   private work(slot: 0 | 1, length: number): Float32Array {
     if (this.scratch[slot].length < length) this.scratch[slot] = new Float32Array(length);
     return this.scratch[slot].subarray(0, length);

@@ -13,4 +13,6 @@ export interface Parameter {
 export interface ForwardOptions {
   /** Keep the context backward needs (default true); false returns `context: null` and keeps nothing. */
   save?: boolean;
+  /** Write the output `[R, O]` into this buffer (overwritten) instead of a new one: callers that pool buffers allocate nothing a step. */
+  out?: Float32Array;
 }

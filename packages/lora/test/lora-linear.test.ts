@@ -171,6 +171,30 @@ describe("LoRALinear", () => {
     expect(layer.gradA.every((v) => v === 0) && layer.gradB.every((v) => v === 0)).toBe(true);
   });
 
+  it("forward(x, { out }) and backward(context, dY, dx) write into the caller's buffers and reuse xa", async () => {
+    const layer = makeLayer({ dropout: 0.25 });
+    const twin = makeLayer({ dropout: 0.25 });
+    const x = randomArray(3 * 6, 5);
+    const dy = randomArray(3 * 5, 6);
+    const out = new Float32Array(3 * 5).fill(7); // overwritten, not added to
+    const dx = new Float32Array(3 * 6).fill(7);
+    const a = await layer.forward(x, { out, dropoutSeed: 9 });
+    const b = await twin.forward(x, { dropoutSeed: 9 });
+    expect(a.output).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(b.output));
+    expect(await layer.backward(a.context!, dy, dx)).toBe(dx);
+    expect(Array.from(dx)).toEqual(Array.from(await twin.backward(b.context!, dy)));
+    // The next saving forward takes the xa buffer the backward gave back.
+    const again = await layer.forward(x, { dropoutSeed: 9 });
+    expect(again.context!.xa).toBe(a.context!.xa);
+    await expect(layer.forward(x, { out: new Float32Array(4) })).rejects.toThrow(
+      /LoRALinear.forward\(\)|Linear.forward\(\): options.out must hold 15 floats, got 4/,
+    );
+    await expect(layer.backward(again.context!, dy, new Float32Array(2))).rejects.toThrow(
+      /Linear.backward\(\): dx must hold 18 floats, got 2/,
+    );
+  });
+
   it("merge() folds scaling·BA into W and unmerge() restores W within round-off", async () => {
     const backend = new ReferenceBackend();
     const retain = vi.spyOn(backend, "retain");
