@@ -47,9 +47,12 @@ export async function selfAttentionForward(
   const H = config.numAttentionHeads;
   const KV = config.numKeyValueHeads;
   const N = B * T;
-  const fq = await p.q_proj.forward(x, options(0));
-  const fk = await p.k_proj.forward(x, options(1));
-  const fv = await p.v_proj.forward(x, options(2));
+  // Outputs in pooled buffers: q, k, v live in the context until backward; o_proj's output is
+  // the stage's, given back by the executor.
+  const out = (i: number, length: number) => ({ ...options(i), out: scratch.acquire(length) });
+  const fq = await p.q_proj.forward(x, out(0, N * H * D));
+  const fk = await p.k_proj.forward(x, out(1, N * KV * D));
+  const fv = await p.v_proj.forward(x, out(2, N * KV * D));
   rotaryApply(fq.output, rope, N, T, H, 1);
   rotaryApply(fk.output, rope, N, T, KV, 1);
   const attn = scratch.acquire(N * H * D); // pooled: given back after backward (or below)
@@ -66,9 +69,9 @@ export async function selfAttentionForward(
     backend,
     scratch,
   );
-  const fo = await p.o_proj.forward(attn, options(3));
+  const fo = await p.o_proj.forward(attn, out(3, x.length));
   if (!save) {
-    scratch.release(attn, lse);
+    scratch.release(attn, lse, fq.output, fk.output, fv.output);
     return { output: fo.output, context: null };
   }
   const keepAttn = holds(fo.context, attn); // a frozen o_proj keeps nothing of its input
@@ -87,7 +90,10 @@ export async function selfAttentionForward(
   };
 }
 
-/** Backward of {@link selfAttentionForward}: accumulates projection gradients, returns dx[N, C]. */
+/**
+ * Backward of {@link selfAttentionForward}: accumulates projection gradients, returns dx[N, C] in
+ * scratch (valid until the next attention backward).
+ */
 export async function selfAttentionBackward(
   ctx: SelfAttentionContext,
   dOutput: Float32Array,
@@ -102,7 +108,11 @@ export async function selfAttentionBackward(
   const H = config.numAttentionHeads;
   const KV = config.numKeyValueHeads;
   const N = B * T;
-  const dAttn = await p.o_proj.backward(ctx.projections[3], dOutput);
+  const dAttn = await p.o_proj.backward(
+    ctx.projections[3],
+    dOutput,
+    scratch.get("attention.dAttn", N * H * D),
+  );
   // Temporaries that die inside this call: reused across steps.
   const dq = scratch.get("attention.dq", ctx.q.length);
   const dk = scratch.get("attention.dk", ctx.k.length);
@@ -117,11 +127,12 @@ export async function selfAttentionBackward(
   );
   rotaryApply(dq, rope, N, T, H, -1);
   rotaryApply(dk, rope, N, T, KV, -1);
-  const dx = await p.q_proj.backward(ctx.projections[0], dq);
-  const dxk = await p.k_proj.backward(ctx.projections[1], dk);
-  const dxv = await p.v_proj.backward(ctx.projections[2], dv);
+  const C = config.hiddenSize;
+  const dx = await p.q_proj.backward(ctx.projections[0], dq, scratch.get("attention.dx", N * C));
+  const dxk = await p.k_proj.backward(ctx.projections[1], dk, scratch.get("attention.dxk", N * C));
+  const dxv = await p.v_proj.backward(ctx.projections[2], dv, scratch.get("attention.dxv", N * C));
   for (let i = 0; i < dx.length; i++) dx[i] += dxk[i] + dxv[i];
-  scratch.release(ctx.lse);
+  scratch.release(ctx.lse, ctx.q, ctx.k, ctx.v);
   if (ctx.attn) scratch.release(ctx.attn);
   return dx;
 }

@@ -111,7 +111,9 @@ export class DecoderLayer {
     const C = this.config.hiddenSize;
     const N = x.length / C;
     const dn = await innerBackward(ctx.inner, dOutput);
-    const dx = Float32Array.from(dOutput); // the residual path carries dy through unchanged
+    // The residual path carries dy through unchanged. Pooled: the executor gives it back.
+    const dx = this.scratch.acquire(dOutput.length);
+    dx.set(dOutput);
     rmsNormBackward(dx, normGrad, dn, x, norm, ctx.rstd, N, C);
     this.scratch.release(ctx.rstd);
     if (ctx.normed) this.scratch.release(ctx.normed);
@@ -172,7 +174,7 @@ export class DecoderLayer {
     );
   }
 
-  /** y[N, C] for x[N, C] through both sublayers; the contexts when `save`. */
+  /** y[N, C] (pooled) for x[N, C] through both sublayers; the contexts when `save`. */
   async forward(
     x: Float32Array,
     geometry: Geometry,
@@ -181,7 +183,10 @@ export class DecoderLayer {
   ): Promise<{ output: Float32Array; context: DecoderLayerContext | null }> {
     const a = await this.attentionForward(x, geometry, save, rng);
     const m = await this.mlpForward(a.output, save, rng);
-    if (!a.context || !m.context) return { output: m.output, context: null };
+    if (!a.context || !m.context) {
+      this.scratch.release(a.output);
+      return { output: m.output, context: null };
+    }
     const bytes = a.context.bytes + m.context.bytes + a.output.byteLength;
     return {
       output: m.output,
@@ -192,6 +197,8 @@ export class DecoderLayer {
   /** Accumulates parameter gradients through both sublayers; returns dx[N, C]. */
   async backward(ctx: DecoderLayerContext, dOutput: Float32Array): Promise<Float32Array> {
     const dh = await this.mlpBackward(ctx.mlp, ctx.h, dOutput);
-    return this.attentionBackward(ctx.attention, ctx.x, dh);
+    const dx = await this.attentionBackward(ctx.attention, ctx.x, dh);
+    this.scratch.release(dh, ctx.h);
+    return dx;
   }
 }

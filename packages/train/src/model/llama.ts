@@ -22,6 +22,9 @@ import { rotaryTables } from "./rotary.js";
 import { Scratch } from "./scratch.js";
 import { type ModelStage, noRandom } from "./stage.js";
 
+/** What the embedding stage returns as the gradient of token ids: nothing. */
+const NO_GRADIENT = new Float32Array(0);
+
 /** Options of {@link LlamaModel}. */
 export interface LlamaModelOptions {
   backend: MatmulBackend;
@@ -104,6 +107,7 @@ export class LlamaModel {
       backend: options.backend,
       workspace: crossEntropyWorkspace(options.lossChunkRows ?? 128, config.vocabSize),
       scratch: this.scratch,
+      loss: new Float32Array(1),
     };
   }
 
@@ -130,10 +134,15 @@ export class LlamaModel {
       keyMask: batch.keyMask ?? null,
     };
     const C = this.config.hiddenSize;
+    // Outputs and input gradients come from the pool; the executor hands them back (`release`).
+    const release = (value: Float32Array) => {
+      if (value.length > 0 && value !== this.head.loss) this.scratch.release(value);
+    };
     const embed: ModelStage = {
       name: "embed",
+      release,
       forward: async (input, { save }) => {
-        const out = new Float32Array(input.length * C);
+        const out = this.scratch.acquire(input.length * C);
         const table = this.weights.get("model.embed_tokens.weight") as Float32Array;
         embeddingForward(out, table, input as Int32Array, C);
         return { output: out, context: save ? { bytes: 0 } : undefined };
@@ -141,12 +150,13 @@ export class LlamaModel {
       backward: async (_context, input, dOutput) => {
         const g = this.grads?.get("model.embed_tokens.weight");
         if (g) embeddingBackward(g, dOutput, input as Int32Array, C);
-        return new Float32Array(0);
+        return NO_GRADIENT;
       },
     };
     const layers: ModelStage[] = this.layers.flatMap((layer, i) => [
       {
         name: `layer${i}.attention`,
+        release,
         forward: async (input, { save, rng }) => {
           const f = await layer.attentionForward(input as Float32Array, geometry, save, rng);
           return { output: f.output, context: f.context ?? undefined };
@@ -160,6 +170,7 @@ export class LlamaModel {
       },
       {
         name: `layer${i}.mlp`,
+        release,
         forward: async (input, { save, rng }) => {
           const f = await layer.mlpForward(input as Float32Array, save, rng);
           return { output: f.output, context: f.context ?? undefined };
@@ -170,6 +181,7 @@ export class LlamaModel {
     ]);
     const head: ModelStage = {
       name: "head",
+      release,
       forward: (input, { save }) =>
         lmHeadForward(this.head, input as Float32Array, batch.labels, save),
       backward: (context, _input, dOutput) =>
@@ -181,8 +193,11 @@ export class LlamaModel {
   /** Mean next-token loss of a batch (forward only, nothing kept). */
   async loss(batch: TokenBatch): Promise<number> {
     let a: Float32Array | Int32Array = batch.ids;
-    for (const s of this.stages(batch))
-      a = (await s.forward(a, { save: false, rng: noRandom })).output;
+    for (const s of this.stages(batch)) {
+      const output: Float32Array = (await s.forward(a, { save: false, rng: noRandom })).output;
+      if (a instanceof Float32Array) this.scratch.release(a); // back to the pool once read
+      a = output;
+    }
     return a[0];
   }
 
@@ -227,7 +242,11 @@ export class LlamaModel {
     const x = new Float32Array(ids.length * C);
     embeddingForward(x, this.weights.get("model.embed_tokens.weight") as Float32Array, ids, C);
     let h: Float32Array = x;
-    for (const layer of this.layers) h = (await layer.forward(h, geometry, false, noRandom)).output;
+    for (const layer of this.layers) {
+      const next = (await layer.forward(h, geometry, false, noRandom)).output;
+      if (h !== x) this.scratch.release(h);
+      h = next;
+    }
     const sel = new Float32Array(rows.length * C);
     for (let i = 0; i < rows.length; i++) sel.set(h.subarray(rows[i] * C, rows[i] * C + C), i * C);
     const hn = new Float32Array(rows.length * C);

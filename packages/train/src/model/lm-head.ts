@@ -23,6 +23,8 @@ export interface LmHead {
   backend: MatmulBackend;
   workspace: CrossEntropyWorkspace;
   scratch: Scratch;
+  /** The stage's output `[loss]`, overwritten by each forward (read it before the next). */
+  loss: Float32Array;
 }
 
 /** What {@link lmHeadBackward} needs. */
@@ -61,7 +63,8 @@ export async function lmHeadForward(
     ? { x, hn, rstd, lse, bytes: 4 * (N * C + 2 * N) }
     : undefined;
   if (!save) pool.release(hn, rstd, lse);
-  return { output: Float32Array.of(ce.loss), context };
+  head.loss[0] = ce.loss;
+  return { output: head.loss, context };
 }
 
 /** Backward of {@link lmHeadForward} scaled by dLoss: accumulates head/norm gradients, returns dx. */
@@ -79,7 +82,7 @@ export async function lmHeadBackward(
     head.backend,
     head.workspace,
   );
-  const dx = new Float32Array(N * C);
+  const dx = head.scratch.acquire(N * C).fill(0); // pooled: the executor gives it back
   rmsNormBackward(dx, head.normGrad, dhn, ctx.x, head.norm, ctx.rstd, N, C);
   head.scratch.release(ctx.hn, ctx.rstd, ctx.lse);
   return dx;

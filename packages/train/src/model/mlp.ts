@@ -28,14 +28,22 @@ export async function mlpForward(
   scratch: Scratch,
   save: boolean,
 ): Promise<{ output: Float32Array; context: MlpContext | null }> {
-  const g = await p.gate_proj.forward(x, options(0));
-  const u = await p.up_proj.forward(x, options(1));
-  const m = scratch.acquire(g.output.length); // pooled: given back after backward (or below)
+  // Outputs in pooled buffers: gate, up (and m) live in the context until backward; down_proj's
+  // output is the stage's, given back by the executor.
+  const N = x.length / p.gate_proj.inFeatures;
+  const I = p.gate_proj.outFeatures;
+  const out = (i: number, length: number) => ({ ...options(i), out: scratch.acquire(length) });
+  const g = await p.gate_proj.forward(x, out(0, N * I));
+  const u = await p.up_proj.forward(x, out(1, N * I));
+  const m = scratch.acquire(N * I);
   swigluForward(m, g.output, u.output, m.length);
-  const d = await p.down_proj.forward(m, options(2));
+  const d = await p.down_proj.forward(m, out(2, x.length));
   const keepM = save && holds(d.context, m); // a frozen down_proj keeps nothing of its input
   if (!keepM) scratch.release(m);
-  if (!save) return { output: d.output, context: null };
+  if (!save) {
+    scratch.release(g.output, u.output);
+    return { output: d.output, context: null };
+  }
   return {
     output: d.output,
     context: {
@@ -47,20 +55,27 @@ export async function mlpForward(
   };
 }
 
-/** Backward of {@link mlpForward}: accumulates projection gradients, returns dx[N, C]. */
+/**
+ * Backward of {@link mlpForward}: accumulates projection gradients, returns dx[N, C] in scratch
+ * (valid until the next MLP backward).
+ */
 export async function mlpBackward(
   ctx: MlpContext,
   dOutput: Float32Array,
   p: MlpProjections,
   scratch: Scratch,
 ): Promise<Float32Array> {
-  const dm = await p.down_proj.backward(ctx.projections[2], dOutput);
-  const dGate = scratch.get("mlp.dGate", dm.length); // temporaries reused across steps
-  const dUp = scratch.get("mlp.dUp", dm.length);
-  swigluBackward(dGate, dUp, dm, ctx.gate, ctx.up, dm.length);
-  const dx = await p.gate_proj.backward(ctx.projections[0], dGate);
-  const dxu = await p.up_proj.backward(ctx.projections[1], dUp);
+  // Temporaries that die inside this call: reused across steps.
+  const size = ctx.gate.length;
+  const rowsC = (dOutput.length / p.down_proj.outFeatures) * p.gate_proj.inFeatures;
+  const dm = await p.down_proj.backward(ctx.projections[2], dOutput, scratch.get("mlp.dm", size));
+  const dGate = scratch.get("mlp.dGate", size);
+  const dUp = scratch.get("mlp.dUp", size);
+  swigluBackward(dGate, dUp, dm, ctx.gate, ctx.up, size);
+  const dx = await p.gate_proj.backward(ctx.projections[0], dGate, scratch.get("mlp.dx", rowsC));
+  const dxu = await p.up_proj.backward(ctx.projections[1], dUp, scratch.get("mlp.dxu", rowsC));
   for (let i = 0; i < dx.length; i++) dx[i] += dxu[i];
+  scratch.release(ctx.gate, ctx.up);
   if (ctx.m) scratch.release(ctx.m);
   return dx;
 }

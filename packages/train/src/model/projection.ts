@@ -7,6 +7,8 @@ import type { MatmulBackend } from "./matmul.js";
 export interface ProjectionOptions {
   save?: boolean;
   dropoutSeed?: number;
+  /** Write the output into this `[rows, out]` buffer (overwritten) instead of a new one. */
+  out?: Float32Array;
 }
 
 /** What a block needs from a linear layer (frozen, trainable, or LoRA-wrapped). */
@@ -21,8 +23,8 @@ export interface Projection {
     x: Float32Array,
     options?: ProjectionOptions,
   ): Promise<{ output: Float32Array; context: unknown }>;
-  /** Accumulates parameter gradients and returns dx[rows, in]. */
-  backward(context: unknown, dOutput: Float32Array): Promise<Float32Array>;
+  /** Accumulates parameter gradients and returns dx[rows, in] (into `dx` when given, overwritten). */
+  backward(context: unknown, dOutput: Float32Array, dx?: Float32Array): Promise<Float32Array>;
 }
 
 /**
@@ -49,7 +51,7 @@ export class DenseProjection implements Projection {
     options: ProjectionOptions = {},
   ): Promise<{ output: Float32Array; context: Float32Array | null }> {
     const rows = x.length / this.inFeatures;
-    const output = new Float32Array(rows * this.outFeatures);
+    const output = options.out ?? new Float32Array(rows * this.outFeatures);
     await this.backend.matmul(x, this.weight, output, {
       m: rows,
       n: this.outFeatures,
@@ -59,10 +61,14 @@ export class DenseProjection implements Projection {
     return { output, context: options.save === false ? null : x };
   }
 
-  async backward(context: unknown, dOutput: Float32Array): Promise<Float32Array> {
+  async backward(
+    context: unknown,
+    dOutput: Float32Array,
+    dxOut?: Float32Array,
+  ): Promise<Float32Array> {
     const x = context as Float32Array;
     const rows = x.length / this.inFeatures;
-    const dx = new Float32Array(rows * this.inFeatures);
+    const dx = dxOut ?? new Float32Array(rows * this.inFeatures);
     await this.backend.matmul(dOutput, this.weight, dx, {
       m: rows,
       n: this.inFeatures,

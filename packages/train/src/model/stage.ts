@@ -20,6 +20,11 @@ export interface StageForward {
 export interface ModelStage {
   readonly name: string;
   forward(input: Float32Array | Int32Array, options: StageOptions): Promise<StageForward>;
+  /**
+   * The executor hands back an output or input gradient this stage returned once it is done with
+   * it; the model's stages return those buffers to their pool.
+   */
+  release?(value: Float32Array): void;
   /** Accumulates parameter gradients; returns the gradient of the input (empty for stage 0). */
   backward(
     context: { bytes: number },

@@ -20,13 +20,15 @@ function zeroChain(n: number): Chain {
 
 /** Runs a fixed schedule (from `plan`) over the stages. */
 export function scheduledRunner(schedule: (n: number) => Pick<Plan, "ops">): StepRunner {
+  const dOutput = new Float32Array(1); // the loss gradient, reused: a step allocates nothing
   return {
     async run(stages, input, dLoss, seed) {
+      dOutput[0] = dLoss;
       const { output } = await execute<Float32Array>(
         stages as unknown as Parameters<typeof execute>[0],
         input,
         schedule(stages.length),
-        Float32Array.of(dLoss),
+        dOutput,
         { seed },
       );
       return output[0];

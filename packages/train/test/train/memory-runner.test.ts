@@ -113,7 +113,25 @@ it("parseBytes(...) reads decimal and binary units and rejects nonsense", () => 
   expect(() => parseBytes(-1)).toThrow(/got -1/);
 });
 
-it("trainStep() in a steady state allocates no new model buffers, with and without recomputation", async () => {
+/** Counts `Float32Array`s constructed while `fn` runs (any way: new, from, of, slice). */
+async function float32Allocations(fn: () => Promise<void>): Promise<number> {
+  const original = globalThis.Float32Array;
+  let count = 0;
+  globalThis.Float32Array = new Proxy(original, {
+    construct(target, args, newTarget) {
+      count++;
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+  try {
+    await fn();
+  } finally {
+    globalThis.Float32Array = original;
+  }
+  return count;
+}
+
+it("trainStep() in a steady state allocates no Float32Array, with and without recomputation", async () => {
   for (const options of [{}, { memoryBudget: 0 }] as const) {
     const model = tinyForecaster(backend);
     const lora = new LoraModel(model, backend, { rank: 4, dropout: 0.1 });
@@ -126,10 +144,14 @@ it("trainStep() in a steady state allocates no new model buffers, with and witho
       runner = memoryRunner({ memoryBudget: error.minimumBytes });
       await runner.prepare(lora.stages(probe), probe.ids);
     }
-    const trainer = new Trainer(lora, { train: draw }, { steps: 6, seed: 1 }, runner);
+    // One batch shape throughout (the pool keeps buffers by length).
+    const trainer = new Trainer(lora, { train: () => probe }, { steps: 6, seed: 1 }, runner);
     for (let i = 0; i < 2; i++) await trainer.trainStep();
     const before = model.scratch.allocations;
-    for (let i = 0; i < 3; i++) await trainer.trainStep();
+    const count = await float32Allocations(async () => {
+      for (let i = 0; i < 3; i++) await trainer.trainStep();
+    });
+    expect(count, JSON.stringify(options)).toBe(0);
     expect(model.scratch.allocations).toBe(before);
     expect(before).toBeGreaterThan(0);
   }
