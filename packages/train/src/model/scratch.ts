@@ -43,6 +43,12 @@ export class Scratch {
     return view;
   }
 
+  /** Drops every buffer held (named and pooled); the next requests allocate anew. */
+  clear(): void {
+    this.buffers.clear();
+    this.pool.clear();
+  }
+
   /** Bytes held now: named scratch plus buffers waiting in the pool. */
   get bytes(): number {
     let n = 0;

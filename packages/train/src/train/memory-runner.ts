@@ -27,19 +27,23 @@ export interface MemoryRunner extends StepRunner {
 }
 
 /**
- * Measures a chain's bytes (exact) and costs (milliseconds of one forward, best of two after a
- * warm-up; backward taken as 2×). Stage by stage, so measuring never holds more than one context.
+ * Measures a chain's bytes (exact) and costs (milliseconds of one forward, best of three after a
+ * warm-up pass; backward taken as 2×, which does not change the plan: each backward runs once). Stage by stage, so measuring never holds more than one context.
  */
 export async function measureChain(stages: ModelStage[], input: Int32Array): Promise<Chain> {
   const outputBytes = [input.byteLength];
   const contextBytes: number[] = [];
   const forwardCost: number[] = [];
+  // One untimed pass first: the first call of each kernel pays for JIT compilation, which would
+  // make the first stage of each kind look dearer than its twins and skew the plan.
   let a: Float32Array | Int32Array = input;
+  for (const s of stages) a = (await s.forward(a, { save: false, rng: noRandom })).output;
+  a = input;
   for (const s of stages) {
-    // Each forward runs twice and the faster time counts: the first call pays for JIT warm-up.
+    // Each forward runs three times and the fastest counts (noise only adds time).
     let best = Number.POSITIVE_INFINITY;
     let f = await s.forward(a, { save: true, rng: noRandom });
-    for (let run = 0; run < 2; run++) {
+    for (let run = 0; run < 3; run++) {
       const t0 = performance.now();
       f = await s.forward(a, { save: true, rng: noRandom });
       best = Math.min(best, performance.now() - t0);
