@@ -6,9 +6,12 @@
 //   WAKE i32  bumped by the main thread to wake the workers (they Atomics.wait on it)
 //   STOP i32  set once by dispose(): a woken worker that sees it leaves its loop
 //   READY i32 workers that have instantiated the kernels and wait for jobs
+// Each thread packs the rows of a of its tile into its own buffer (thread t: pack + t · packStride
+// bytes, at least rowsPerTile rounded up to MR, times min(k, KC), floats).
 // A tile is taken with a compare-exchange on CTL that also checks the generation, so a worker
 // that wakes late can never run a tile of a newer job with a descriptor it read for an older one.
-import { kernel1x8, kernel4x8 } from "./microkernel";
+import { kernel5x8, MR, packA, storeBlock } from "./microkernel";
+import { kernel1x8, kernel4x8, MR_STRIDED } from "./strided-kernel";
 
 const JOB: usize = 1024;
 const CTL: usize = JOB;
@@ -19,8 +22,6 @@ const READY: usize = JOB + 20;
 const F: usize = JOB + 64; // descriptor fields, 4 bytes each
 const CLOSED: u64 = 0xffffffff;
 
-/** Rows of the microkernel (kernel4x8). */
-const MR: i32 = 4;
 /** Steps of the shared dimension per block: a KC × 8 panel of b (16 KiB) stays in L1. */
 const KC: i32 = 512;
 
@@ -49,6 +50,11 @@ export function reservedBytes(): usize {
   return 4096;
 }
 
+/** Steps of the shared dimension a thread packs at a time (its pack buffer: rows × this). */
+export function packSteps(): i32 {
+  return KC;
+}
+
 /**
  * Publishes a matmul job: out[M,N] (+)= alpha · op(a) · op(b) with op(a) read through byte
  * strides (rsA per row, csA per step) and op(b) as 8-column panels (ldb bytes per step,
@@ -69,6 +75,8 @@ export function beginMatmul(
   accumulate: bool,
   rowsPerTile: i32,
   colsPerTile: i32,
+  pack: usize,
+  packStride: usize,
 ): i32 {
   const gen = (atomic.load<u64>(CTL) >>> 32) + 1;
   atomic.store<u64>(CTL, (gen << 32) | CLOSED);
@@ -91,6 +99,8 @@ export function beginMatmul(
   store<i32>(F, colsPerTile, 52);
   store<i32>(F, colTiles, 56);
   store<i32>(F, tiles, 60);
+  store<u32>(F, <u32>pack, 64);
+  store<u32>(F, <u32>packStride, 68);
   atomic.store<i32>(DONE, 0);
   atomic.store<u64>(CTL, gen << 32);
   return tiles;
@@ -98,9 +108,9 @@ export function beginMatmul(
 
 /**
  * Takes tiles of the current job until none is left and returns how many this thread ran.
- * Called by the main thread and every worker.
+ * Called by the main thread (thread 0) and every worker (1, 2, …).
  */
-export function runJob(): i32 {
+export function runJob(thread: i32): i32 {
   let ran = 0;
   while (true) {
     const ctl = atomic.load<u64>(CTL);
@@ -124,12 +134,13 @@ export function runJob(): i32 {
     const rowsPerTile = load<i32>(F, 48);
     const colsPerTile = load<i32>(F, 52);
     const colTiles = load<i32>(F, 56);
+    const pack = <usize>load<u32>(F, 64) + <usize>thread * <usize>load<u32>(F, 68);
     if (atomic.cmpxchg<u64>(CTL, ctl, ctl + 1) !== ctl) continue;
     const i0 = (next / colTiles) * rowsPerTile;
     const j0 = (next % colTiles) * colsPerTile;
     const i1 = min(i0 + rowsPerTile, m);
     const j1 = min(j0 + colsPerTile, n);
-    matmulBlock(n, k, a, rsA, csA, b, ldb, panelStride, c, alpha, accumulate, i0, i1, j0, j1);
+    matmulBlock(n, k, a, rsA, csA, b, ldb, panelStride, c, alpha, accumulate, i0, i1, j0, j1, pack);
     if (atomic.add<i32>(DONE, 1) + 1 === tiles) atomic.notify(DONE, 1);
     ran++;
   }
@@ -137,7 +148,9 @@ export function runJob(): i32 {
 
 /**
  * Rows i0..i1, columns j0..j1 (j0 a multiple of 8) of the output, blocked over the shared
- * dimension in KC steps so a panel of b (KC × 8 floats) stays in L1 while the rows of a stream.
+ * dimension in KC steps: the block of a is packed into micro-panels at `pack`, then each panel
+ * of b (KC × 8 floats, in L1) meets every micro-panel of the block. A block of one panel reads
+ * a in place instead (each row of a is used once).
  */
 export function matmulBlock(
   n: i32,
@@ -155,44 +168,86 @@ export function matmulBlock(
   i1: i32,
   j0: i32,
   j1: i32,
+  pack: usize,
 ): void {
   const ldc = (<usize>n) << 2;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
-    const acc = accumulate || p0 > 0;
+    const add = accumulate || p0 > 0;
     const aK = a + <usize>p0 * csA;
+    if (j1 - j0 <= 8) {
+      const panel = b + <usize>(j0 >> 3) * panelStride + <usize>p0 * ldb;
+      stridedPanel(
+        aK,
+        rsA,
+        csA,
+        panel,
+        ldb,
+        c + ((<usize>j0) << 2),
+        ldc,
+        kc,
+        alpha,
+        add,
+        i0,
+        i1,
+        j1 - j0,
+      );
+      continue;
+    }
+    packA(aK + <usize>i0 * rsA, rsA, csA, i1 - i0, kc, pack);
+    const panelBytes = <usize>kc * <usize>(MR << 2);
+    const acc = pack + panelBytes * <usize>((i1 - i0 + MR - 1) / MR); // a 5×8 block past the panels
+    const plain = !add && alpha === 1;
     for (let j = j0; j < j1; j += 8) {
       const nvalid = min(8, j1 - j);
       const panel = b + <usize>(j >> 3) * panelStride + <usize>p0 * ldb;
-      let i = i0;
-      for (; i + MR <= i1; i += MR) {
-        kernel4x8(
-          aK + <usize>i * rsA,
-          rsA,
-          csA,
-          panel,
-          ldb,
-          c + <usize>i * ldc + ((<usize>j) << 2),
-          ldc,
-          kc,
-          alpha,
-          acc,
-          nvalid,
-        );
-      }
-      for (; i < i1; i++) {
-        kernel1x8(
-          aK + <usize>i * rsA,
-          csA,
-          panel,
-          ldb,
-          c + <usize>i * ldc + ((<usize>j) << 2),
-          kc,
-          alpha,
-          acc,
-          nvalid,
-        );
+      let pa = pack;
+      for (let i = i0; i < i1; i += MR) {
+        const cij = c + <usize>i * ldc + ((<usize>j) << 2);
+        if (plain && nvalid === 8 && i + MR <= i1) kernel5x8(pa, panel, ldb, kc, cij, ldc);
+        else {
+          kernel5x8(pa, panel, ldb, kc, acc, 32);
+          storeBlock(acc, cij, ldc, alpha, add, min(MR, i1 - i), nvalid);
+        }
+        pa += panelBytes;
       }
     }
+  }
+}
+
+/** Rows i0..i1 of one panel (nvalid ≤ 8 columns at c), a read in place. */
+function stridedPanel(
+  a: usize,
+  rsA: usize,
+  csA: usize,
+  panel: usize,
+  ldb: usize,
+  c: usize,
+  ldc: usize,
+  kc: i32,
+  alpha: f32,
+  add: bool,
+  i0: i32,
+  i1: i32,
+  nvalid: i32,
+): void {
+  let i = i0;
+  for (; i + MR_STRIDED <= i1; i += MR_STRIDED) {
+    kernel4x8(
+      a + <usize>i * rsA,
+      rsA,
+      csA,
+      panel,
+      ldb,
+      c + <usize>i * ldc,
+      ldc,
+      kc,
+      alpha,
+      add,
+      nvalid,
+    );
+  }
+  for (; i < i1; i++) {
+    kernel1x8(a + <usize>i * rsA, csA, panel, ldb, c + <usize>i * ldc, kc, alpha, add, nvalid);
   }
 }

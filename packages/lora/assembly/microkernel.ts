@@ -1,16 +1,27 @@
-// Register-blocked matmul microkernels: a 4×8 (and a 1×8 for leftover rows) block of the output
-// held in eight 128-bit registers while the shared dimension streams past (the BLIS/XNNPACK
-// "splat" scheme: broadcast one a value, multiply by 8 b values). Why 4×8 and no unrolling:
-// V8 (Node 20) allocates at most 15 SIMD registers and schedules loads early, so 6×8 or a
-// 2-step unroll spill accumulators to the stack on every step; measured on this machine's
-// 2048×256×256, 4×8 runs ~39 GFLOP/s a core against ~25 for 6×8 (unrolled or not). No FMA: relaxed SIMD is not
-// on by default in Node 20, so it is f32x4.mul + f32x4.add.
+// Register-blocked matmul microkernel: a 5×8 block of the output held in ten 128-bit registers
+// while the shared dimension streams past (the BLIS/XNNPACK "splat" scheme: broadcast one a
+// value, multiply by 8 b values), with a packed into micro-panels `[kc][5]` first (`packA`) so
+// its five values of a step sit at constant offsets. Why 5×8: V8 (Node 20) allocates at most 15
+// SIMD registers; 5×8 uses 10 accumulators, 2 of b, 1 splat and 1 product, while 6×8 or a
+// 2-step unroll spill to the stack on every step. Measured on this machine (one core), 5×8 on
+// packed a runs ~50 GFLOP/s against ~41 for the former 4×8 reading a through strides and ~27
+// for 6×8. No FMA: relaxed SIMD is not on by default in Node 20, so it is f32x4.mul + f32x4.add.
 // Legend: MR rows of op(a) times one panel of 8 columns of op(b), kc steps of the shared dimension.
-// a is read through two byte strides (rsA between rows, csA between steps), which covers both
+// a is packed from any two byte strides (rsA between rows, csA between steps), which covers both
 // a `[M,K]` and a transposed `[K,M]` layout; b is a panel whose rows of 8 floats are ldb bytes apart.
 
+/** Rows of the microkernel. */
+export const MR: i32 = 5;
+
 /** Writes (or adds) alpha·acc into one output row of 8 lanes, only the first nvalid of them. */
-function storeRow(c: usize, lo: v128, hi: v128, va: v128, accumulate: bool, nvalid: i32): void {
+export function storeRow(
+  c: usize,
+  lo: v128,
+  hi: v128,
+  va: v128,
+  accumulate: bool,
+  nvalid: i32,
+): void {
   lo = f32x4.mul(lo, va);
   hi = f32x4.mul(hi, va);
   if (nvalid === 8) {
@@ -39,20 +50,39 @@ function storeLane(c: usize, lane: i32, v: f32, accumulate: bool, nvalid: i32): 
   }
 }
 
-/** out[4 rows, 8 cols] (+)= alpha · Σ_p a[row, p] · b[p, col], p < kc. */
-export function kernel4x8(
-  a: usize,
-  rsA: usize,
-  csA: usize,
-  b: usize,
-  ldb: usize,
-  c: usize,
-  ldc: usize,
-  kc: i32,
-  alpha: f32,
-  accumulate: bool,
-  nvalid: i32,
-): void {
+/**
+ * Packs `rows` rows, steps 0..kc of a (element (i, p) at a + i·rsA + p·csA) into
+ * ceil(rows / MR) micro-panels `[kc][MR]` at dst, rows past the last as zeros.
+ */
+export function packA(a: usize, rsA: usize, csA: usize, rows: i32, kc: i32, dst: usize): void {
+  const stride: usize = MR << 2;
+  for (let i = 0; i < rows; i += MR) {
+    for (let r = 0; r < MR; r++) {
+      let out = dst + ((<usize>r) << 2);
+      const end = out + <usize>kc * stride;
+      if (i + r < rows) {
+        let src = a + <usize>(i + r) * rsA;
+        if (csA === 4) {
+          for (; out < end; out += stride, src += 4) store<f32>(out, load<f32>(src));
+        } else {
+          for (; out < end; out += stride, src += csA) store<f32>(out, load<f32>(src));
+        }
+      } else {
+        for (; out < end; out += stride) store<f32>(out, 0);
+      }
+    }
+    dst += <usize>kc * stride;
+  }
+}
+
+/**
+ * out[5 rows, 8 cols] = Σ_p a[row, p] · b[p, col], p < kc, with a one micro-panel `[kc][5]`
+ * from packA; out's rows ldc bytes apart. Nothing else is live across the loop (no alpha, no
+ * flags): with them as parameters V8 hoisted the five splats, ran out of SIMD registers and
+ * spilled an accumulator every step (~2× slower). Scaling, accumulating and partial blocks go
+ * through a scratch block and storeBlock.
+ */
+export function kernel5x8(a: usize, b: usize, ldb: usize, kc: i32, c: usize, ldc: usize): void {
   let c00 = f32x4.splat(0),
     c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0),
@@ -61,57 +91,61 @@ export function kernel4x8(
     c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0),
     c31 = f32x4.splat(0);
-  const r2 = rsA << 1,
-    r3 = rsA * 3;
+  let c40 = f32x4.splat(0),
+    c41 = f32x4.splat(0);
   let pa = a,
     pb = b;
-  for (let p = 0; p < kc; p++) {
+  const end = a + <usize>kc * <usize>(MR << 2);
+  while (pa < end) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let av = v128.load32_splat(pa);
     c00 = f32x4.add(c00, f32x4.mul(av, b0));
     c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + rsA);
+    av = v128.load32_splat(pa, 4);
     c10 = f32x4.add(c10, f32x4.mul(av, b0));
     c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + r2);
+    av = v128.load32_splat(pa, 8);
     c20 = f32x4.add(c20, f32x4.mul(av, b0));
     c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + r3);
+    av = v128.load32_splat(pa, 12);
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
-    pa += csA;
+    av = v128.load32_splat(pa, 16);
+    c40 = f32x4.add(c40, f32x4.mul(av, b0));
+    c41 = f32x4.add(c41, f32x4.mul(av, b1));
+    pa += MR << 2;
     pb += ldb;
   }
-  const va = f32x4.splat(alpha);
-  storeRow(c, c00, c01, va, accumulate, nvalid);
-  storeRow(c + ldc, c10, c11, va, accumulate, nvalid);
-  storeRow(c + (ldc << 1), c20, c21, va, accumulate, nvalid);
-  storeRow(c + ldc * 3, c30, c31, va, accumulate, nvalid);
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  c += ldc;
+  v128.store(c, c10);
+  v128.store(c, c11, 16);
+  c += ldc;
+  v128.store(c, c20);
+  v128.store(c, c21, 16);
+  c += ldc;
+  v128.store(c, c30);
+  v128.store(c, c31, 16);
+  c += ldc;
+  v128.store(c, c40);
+  v128.store(c, c41, 16);
 }
 
-/** out[1 row, 8 cols] (+)= alpha · Σ_p a[row, p] · b[p, col]: the rows left over after the 6×8 blocks. */
-export function kernel1x8(
-  a: usize,
-  csA: usize,
-  b: usize,
-  ldb: usize,
+/** out[mvalid ≤ 5 rows, nvalid ≤ 8 cols] (+)= alpha · acc, acc a 5×8 block kernel5x8 wrote. */
+export function storeBlock(
+  acc: usize,
   c: usize,
-  kc: i32,
+  ldc: usize,
   alpha: f32,
   accumulate: bool,
+  mvalid: i32,
   nvalid: i32,
 ): void {
-  let c00 = f32x4.splat(0),
-    c01 = f32x4.splat(0);
-  let pa = a,
-    pb = b;
-  for (let p = 0; p < kc; p++) {
-    const av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, v128.load(pb)));
-    c01 = f32x4.add(c01, f32x4.mul(av, v128.load(pb, 16)));
-    pa += csA;
-    pb += ldb;
+  const va = f32x4.splat(alpha);
+  for (let r = 0; r < mvalid; r++) {
+    const row = acc + ((<usize>r) << 5);
+    storeRow(c + <usize>r * ldc, v128.load(row), v128.load(row, 16), va, accumulate, nvalid);
   }
-  storeRow(c, c00, c01, f32x4.splat(alpha), accumulate, nvalid);
 }

@@ -19,8 +19,11 @@ export interface KernelExports {
     accumulate: number,
     rowsPerTile: number,
     colsPerTile: number,
+    pack: number,
+    packStride: number,
   ): number;
-  runJob(): number;
+  runJob(thread: number): number;
+  packSteps(): number;
   wakeAddress(): number;
   doneAddress(): number;
   stopAddress(): number;

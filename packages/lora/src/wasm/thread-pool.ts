@@ -84,7 +84,7 @@ export class ThreadPool {
       // tile itself (a worker that never starts simply never claims one).
       try {
         const worker = this.factory(this.source);
-        worker.postMessage(init);
+        worker.postMessage({ ...init, thread: i + 1 }); // the main thread is thread 0
         this.workers.push(worker);
       } catch {
         break;

@@ -18,9 +18,14 @@ import { waitForTiles } from "./wait-for-tiles";
  * (2·rows·256·8 = 2^24 flops at 4096 rows) are not worth that risk.
  */
 const PARALLEL_FLOPS = 1 << 25;
-/** Output tile a thread takes at a time: rows (a multiple of the microkernel's 4) × columns. */
-const TILE_ROWS = 48;
+/**
+ * Output tile a thread takes at a time: rows (a multiple of the microkernel's 5) × columns. A
+ * thread packs its tile's rows of a once per tile, so tiles span the whole width (up to
+ * WIDE_COLS) when there are enough rows to keep every thread busy, TILE_COLS otherwise.
+ */
+const TILE_ROWS = 40;
 const TILE_COLS = 64;
+const WIDE_COLS = 256;
 
 /**
  * Backend over the WebAssembly kernels. Create it with `createWasmBackend()`; the constructor
@@ -32,6 +37,9 @@ export class WasmBackend implements Backend {
   private readonly resident: ResidentBuffers;
   private heap: Float32Array;
   private readonly words: Int32Array;
+  /** Per-thread buffers for packed rows of a: thread t at packs + t · packStride. */
+  private readonly packs: number;
+  private readonly packStride: number;
   private pending: Promise<void> | null = null;
   /** Tiles of the last matmul, and how many of them the calling thread ran (the rest: workers). */
   readonly lastMatmul = { tiles: 0, onCaller: 0 };
@@ -48,6 +56,8 @@ export class WasmBackend implements Backend {
     this.heap = new Float32Array(memory.buffer);
     this.resident = new ResidentBuffers(this.arena, kernels, () => this.view());
     this.words = new Int32Array(memory.buffer, 0, 1024);
+    this.packStride = TILE_ROWS * kernels.packSteps() * 4 + 40 * 4 + 64; // panels, a 5×8 block
+    this.packs = this.arena.alloc(this.threads * this.packStride);
   }
 
   /** Threads that compute a large matmul: the calling one plus the pool's workers. */
@@ -223,7 +233,8 @@ export class WasmBackend implements Backend {
     const rsA = transposeA ? 4 : k * 4; // a: [K,M] or [M,K]
     const csA = transposeA ? m * 4 : 4;
     const rows = Math.min(m, TILE_ROWS);
-    const cols = Math.min(Math.ceil(n / 8) * 8, TILE_COLS);
+    const wide = Math.ceil(m / rows) >= 4 * this.threads;
+    const cols = Math.min(Math.ceil(n / 8) * 8, wide ? WIDE_COLS : TILE_COLS);
     const tiles = this.kernels.beginMatmul(
       m,
       n,
@@ -239,6 +250,8 @@ export class WasmBackend implements Backend {
       accumulate ? 1 : 0,
       rows,
       cols,
+      this.packs,
+      this.packStride,
     );
     const parallel = this.pool !== null && tiles > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
     const finish = () => this.finishJob(tiles, parallel, pc, out, m * n, scratch);
@@ -261,7 +274,7 @@ export class WasmBackend implements Backend {
     scratch: number[],
   ): void | Promise<void> {
     this.lastMatmul.tiles = tiles;
-    this.lastMatmul.onCaller = this.kernels.runJob();
+    this.lastMatmul.onCaller = this.kernels.runJob(0);
     if (parallel) {
       const index = this.kernels.doneAddress() >> 2;
       const waited = waitForTiles(this.words, index, tiles, this.canBlock);

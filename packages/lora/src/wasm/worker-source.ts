@@ -1,7 +1,8 @@
 // The source of a kernel worker, as a string so that it needs no separate file: Node runs it
 // with `new Worker(source, { eval: true })`, a browser from a Blob URL. It instantiates the
 // kernels over the shared memory it is sent, then sleeps on the WAKE word and, each time the
-// main thread bumps it, takes tiles of the current job (`runJob`) until none is left.
+// main thread bumps it, takes tiles of the current job (`runJob`, with its thread number, for
+// its own buffer of packed rows) until none is left.
 // Plain JavaScript with no static imports, so it is the same text in Node, in a browser and in
 // any bundle.
 
@@ -18,7 +19,7 @@ function start(data, close) {
     Atomics.wait(words, wake, seen);
     seen = Atomics.load(words, wake);
     if (Atomics.load(words, stop) !== 0) break;
-    exports.runJob();
+    exports.runJob(data.thread);
   }
   close();
 }
