@@ -6,6 +6,7 @@
 import { tokenizerFor } from "../finetune/token-windows.js";
 import type { LlamaModel } from "../model/llama.js";
 import { Random } from "../random.js";
+import { CachedDecoder } from "./cached-decoder.js";
 import { pathQuantiles } from "./quantiles.js";
 import { sampleToken } from "./sample-token.js";
 
@@ -82,24 +83,17 @@ export async function forecast(
   for (let done = 0; done < horizon; ) {
     const steps = Math.min(t.predictionLength, horizon - done);
     const enc = tok.encode(history);
-    const L = enc.ids.length;
-    const T = L + steps - 1;
-    const ids = new Int32Array(samples * T);
-    const mask = new Uint8Array(samples * T).fill(1);
-    for (let s = 0; s < samples; s++) {
-      ids.set(enc.ids, s * T);
-      mask.set(enc.mask, s * T);
-    }
     const generated = Array.from({ length: samples }, () => new Int32Array(steps));
+    // The context runs once; each step then runs only every sample's newest token (KV cache).
+    const start = await CachedDecoder.start(model, enc.ids, enc.mask, samples, steps - 1);
+    let logits = start.logits; // [V] at first (the same for every sample), then [samples, V]
+    const next = new Int32Array(samples);
     for (let h = 0; h < steps; h++) {
-      // Positions L+h..T-1 are not written yet; causal attention never lets earlier rows see them.
-      const rows = Array.from({ length: samples }, (_, s) => s * T + L - 1 + h);
-      const logits = await model.logits(ids, samples, T, rows, mask);
       for (let s = 0; s < samples; s++) {
-        const id = sampleToken(logits.subarray(s * V, (s + 1) * V), sampling, rng, scratch, order);
-        generated[s][h] = id;
-        if (L + h < T) ids[s * T + L + h] = id;
+        const row = h === 0 ? logits : logits.subarray(s * V, (s + 1) * V);
+        next[s] = generated[s][h] = sampleToken(row, sampling, rng, scratch, order);
       }
+      if (h + 1 < steps) logits = await start.decoder.step(next);
     }
     for (let s = 0; s < samples; s++) paths[s].set(tok.decode(generated[s], enc.scale), done);
     done += steps;

@@ -225,6 +225,27 @@ export class LlamaModel {
     return loss;
   }
 
+  /** Hidden states `[ids.length, C]` of token ids: the embedding lookup. */
+  embed(ids: Int32Array): Float32Array {
+    const C = this.config.hiddenSize;
+    const x = new Float32Array(ids.length * C);
+    embeddingForward(x, this.weights.get("model.embed_tokens.weight") as Float32Array, ids, C);
+    return x;
+  }
+
+  /** Logits `[R, V]` of final hidden states h[R, C]: final RMSNorm, then the LM head. */
+  async headLogits(h: Float32Array): Promise<Float32Array> {
+    const [C, V] = [this.config.hiddenSize, this.config.vocabSize];
+    const R = h.length / C;
+    const hn = new Float32Array(R * C);
+    const norm = this.weights.get("model.norm.weight") as Float32Array;
+    rmsNormForward(hn, new Float32Array(R), h, norm, R, C, this.config.rmsNormEps);
+    const out = new Float32Array(R * V);
+    const head = this.weights.get(this.headKey) as Float32Array;
+    await this.options.backend.matmul(hn, head, out, { m: R, n: V, k: C, transposeB: true });
+    return out;
+  }
+
   /**
    * Logits `[rows.length, V]` at the given flat row indices (e.g. each sequence's last position)
    * for ids `[batchSize · seqLen]`; the full [N, V] logits are never formed.
@@ -237,10 +258,8 @@ export class LlamaModel {
     keyMask?: Uint8Array,
   ): Promise<Float32Array> {
     const C = this.config.hiddenSize;
-    const V = this.config.vocabSize;
     const geometry: Geometry = { batchSize, seqLen, keyMask: keyMask ?? null };
-    const x = new Float32Array(ids.length * C);
-    embeddingForward(x, this.weights.get("model.embed_tokens.weight") as Float32Array, ids, C);
+    const x = this.embed(ids);
     let h: Float32Array = x;
     for (const layer of this.layers) {
       const next = (await layer.forward(h, geometry, false, noRandom)).output;
@@ -249,24 +268,6 @@ export class LlamaModel {
     }
     const sel = new Float32Array(rows.length * C);
     for (let i = 0; i < rows.length; i++) sel.set(h.subarray(rows[i] * C, rows[i] * C + C), i * C);
-    const hn = new Float32Array(rows.length * C);
-    const rstd = new Float32Array(rows.length);
-    rmsNormForward(
-      hn,
-      rstd,
-      sel,
-      this.weights.get("model.norm.weight") as Float32Array,
-      rows.length,
-      C,
-      this.config.rmsNormEps,
-    );
-    const out = new Float32Array(rows.length * V);
-    await this.options.backend.matmul(hn, this.weights.get(this.headKey) as Float32Array, out, {
-      m: rows.length,
-      n: V,
-      k: C,
-      transposeB: true,
-    });
-    return out;
+    return this.headLogits(sel);
   }
 }

@@ -30,8 +30,9 @@ export function rotaryTables(headDim: number, positions: number, theta: number):
 }
 
 /**
- * Rotates x[N, H·D] in place; row n sits at position n mod T. `sign` = 1 applies the rotation,
- * −1 applies its transpose (the backward: the rotation is orthogonal).
+ * Rotates x[N, H·D] in place; row n sits at position `offset` + n mod T (offset: where cached
+ * decoding resumes). `sign` = 1 applies the rotation, −1 applies its transpose (the backward: the
+ * rotation is orthogonal).
  */
 export function rotaryApply(
   x: Floats,
@@ -40,16 +41,17 @@ export function rotaryApply(
   T: number,
   H: number,
   sign: 1 | -1,
+  offset = 0,
 ): void {
   const D = tables.headDim;
   const half = D / 2;
-  if (T > tables.positions) {
+  if (offset + T > tables.positions) {
     throw new RangeError(
-      `rotaryApply(): sequence length must be at most ${tables.positions}, got ${T}`,
+      `rotaryApply(): sequence length must be at most ${tables.positions}, got ${offset + T}`,
     );
   }
   for (let n = 0; n < N; n++) {
-    const p = (n % T) * half;
+    const p = (offset + (n % T)) * half;
     for (let h = 0; h < H; h++) {
       const o = n * H * D + h * D;
       for (let i = 0; i < half; i++) {
