@@ -24,6 +24,25 @@ export interface MatmulShape {
   alpha?: number;
 }
 
+/**
+ * The operands of one LoRA layer step (`LoRALinear` without dropout): x `[rows, inFeatures]`,
+ * the frozen weight `[outFeatures, inFeatures]`, lora_A `[rank, inFeatures]`, lora_B
+ * `[outFeatures, rank]`, and xa = x·Aᵀ `[rows, rank]`, written by the forward and read by the
+ * backward.
+ */
+export interface LoRAStep {
+  rows: number;
+  inFeatures: number;
+  outFeatures: number;
+  rank: number;
+  scaling: number;
+  x: Float32Array;
+  weight: Float32Array;
+  loraA: Float32Array;
+  loraB: Float32Array;
+  xa: Float32Array;
+}
+
 /** A value or a promise of it: kernels may complete synchronously (reference) or not (workers, GPU). */
 export type Awaitable<T> = T | Promise<T>;
 
@@ -53,6 +72,23 @@ export interface Backend {
   mul(a: Float32Array, b: Float32Array, out: Float32Array): Awaitable<void>;
   /** out = alpha · x, elementwise (`out` may alias `x`). */
   scale(x: Float32Array, alpha: number, out: Float32Array): Awaitable<void>;
+  /**
+   * The forward of a LoRA layer in one call: xa = x·Aᵀ and out `[rows, outFeatures]` =
+   * x·Wᵀ + scaling · xa·Bᵀ (the matmuls `LoRALinear` would make, fused where a backend can).
+   */
+  loraForward(step: LoRAStep, out: Float32Array): Awaitable<void>;
+  /**
+   * The backward of a LoRA layer in one call, with dh = scaling · dOutput·B `[rows, rank]`:
+   * dx `[rows, inFeatures]` = dOutput·W + dh·A, gradB += scaling · dOutputᵀ·xa,
+   * gradA += dhᵀ·x.
+   */
+  loraBackward(
+    step: LoRAStep,
+    dOutput: Float32Array,
+    dx: Float32Array,
+    gradA: Float32Array,
+    gradB: Float32Array,
+  ): Awaitable<void>;
   /** Promise that `buffer` will not change until `update`/`release`: the backend may keep a resident copy. */
   retain(buffer: Float32Array): void;
   /** The contents of a retained buffer changed (merge/unmerge): refresh any resident copy. */

@@ -2,7 +2,7 @@
 
 export type { LoraLayerLike } from "./adapter-layers";
 export { adapterFromLayers, loadAdapterIntoLayers } from "./adapter-layers";
-export type { Awaitable, Backend, BackendName, MatmulShape } from "./backend";
+export type { Awaitable, Backend, BackendName, LoRAStep, MatmulShape } from "./backend";
 export type { CreateBackendOptions } from "./create-backend";
 export { backendNames, createBackend } from "./create-backend";
 export { dropout } from "./dropout";

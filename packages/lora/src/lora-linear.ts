@@ -3,8 +3,14 @@
 // (Hu et al. 2021; Kalajdzievski 2023 for rsLoRA). W + BA is never formed in forward (as
 // Unsloth): the update costs two thin matmuls through the rank-R bottleneck.
 // Legend: R rows of x, I inFeatures, O outFeatures, K rank.
-import type { Backend } from "./backend";
-import { checkFloats, checkInteger, checkPositiveInteger, checkRows } from "./check-options";
+import type { Backend, LoRAStep } from "./backend";
+import {
+  checkFloats,
+  checkInteger,
+  checkPositiveInteger,
+  checkRows,
+  outputBuffer,
+} from "./check-options";
 import { dropout } from "./dropout";
 import { kaimingUniform, normal } from "./init";
 import { Linear } from "./linear";
@@ -167,7 +173,10 @@ export class LoRALinear {
     x: Float32Array,
     options: LoRAForwardOptions = {},
   ): Promise<{ output: Float32Array; context: LoRAContext | null; dropoutSeed: number | null }> {
-    const rows = checkRows("LoRALinear.forward()", "x", x, this.inFeatures);
+    const fn = "LoRALinear.forward()";
+    const rows = checkRows(fn, "x", x, this.inFeatures);
+    if (!this.mergedState && !(this.training && this.dropout > 0))
+      return this.fusedForward(x, rows, options);
     const { output } = await this.base.forward(x, { save: false, out: options.out });
     // Merged (inference): the update is inside W; nothing to train, so no context is kept.
     if (this.mergedState) return { output, context: null, dropoutSeed: null };
@@ -207,6 +216,13 @@ export class LoRALinear {
     checkFloats(fn, "dOutput", dOutput, rows * this.outFeatures);
     const [I, O, K] = [this.inFeatures, this.outFeatures, this.rank];
     const be = this.backend;
+    if (dropoutSeed === null) {
+      // No dropout: the backend runs the whole backward in one call.
+      const dx = outputBuffer(fn, "dx", dxOut, rows * I);
+      await be.loraBackward(this.step(rows, x, xa), dOutput, dx, this.gradA, this.gradB);
+      if (!this.spare.includes(xa)) this.spare.push(xa);
+      return dx;
+    }
     const dx = await this.base.backward({ rows, x: null, bytes: 0 }, dOutput, dxOut); // dY · W
     if (!this.spare.includes(xa)) this.spare.push(xa); // read below for gradB only, before any forward can take it again
     // gradB [O, K] += scaling · dYᵀ · xa
@@ -218,8 +234,7 @@ export class LoRALinear {
     const dh = this.work(1, rows * K);
     await be.matmul(dOutput, this.loraB, dh, { m: rows, n: K, k: O, alpha: this.scaling });
     // gradA [K, I] += dhᵀ · dropout(x), the mask regenerated from its seed
-    const xd =
-      dropoutSeed === null ? x : dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I));
+    const xd = dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I));
     await be.matmul(dh, xd, this.gradA, {
       m: K,
       n: I,
@@ -227,15 +242,49 @@ export class LoRALinear {
       transposeA: true,
       accumulate: true,
     });
-    if (dropoutSeed === null) {
-      await be.matmul(dh, this.loraA, dx, { m: rows, n: I, k: K, accumulate: true });
-      return dx;
-    }
     // dx += dropout'(dh · A): the same mask and scale again (xd's scratch is free now).
     const dxd = this.work(0, rows * I);
     await be.matmul(dh, this.loraA, dxd, { m: rows, n: I, k: K });
     await be.axpy(1, dropout(dxd, this.dropout, dropoutSeed, dxd), dx);
     return dx;
+  }
+
+  /**
+   * forward without dropout (inference, or training with dropout 0): the adapter reads x
+   * itself, so the backend runs x·Wᵀ, xa = x·Aᵀ and y += scaling · xa·Bᵀ in one call.
+   */
+  private async fusedForward(
+    x: Float32Array,
+    rows: number,
+    options: LoRAForwardOptions,
+  ): Promise<{ output: Float32Array; context: LoRAContext | null; dropoutSeed: null }> {
+    const [O, K] = [this.outFeatures, this.rank];
+    const output = outputBuffer("LoRALinear.forward()", "options.out", options.out, rows * O);
+    const save = options.save !== false;
+    // [R, K]: a saved one lives until backward, which gives it back to `spare` for the next step.
+    const xa = save ? this.spareBuffer(rows * K) : this.work(1, rows * K);
+    await this.backend.loraForward(this.step(rows, x, xa), output);
+    if (this.bias) await this.backend.addBias(output, this.bias, rows, O);
+    if (!save) return { output, context: null, dropoutSeed: null };
+    const context = { rows, x, xa, dropoutSeed: null, bytes: x.byteLength + xa.byteLength };
+    return { output, context, dropoutSeed: null };
+  }
+
+  /** The operands of a fused step (`Backend.loraForward` / `loraBackward`) over x and xa. */
+  private step(rows: number, x: Float32Array, xa: Float32Array): LoRAStep {
+    const { inFeatures, outFeatures, rank, scaling, loraA, loraB } = this;
+    return {
+      rows,
+      inFeatures,
+      outFeatures,
+      rank,
+      scaling,
+      x,
+      weight: this.weight,
+      loraA,
+      loraB,
+      xa,
+    };
   }
 
   /** W += scaling · B · A in place (PEFT `merge`): forward then costs one matmul. */

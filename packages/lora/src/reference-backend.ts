@@ -1,7 +1,8 @@
 // The `reference` backend: plain TypeScript, synchronous, no dependencies. The correctness
 // reference for the other backends and the fallback everywhere: a blocked matmul
 // (`tiled-matmul.ts`) and the naive elementwise kernels.
-import type { Backend, MatmulShape } from "./backend";
+import type { Backend, LoRAStep, MatmulShape } from "./backend";
+import { MatmulLoRAStep } from "./lora-step";
 import { checkMatmul, checkMatrix, checkVector } from "./matmul-shape";
 import { naiveAddBias, naiveAxpy, naiveMul, naiveScale } from "./naive-kernels";
 import { TiledMatmul } from "./tiled-matmul";
@@ -18,6 +19,7 @@ export class ReferenceBackend implements Backend {
   readonly name = "reference";
   private readonly tiled = new TiledMatmul();
   private columnSums = new Float64Array(0);
+  private readonly lora = new MatmulLoRAStep(this);
 
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, shape: MatmulShape): void {
     checkMatmul("matmul()", a, b, out, shape);
@@ -63,6 +65,20 @@ export class ReferenceBackend implements Backend {
   scale(x: Float32Array, alpha: number, out: Float32Array): void {
     checkVector("scale()", "x", x, out.length);
     naiveScale(x, alpha, out);
+  }
+
+  loraForward(step: LoRAStep, out: Float32Array): Promise<void> {
+    return this.lora.forward(step, out);
+  }
+
+  loraBackward(
+    step: LoRAStep,
+    dOutput: Float32Array,
+    dx: Float32Array,
+    gradA: Float32Array,
+    gradB: Float32Array,
+  ): Promise<void> {
+    return this.lora.backward(step, dOutput, dx, gradA, gradB);
   }
 
   retain(_buffer: Float32Array): void {}

@@ -2,7 +2,7 @@
 // accumulate / alpha case and odd shapes, against the naive kernels, with an error bound from
 // the backend's unit round-off. Unavailable backends are skipped.
 import { describe, expect, it } from "vitest";
-import type { Backend, MatmulShape } from "../src/backend";
+import type { Backend, LoRAStep, MatmulShape } from "../src/backend";
 import {
   naiveAddBias,
   naiveAxpy,
@@ -94,6 +94,45 @@ function unitMatmulBound(
   naiveMatmul(abs(a), abs(b), magnitude, { ...shape, alpha: Math.abs(shape.alpha ?? 1) });
   const base = (i: number) => (shape.accumulate ? Math.abs(out0[i]) : 0);
   return Float64Array.from(magnitude, (v, i) => 2 * (shape.k + 2) * (v + base(i)));
+}
+
+/**
+ * A LoRA step by naive matmuls, every input mapped through `f` first (Math.abs gives the
+ * magnitudes the error bounds scale with): xa, out, dx and the accumulated gradA, gradB.
+ */
+function naiveLoRAStep(
+  step: LoRAStep,
+  dOutput: Float32Array,
+  gradA0: Float32Array,
+  gradB0: Float32Array,
+  f: (v: number) => number,
+) {
+  const { rows: R, inFeatures: I, outFeatures: O, rank: K, scaling } = step;
+  const [x, w, a, b, dy] = [step.x, step.weight, step.loraA, step.loraB, dOutput].map((t) =>
+    t.map(f),
+  );
+  const xa = new Float32Array(R * K);
+  naiveMatmul(x, a, xa, { m: R, n: K, k: I, transposeB: true });
+  const out = new Float32Array(R * O);
+  naiveMatmul(x, w, out, { m: R, n: O, k: I, transposeB: true });
+  naiveMatmul(xa, b, out, { m: R, n: O, k: K, transposeB: true, accumulate: true, alpha: scaling });
+  const dh = new Float32Array(R * K);
+  naiveMatmul(dy, b, dh, { m: R, n: K, k: O, alpha: scaling });
+  const dx = new Float32Array(R * I);
+  naiveMatmul(dy, w, dx, { m: R, n: I, k: O });
+  naiveMatmul(dh, a, dx, { m: R, n: I, k: K, accumulate: true });
+  const gradB = gradB0.map(f);
+  naiveMatmul(dy, xa, gradB, {
+    m: O,
+    n: K,
+    k: R,
+    transposeA: true,
+    accumulate: true,
+    alpha: scaling,
+  });
+  const gradA = gradA0.map(f);
+  naiveMatmul(dh, x, gradA, { m: K, n: I, k: R, transposeA: true, accumulate: true });
+  return { xa, out, dx, gradA, gradB };
 }
 
 it("compiledShapes cover 1, 3, 17, 255 and 257 as m, as n and as k", () => {
@@ -210,6 +249,43 @@ describe.each(cases)("$name backend", ({ backend, epsilon, compilesPerShape }) =
         naiveScale(x, 1.5, wantScale);
         await b.scale(x, 1.5, x); // out aliases x
         expect(worstRatio(x, wantScale, bound).ratio).toBeLessThanOrEqual(1);
+      },
+    );
+
+    it.each([
+      [1, 1, 1, 1],
+      [5, 17, 3, 2],
+      [257, 9, 17, 8],
+      [64, 40, 48, 8],
+    ])(
+      "loraForward(step, out) and loraBackward(step, dOutput, dx, gradA, gradB) match naive matmuls at rows=%i in=%i out=%i rank=%i",
+      async (rows, inFeatures, outFeatures, rank) => {
+        const seed = rows * 1000 + inFeatures;
+        const [R, I, O, K] = [rows, inFeatures, outFeatures, rank];
+        const weight = randomArray(O * I, seed + 1);
+        for (const retained of [false, true]) {
+          if (retained) b.retain(weight);
+          const step = {
+            ...{ rows, inFeatures, outFeatures, rank, scaling: 1.5, weight },
+            ...{ x: randomArray(R * I, seed), xa: new Float32Array(R * K) },
+            ...{ loraA: randomArray(K * I, seed + 2), loraB: randomArray(O * K, seed + 3) },
+          };
+          const dOutput = randomArray(R * O, seed + 4);
+          const [gradA, gradB] = [randomArray(K * I, seed + 5), randomArray(O * K, seed + 6)];
+          const want = naiveLoRAStep(step, dOutput, gradA, gradB, (v) => v);
+          const size = naiveLoRAStep(step, dOutput, gradA, gradB, Math.abs);
+          const out = new Float32Array(R * O);
+          await b.loraForward(step, out);
+          const dx = new Float32Array(R * I);
+          await b.loraBackward(step, dOutput, dx, gradA, gradB);
+          if (retained) b.release(weight);
+          const got = { xa: step.xa, out, dx, gradA, gradB };
+          for (const key of Object.keys(want) as Array<keyof typeof want>) {
+            const bound = size[key].map((v) => 4 * (I + O + K + 2) * epsilon * v + 1e-30);
+            const worst = worstRatio(got[key], want[key], bound);
+            expect(worst.ratio, `${key} at ${worst.index}`).toBeLessThanOrEqual(1);
+          }
+        }
       },
     );
   });

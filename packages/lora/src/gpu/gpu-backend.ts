@@ -3,7 +3,8 @@
 // backend. Elementwise kernels stay on the host: their data lives in host Float32Arrays, and a
 // device round trip costs two transfers for one flop per element.
 
-import type { Backend, MatmulShape } from "../backend";
+import type { Backend, LoRAStep, MatmulShape } from "../backend";
+import { MatmulLoRAStep } from "../lora-step";
 import { checkMatmul } from "../matmul-shape";
 import { ReferenceBackend } from "../reference-backend";
 import type { GpuInstance, GpuKernel, GpuTexture } from "./gpu-js";
@@ -36,6 +37,7 @@ type Resident = Promise<GpuTexture>;
 export class GpuBackend implements Backend {
   readonly name: string;
   private readonly reference = new ReferenceBackend();
+  private readonly lora = new MatmulLoRAStep(this);
   private readonly kernels: MatmulKernels;
   private readonly uploads = new Map<number, GpuKernel>();
   private readonly resident = new Map<Float32Array, Resident>();
@@ -112,6 +114,20 @@ export class GpuBackend implements Backend {
 
   scale(x: Float32Array, alpha: number, out: Float32Array): void {
     this.reference.scale(x, alpha, out);
+  }
+
+  loraForward(step: LoRAStep, out: Float32Array): Promise<void> {
+    return this.lora.forward(step, out);
+  }
+
+  loraBackward(
+    step: LoRAStep,
+    dOutput: Float32Array,
+    dx: Float32Array,
+    gradA: Float32Array,
+    gradB: Float32Array,
+  ): Promise<void> {
+    return this.lora.backward(step, dOutput, dx, gradA, gradB);
   }
 
   /** Uploads `buffer` once as an immutable pipeline texture where gpu.js has device memory. */

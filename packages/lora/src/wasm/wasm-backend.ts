@@ -3,13 +3,36 @@
 // memory per call, except buffers passed to `retain` (frozen weights), which are uploaded once
 // and, when used transposed as `b`, packed once into the microkernel's 8-column panels.
 // Legend: M, N, K matmul dimensions; pointers are byte addresses in the memory.
-import type { Backend, MatmulShape } from "../backend";
+import type { Backend, LoRAStep, MatmulShape } from "../backend";
 import { checkMatmul, checkMatrix, checkVector } from "../matmul-shape";
 import { Arena } from "./arena";
 import type { KernelExports } from "./kernels-module";
 import { ResidentBuffers } from "./resident-buffers";
 import type { ThreadPool } from "./thread-pool";
 import { waitForTiles } from "./wait-for-tiles";
+import { wasmLoraBackward, wasmLoraForward } from "./wasm-lora-step";
+
+/** One matmul over byte addresses in the memory (see `WasmBackend.job`). */
+export interface PointerMatmul {
+  m: number;
+  n: number;
+  k: number;
+  /** `[M,K]`, or `[K,M]` when transposeA. */
+  a: number;
+  transposeA: boolean;
+  /** `[K,N]`, or packed panels of `[N,K]` when transposeB. */
+  b: number;
+  transposeB: boolean;
+  /** `[M,N]`. */
+  c: number;
+  alpha: number;
+  accumulate: boolean;
+}
+
+/** Runs `next` after `first`: at once when `first` completed synchronously. */
+export function andThen(first: void | Promise<void>, next: () => void | Promise<void>) {
+  return first === undefined ? next() : first.then(next);
+}
 
 /**
  * Below this many flops a matmul runs on the calling thread alone. Waking workers costs tens of
@@ -147,6 +170,20 @@ export class WasmBackend implements Backend {
     });
   }
 
+  loraForward(step: LoRAStep, out: Float32Array): void | Promise<void> {
+    return this.serial(() => wasmLoraForward(this, step, out));
+  }
+
+  loraBackward(
+    step: LoRAStep,
+    dOutput: Float32Array,
+    dx: Float32Array,
+    gradA: Float32Array,
+    gradB: Float32Array,
+  ): void | Promise<void> {
+    return this.serial(() => wasmLoraBackward(this, step, dOutput, dx, gradA, gradB));
+  }
+
   retain(buffer: Float32Array): void {
     this.resident.retain(buffer);
   }
@@ -202,7 +239,7 @@ export class WasmBackend implements Backend {
     try {
       return this.runMatmulIn(a, b, out, shape, scratch);
     } catch (error) {
-      for (const block of scratch) this.arena.free(block); // e.g. out of memory half-way
+      this.free(scratch); // e.g. out of memory half-way
       throw error;
     }
   }
@@ -215,23 +252,26 @@ export class WasmBackend implements Backend {
     scratch: number[],
   ): void | Promise<void> {
     const { m, n, k, transposeA = false, transposeB = false, accumulate = false } = shape;
-    const alpha = shape.alpha ?? 1;
     const pa = this.operand(a, m * k, scratch);
-    let pb: number;
-    let ldb: number;
-    let panelStride: number;
-    if (transposeB) {
-      pb = this.packed(b, n, k, scratch); // panels [ceil(N/8)][K][8]
-      ldb = 32;
-      panelStride = k * 32;
-    } else {
-      pb = this.operand(b, k * n, scratch); // [K,N]: a panel is 8 columns of it, rows N·4 bytes apart
-      ldb = n * 4;
-      panelStride = 32;
-    }
+    const pb = transposeB ? this.packed(b, n, k, scratch) : this.operand(b, k * n, scratch);
     const pc = accumulate ? this.upload(out, m * n, scratch) : this.alloc(m * n, scratch);
-    const rsA = transposeA ? 4 : k * 4; // a: [K,M] or [M,K]
-    const csA = transposeA ? m * 4 : 4;
+    const job = { m, n, k, a: pa, transposeA, b: pb, transposeB, c: pc, alpha: shape.alpha ?? 1 };
+    return andThen(this.job({ ...job, accumulate }), () => this.download(pc, out, m * n, scratch));
+  }
+
+  /**
+   * Runs one matmul over operands already in the memory: b packed (`packed`) when transposed,
+   * plain `[K,N]` otherwise (k = 0 writes zeros, or adds nothing). Returns a promise only where
+   * this thread cannot block.
+   * @internal
+   */
+  job(j: PointerMatmul): void | Promise<void> {
+    const { m, n, k } = j;
+    if (m === 0 || n === 0) return;
+    if (k === 0) {
+      if (!j.accumulate) this.view().fill(0, j.c >> 2, (j.c >> 2) + m * n);
+      return;
+    }
     const rows = Math.min(m, TILE_ROWS);
     const wide = Math.ceil(m / rows) >= 4 * this.threads;
     const cols = Math.min(Math.ceil(n / 8) * 8, wide ? WIDE_COLS : TILE_COLS);
@@ -239,22 +279,22 @@ export class WasmBackend implements Backend {
       m,
       n,
       k,
-      pa,
-      rsA,
-      csA,
-      pb,
-      ldb,
-      panelStride,
-      pc,
-      alpha,
-      accumulate ? 1 : 0,
+      j.a,
+      j.transposeA ? 4 : k * 4, // a: [K,M] or [M,K]
+      j.transposeA ? m * 4 : 4,
+      j.b,
+      j.transposeB ? 32 : n * 4, // packed panels [ceil(N/8)][K][8], or [K,N] read 8 columns at a time
+      j.transposeB ? k * 32 : 32,
+      j.c,
+      j.alpha,
+      j.accumulate ? 1 : 0,
       rows,
       cols,
       this.packs,
       this.packStride,
     );
     const parallel = this.pool !== null && tiles > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
-    const finish = () => this.finishJob(tiles, parallel, pc, out, m * n, scratch);
+    const finish = () => this.finishJob(tiles, parallel);
     if (!parallel) return finish();
     this.pool.wake();
     // A browser page boots workers through its event loop: yield one task while they start.
@@ -264,23 +304,12 @@ export class WasmBackend implements Backend {
     return finish();
   }
 
-  /** Takes tiles on this thread, waits for the workers' last tiles, copies the result out. */
-  private finishJob(
-    tiles: number,
-    parallel: boolean,
-    pc: number,
-    out: Float32Array,
-    floats: number,
-    scratch: number[],
-  ): void | Promise<void> {
+  /** Takes tiles on this thread and waits for the workers' last tiles. */
+  private finishJob(tiles: number, parallel: boolean): void | Promise<void> {
     this.lastMatmul.tiles = tiles;
     this.lastMatmul.onCaller = this.kernels.runJob(0);
-    if (parallel) {
-      const index = this.kernels.doneAddress() >> 2;
-      const waited = waitForTiles(this.words, index, tiles, this.canBlock);
-      if (waited !== undefined) return waited.then(() => this.download(pc, out, floats, scratch));
-    }
-    this.download(pc, out, floats, scratch);
+    if (!parallel) return;
+    return waitForTiles(this.words, this.kernels.doneAddress() >> 2, tiles, this.canBlock);
   }
 
   /** A view of the whole memory, renewed after the arena grew it. */
@@ -289,26 +318,27 @@ export class WasmBackend implements Backend {
     return this.heap;
   }
 
-  private alloc(floats: number, scratch: number[]): number {
+  /** A scratch block of `floats` floats, freed with the call's others. */
+  alloc(floats: number, scratch: number[]): number {
     const ptr = this.arena.alloc(floats * 4);
     scratch.push(ptr);
     return ptr;
   }
 
   /** Copies the first `floats` of `source` into a scratch block. */
-  private upload(source: Float32Array, floats: number, scratch: number[]): number {
+  upload(source: Float32Array, floats: number, scratch: number[]): number {
     const ptr = this.alloc(floats, scratch);
     this.view().set(floats === source.length ? source : source.subarray(0, floats), ptr >> 2);
     return ptr;
   }
 
   /** A read-only operand: its resident copy when retained, otherwise a scratch copy. */
-  private operand(source: Float32Array, floats: number, scratch: number[]): number {
+  operand(source: Float32Array, floats: number, scratch: number[]): number {
     return this.resident.address(source) ?? this.upload(source, floats, scratch);
   }
 
   /** b `[N,K]` packed into 8-column panels: kept with a resident buffer, scratch otherwise. */
-  private packed(b: Float32Array, n: number, k: number, scratch: number[]): number {
+  packed(b: Float32Array, n: number, k: number, scratch: number[]): number {
     const resident = this.resident.panels(b, n, k);
     if (resident !== undefined) return resident;
     const dst = this.alloc(Math.ceil(n / 8) * k * 8, scratch);
@@ -317,9 +347,20 @@ export class WasmBackend implements Backend {
   }
 
   /** Copies a result out to `target` and frees the call's scratch blocks. */
-  private download(ptr: number, target: Float32Array, floats: number, scratch: number[]): void {
+  download(ptr: number, target: Float32Array, floats: number, scratch: number[]): void {
+    this.copyOut(ptr, target, floats);
+    this.free(scratch);
+  }
+
+  /** Copies `floats` floats at `ptr` out to `target` (refreshing it if it is retained). */
+  copyOut(ptr: number, target: Float32Array, floats: number): void {
     target.set(this.view().subarray(ptr >> 2, (ptr >> 2) + floats));
-    for (const block of scratch) this.arena.free(block);
     if (this.resident.has(target)) this.update(target);
+  }
+
+  /** Frees a call's scratch blocks. */
+  free(scratch: number[]): void {
+    for (const block of scratch) this.arena.free(block);
+    scratch.length = 0;
   }
 }
