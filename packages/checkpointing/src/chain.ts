@@ -27,8 +27,10 @@
  * `forward-save` of `s`) stays until backward of `s`; neither `free` nor a `forward` that frees
  * its input may drop it. A value cannot be computed while it is in memory.
  *
- * Workspace a stage uses only while it runs is not modelled; fold it into `contextBytes` (or
- * lower the budget) if it matters.
+ * Workspace: `forwardWorkspace[s]` (optional, default 0) is what the forward of `s` holds only
+ * while it runs, beyond its output and context (temporaries it gives back before returning): the
+ * forward's peak is `M + outputBytes[s + 1] + forwardWorkspace[s]` (+ the context when saving).
+ * A backward's temporaries are not modelled; fold them into `contextBytes` if they matter.
  *
  * @example
  * ```ts
@@ -50,6 +52,13 @@ export interface Chain {
   readonly outputBytes: readonly number[];
   /** Bytes each stage keeps for its backward beyond its input when saving, length `n`. */
   readonly contextBytes: readonly number[];
+  /** Bytes each stage's forward uses only while it runs, length `n` (default all 0). */
+  readonly forwardWorkspace?: readonly number[];
+}
+
+/** `chain.forwardWorkspace`, or zeros when the chain has none. */
+export function forwardWorkspace(chain: Chain): readonly number[] {
+  return chain.forwardWorkspace ?? new Array<number>(chain.forwardCost.length).fill(0);
 }
 
 /** Checks `chain` and returns its number of stages; errors name `fn` and the bad field. */
@@ -62,6 +71,8 @@ export function chainLength(fn: string, chain: Chain): number {
   checkList(fn, "backwardCost", chain.backwardCost, n);
   checkList(fn, "contextBytes", chain.contextBytes, n);
   checkList(fn, "outputBytes", chain.outputBytes, n + 1);
+  if (chain.forwardWorkspace !== undefined)
+    checkList(fn, "forwardWorkspace", chain.forwardWorkspace, n);
   return n;
 }
 

@@ -1,19 +1,20 @@
 // The least peak any schedule of a chain can reach, exactly in bytes: the floor under which
 // `plan()` throws BudgetTooSmallError, and the fallback when slot rounding leaves no schedule.
 
-import type { Chain } from "./chain.js";
-import { END, type ScheduleTree, walkBytes } from "./schedule-tree.js";
+import { type Chain, forwardWorkspace } from "./chain.js";
+import { END, type ScheduleTree, saveBytes, walkBytes } from "./schedule-tree.js";
 
 /**
  * The least peak over the same trees `optimalTree` searches, with the cheaper tree among equal
  * peaks at each segment. O(n³) time, O(n²) memory.
  *
- * P(i, j) = min of `2·a[j]` (end), `max(a[i] + c[i] + P(i+1, j), 2·a[i] + c[i] + a[i+1])`
- * (save), and `max(walk(i, k) + a[j], a[i] + P(k, j), P(i, k))` (split at k).
+ * P(i, j) = min of `2·a[j]` (end), `max(a[i] + c[i] + P(i+1, j), save(i, j))` (save), and
+ * `max(walk(i, k) + a[j], a[i] + P(k, j), P(i, k))` (split at k); see `saveBytes`, `walkBytes`.
  */
 export function minimumPeak(chain: Chain): { peakBytes: number; tree: ScheduleTree } {
   const n = chain.forwardCost.length;
   const o = chain.outputBytes;
+  const w = forwardWorkspace(chain);
   const peak: number[][] = [];
   const cost: number[][] = [];
   const tree: ScheduleTree[][] = [];
@@ -29,13 +30,13 @@ export function minimumPeak(chain: Chain): { peakBytes: number; tree: ScheduleTr
     for (let i = 0; i + length <= n; i++) {
       const j = i + length;
       const held = o[i] + chain.contextBytes[i];
-      let bestPeak = Math.max(held + peak[i + 1][j], held + o[i] + o[i + 1]);
+      let bestPeak = Math.max(held + peak[i + 1][j], saveBytes(chain, w, i, j));
       let bestCost = chain.forwardCost[i] + chain.backwardCost[i] + cost[i + 1][j];
       let best: ScheduleTree = { kind: "save", rest: tree[i + 1][j] };
       let walkCost = 0;
       for (let k = i + 1; k < j; k++) {
         walkCost += chain.forwardCost[k - 1];
-        const p = Math.max(walkBytes(o, i, k) + o[j], o[i] + peak[k][j], peak[i][k]);
+        const p = Math.max(walkBytes(o, w, i, k) + o[j], o[i] + peak[k][j], peak[i][k]);
         const c = walkCost + cost[k][j] + cost[i][k];
         if (p < bestPeak || (p === bestPeak && c < bestCost)) {
           bestPeak = p;

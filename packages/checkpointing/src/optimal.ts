@@ -3,7 +3,7 @@
 // heterogeneous chains: how to train deep neural networks with limited memory", Algorithm 1).
 // Sizes are rounded up to whole slots, so a schedule that fits in slots fits in bytes.
 
-import type { Chain } from "./chain.js";
+import { type Chain, forwardWorkspace } from "./chain.js";
 import { END, type ScheduleTree } from "./schedule-tree.js";
 
 const SAVE = -1;
@@ -13,7 +13,7 @@ const SAVE = -1;
  * `memorySlots` bytes (the discretisation is then exact), else `budgetBytes / memorySlots`.
  */
 export function slotBytes(chain: Chain, budgetBytes: number, memorySlots: number): number {
-  const sizes = [...chain.outputBytes, ...chain.contextBytes];
+  const sizes = [...chain.outputBytes, ...chain.contextBytes, ...forwardWorkspace(chain)];
   const unit = budgetBytes / memorySlots;
   return sizes.every(Number.isInteger) ? Math.max(1, unit) : unit;
 }
@@ -25,7 +25,8 @@ export function slotBytes(chain: Chain, budgetBytes: number, memorySlots: number
  *
  * Opt(i, j, m), the least cost of segment `[i, j)` (see `ScheduleTree`) in `m` slots:
  * - `end`: 0 when `m >= 2·a[j]`;
- * - `save`: `f[i] + b[i] + Opt(i + 1, j, m − a[i] − c[i])` when `m >= 2·a[i] + c[i] + a[i+1]`;
+ * - `save`: `f[i] + b[i] + Opt(i + 1, j, m − a[i] − c[i])` when `m >= a[i] + c[i] + a[i+1] +
+ *   max(a[i], δ[j] + w[i])` (the backward of i, or its forward with workspace `w[i]`);
  * - `split` at `k`: `f[i … k−1] + Opt(k, j, m − a[i]) + Opt(i, k, m)` when the walk fits.
  */
 export function optimalTree(
@@ -39,6 +40,7 @@ export function optimalTree(
   if (!(unit > 0) || slots < 0) return null;
   const o = chain.outputBytes.map((b) => Math.ceil(b / unit));
   const c = chain.contextBytes.map((b) => Math.ceil(b / unit));
+  const w = forwardWorkspace(chain).map((b) => Math.ceil(b / unit));
   const sumF = [0];
   for (let s = 0; s < n; s++) sumF.push(sumF[s] + chain.forwardCost[s]);
   const width = slots + 1;
@@ -63,16 +65,17 @@ export function optimalTree(
       const base = row(i, j) * width;
       const held = o[i] + c[i];
       const restBase = row(i + 1, j) * width - held;
-      const top = Math.max(held + storeAll[row(i + 1, j)], held + o[i] + o[i + 1]);
+      const save = held + o[i + 1] + Math.max(o[i], o[j] + w[i]); // as saveBytes()
+      const top = Math.max(held + storeAll[row(i + 1, j)], save);
       storeAll[row(i, j)] = top;
       const stageCost = chain.forwardCost[i] + chain.backwardCost[i];
-      for (let m = held + o[i] + o[i + 1]; m <= slots; m++) {
+      for (let m = save; m <= slots; m++) {
         cost[base + m] = stageCost + cost[restBase + m];
         choice[base + m] = SAVE;
       }
-      let walk = o[i] + o[i + 1];
+      let walk = o[i] + o[i + 1] + w[i]; // as walkBytes()
       for (let k = i + 1; k < j; k++) {
-        if (k > i + 1) walk = Math.max(walk, o[i] + o[k - 1] + o[k]);
+        if (k > i + 1) walk = Math.max(walk, o[i] + o[k - 1] + o[k] + w[k - 1]);
         if (walk + o[j] > slots) break; // the walk only grows with k
         const walkCost = sumF[k] - sumF[i];
         const rightBase = row(k, j) * width - o[i];

@@ -1,7 +1,7 @@
 // simulate(): replays a list of operations value by value, with its own bookkeeping of what is
 // alive, and checks the list is valid. Independent of how the planner predicts its numbers.
 
-import { type Chain, chainLength } from "./chain.js";
+import { type Chain, chainLength, forwardWorkspace } from "./chain.js";
 import { describeOperation, type Operation } from "./operation.js";
 
 /** What a replay measured. */
@@ -33,6 +33,7 @@ export function replay(fn: string, chain: Chain, ops: readonly Operation[]): Sim
   const n = chainLength(fn, chain);
   if (!Array.isArray(ops)) throw new TypeError(`${fn}: ops must be an array, got ${String(ops)}`);
   const size = chain.outputBytes;
+  const workspace = forwardWorkspace(chain);
   const activation = new Array<boolean>(n + 1).fill(false);
   const kept = new Array<boolean>(n + 1).fill(false); // checkpoints: inputs a forward kept
   const context = new Array<boolean>(n).fill(false);
@@ -82,7 +83,7 @@ export function replay(fn: string, chain: Chain, ops: readonly Operation[]): Sim
       fail(`frees its input a[${s}], a checkpoint kept until backward(${s})`);
     }
     const extra = save ? chain.contextBytes[s] : 0;
-    peak = Math.max(peak, memory + size[s + 1] + extra);
+    peak = Math.max(peak, memory + size[s + 1] + extra + workspace[s]);
     memory += extra + (s + 1 < n ? size[s + 1] : 0);
     if (s + 1 < n) activation[s + 1] = true;
     if (save) context[s] = true;

@@ -14,6 +14,7 @@ export function exhaustiveSearch(chain: Chain, budget: number): Found | null {
   const n = chain.forwardCost.length;
   const o = chain.outputBytes;
   const c = chain.contextBytes;
+  const w = chain.forwardWorkspace ?? new Array<number>(n).fill(0);
   // A state: alive activations a[0..n-1] (bitmask), which of them are checkpoints (kept by a
   // forward, bitmask), alive contexts (bitmask) and the index of the alive gradient.
   const key = (acts: number, kept: number, ctxs: number, grad: number) =>
@@ -62,7 +63,7 @@ export function exhaustiveSearch(chain: Chain, budget: number): Found | null {
       }
       const outBit = s + 1 < n ? 1 << (s + 1) : 0;
       if (acts & outBit) continue; // its output is already in memory
-      const peak = memory + o[s + 1];
+      const peak = memory + o[s + 1] + w[s]; // the forward's workspace, while it runs
       const f = chain.forwardCost[s];
       if (!checkpoint) {
         const next: State = [(acts & ~bit) | outBit, kept, ctxs, grad];

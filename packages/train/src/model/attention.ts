@@ -69,9 +69,11 @@ export async function selfAttentionForward(
     backend,
     scratch,
   );
+  // Not saving: q, k, v and the log-sum-exps go back before o_proj's output is taken.
+  if (!save) scratch.release(lse, fq.output, fk.output, fv.output);
   const fo = await p.o_proj.forward(attn, out(3, x.length));
   if (!save) {
-    scratch.release(attn, lse, fq.output, fk.output, fv.output);
+    scratch.release(attn);
     return { output: fo.output, context: null };
   }
   const keepAttn = holds(fo.context, attn); // a frozen o_proj keeps nothing of its input

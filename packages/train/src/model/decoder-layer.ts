@@ -92,7 +92,7 @@ export class DecoderLayer {
       pool.release(n, rstd);
       return { output: y, context: null };
     }
-    const keep = f.context.projections.some((c) => holds(c, n));
+    const keep = f.context.projections.flat().some((c) => holds(c, n));
     if (!keep) pool.release(n);
     const context = { normed: keep ? n : null, rstd, inner: f.context, bytes: 0 };
     context.bytes = heldBytes(context, x);

@@ -141,6 +141,7 @@ export class LlamaModel {
     const embed: ModelStage = {
       name: "embed",
       release,
+      memory: this.scratch,
       forward: async (input, { save }) => {
         const out = this.scratch.acquire(input.length * C);
         const table = this.weights.get("model.embed_tokens.weight") as Float32Array;
@@ -157,6 +158,7 @@ export class LlamaModel {
       {
         name: `layer${i}.attention`,
         release,
+        memory: this.scratch,
         forward: async (input, { save, rng }) => {
           const f = await layer.attentionForward(input as Float32Array, geometry, save, rng);
           return { output: f.output, context: f.context ?? undefined };
@@ -171,6 +173,7 @@ export class LlamaModel {
       {
         name: `layer${i}.mlp`,
         release,
+        memory: this.scratch,
         forward: async (input, { save, rng }) => {
           const f = await layer.mlpForward(input as Float32Array, save, rng);
           return { output: f.output, context: f.context ?? undefined };
@@ -182,6 +185,7 @@ export class LlamaModel {
     const head: ModelStage = {
       name: "head",
       release,
+      memory: this.scratch,
       forward: (input, { save }) =>
         lmHeadForward(this.head, input as Float32Array, batch.labels, save),
       backward: (context, _input, dOutput) =>

@@ -17,10 +17,28 @@ export interface MlpContext {
   up: Float32Array; // [N, I]
   /** Gated product [N, I], kept only while down_proj's context needs it (pooled). */
   m: Float32Array | null;
-  projections: [unknown, unknown, unknown]; // gate, up, down contexts
+  /** Projection contexts (gate, up, down) per block of rows: one block unless all are frozen. */
+  projections: [unknown, unknown, unknown][];
+  /** Rows per block. */
+  blockRows: number;
 }
 
-/** Forward on normed input x[N, C]; returns [N, C]. */
+/**
+ * Rows per block when all three projections are frozen (LoRA's default: adapters on attention
+ * only). Row by row the MLP is independent, so it runs in blocks: the [rows, I] temporaries (the
+ * gated product; gate and up too when not saving) are block-sized named scratch instead of
+ * whole-batch buffers that would sit beside the checkpoints while the forward runs.
+ */
+export const FROZEN_BLOCK_ROWS = 256;
+
+/** True when a projection keeps no input and has no gradient (frozen weights). */
+function isFrozen(p: Projection): boolean {
+  return (
+    (p as { trainable?: boolean }).trainable === false || (p as { grad?: unknown }).grad === null
+  );
+}
+
+/** Forward on normed input x[N, C]; returns [N, C] (pooled: the stage's output). */
 export async function mlpForward(
   x: Float32Array,
   p: MlpProjections,
@@ -28,31 +46,39 @@ export async function mlpForward(
   scratch: Scratch,
   save: boolean,
 ): Promise<{ output: Float32Array; context: MlpContext | null }> {
-  // Outputs in pooled buffers: gate, up (and m) live in the context until backward; down_proj's
-  // output is the stage's, given back by the executor.
-  const N = x.length / p.gate_proj.inFeatures;
+  const C = p.gate_proj.inFeatures;
+  const N = x.length / C;
   const I = p.gate_proj.outFeatures;
-  const out = (i: number, length: number) => ({ ...options(i), out: scratch.acquire(length) });
-  const g = await p.gate_proj.forward(x, out(0, N * I));
-  const u = await p.up_proj.forward(x, out(1, N * I));
-  const m = scratch.acquire(N * I);
-  swigluForward(m, g.output, u.output, m.length);
-  const d = await p.down_proj.forward(m, out(2, x.length));
-  const keepM = save && holds(d.context, m); // a frozen down_proj keeps nothing of its input
-  if (!keepM) scratch.release(m);
-  if (!save) {
-    scratch.release(g.output, u.output);
-    return { output: d.output, context: null };
+  const frozen = [p.gate_proj, p.up_proj, p.down_proj].every(isFrozen);
+  const blockRows = frozen ? FROZEN_BLOCK_ROWS : N;
+  // gate and up live in the context until backward (pooled); otherwise block scratch.
+  const gate = save ? scratch.acquire(N * I) : null;
+  const up = save ? scratch.acquire(N * I) : null;
+  const y = scratch.acquire(N * C);
+  const contexts: [unknown, unknown, unknown][] = [];
+  let keptM: Float32Array | null = null;
+  for (let r0 = 0; r0 < N; r0 += blockRows) {
+    const rows = Math.min(blockRows, N - r0);
+    const span = (buffer: Float32Array | null, width: number, name: string) =>
+      buffer ? buffer.subarray(r0 * width, (r0 + rows) * width) : scratch.get(name, rows * width);
+    const xs = rows === N ? x : x.subarray(r0 * C, (r0 + rows) * C);
+    const g = await p.gate_proj.forward(xs, {
+      ...options(0),
+      out: span(gate, I, "mlp.block.gate"),
+    });
+    const u = await p.up_proj.forward(xs, { ...options(1), out: span(up, I, "mlp.block.up") });
+    // A trainable down_proj keeps its input: then m is a whole pooled buffer in the context.
+    const m = frozen ? scratch.get("mlp.block.m", rows * I) : scratch.acquire(N * I);
+    swigluForward(m, g.output, u.output, m.length);
+    const d = await p.down_proj.forward(m, { ...options(2), out: span(y, C, "") });
+    if (!frozen) {
+      if (save && holds(d.context, m)) keptM = m;
+      else scratch.release(m);
+    }
+    contexts.push([g.context, u.context, d.context]);
   }
-  return {
-    output: d.output,
-    context: {
-      gate: g.output,
-      up: u.output,
-      m: keepM ? m : null,
-      projections: [g.context, u.context, d.context],
-    },
-  };
+  if (!save || !gate || !up) return { output: y, context: null };
+  return { output: y, context: { gate, up, m: keptM, projections: contexts, blockRows } };
 }
 
 /**
@@ -65,16 +91,25 @@ export async function mlpBackward(
   p: MlpProjections,
   scratch: Scratch,
 ): Promise<Float32Array> {
-  // Temporaries that die inside this call: reused across steps.
-  const size = ctx.gate.length;
-  const rowsC = (dOutput.length / p.down_proj.outFeatures) * p.gate_proj.inFeatures;
-  const dm = await p.down_proj.backward(ctx.projections[2], dOutput, scratch.get("mlp.dm", size));
-  const dGate = scratch.get("mlp.dGate", size);
-  const dUp = scratch.get("mlp.dUp", size);
-  swigluBackward(dGate, dUp, dm, ctx.gate, ctx.up, size);
-  const dx = await p.gate_proj.backward(ctx.projections[0], dGate, scratch.get("mlp.dx", rowsC));
-  const dxu = await p.up_proj.backward(ctx.projections[1], dUp, scratch.get("mlp.dxu", rowsC));
-  for (let i = 0; i < dx.length; i++) dx[i] += dxu[i];
+  const C = p.gate_proj.inFeatures;
+  const I = p.gate_proj.outFeatures;
+  const N = dOutput.length / C;
+  const dx = scratch.get("mlp.dx", N * C);
+  // Temporaries that die inside this call, block-sized: reused across blocks and steps.
+  for (let b = 0, r0 = 0; r0 < N; b++, r0 += ctx.blockRows) {
+    const rows = Math.min(ctx.blockRows, N - r0);
+    const [cg, cu, cd] = ctx.projections[b];
+    const dy = dOutput.subarray(r0 * C, (r0 + rows) * C);
+    const dm = await p.down_proj.backward(cd, dy, scratch.get("mlp.dm", rows * I));
+    const dGate = scratch.get("mlp.dGate", rows * I);
+    const dUp = scratch.get("mlp.dUp", rows * I);
+    const at = (a: Float32Array) => a.subarray(r0 * I, (r0 + rows) * I);
+    swigluBackward(dGate, dUp, dm, at(ctx.gate), at(ctx.up), rows * I);
+    const dxs = dx.subarray(r0 * C, (r0 + rows) * C);
+    await p.gate_proj.backward(cg, dGate, dxs);
+    const dxu = await p.up_proj.backward(cu, dUp, scratch.get("mlp.dxu", rows * C));
+    for (let i = 0; i < dxs.length; i++) dxs[i] += dxu[i];
+  }
   scratch.release(ctx.gate, ctx.up);
   if (ctx.m) scratch.release(ctx.m);
   return dx;

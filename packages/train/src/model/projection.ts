@@ -58,7 +58,8 @@ export class DenseProjection implements Projection {
       k: this.inFeatures,
       transposeB: true,
     });
-    return { output, context: options.save === false ? null : x };
+    // Only a trainable projection needs its input again (for dW); a frozen one keeps nothing.
+    return { output, context: options.save === false || !this.grad ? null : x };
   }
 
   async backward(
@@ -66,15 +67,15 @@ export class DenseProjection implements Projection {
     dOutput: Float32Array,
     dxOut?: Float32Array,
   ): Promise<Float32Array> {
-    const x = context as Float32Array;
-    const rows = x.length / this.inFeatures;
+    const x = context as Float32Array | null;
+    const rows = dOutput.length / this.outFeatures;
     const dx = dxOut ?? new Float32Array(rows * this.inFeatures);
     await this.backend.matmul(dOutput, this.weight, dx, {
       m: rows,
       n: this.inFeatures,
       k: this.outFeatures,
     });
-    if (this.grad) {
+    if (this.grad && x) {
       await this.backend.matmul(dOutput, x, this.grad, {
         m: this.outFeatures,
         n: this.inFeatures,
@@ -85,16 +86,4 @@ export class DenseProjection implements Projection {
     }
     return dx;
   }
-}
-
-/**
- * Bytes a projection's context reports (`@kairos/lora` contexts carry `bytes`); a dense
- * projection's context is its shared input, already counted by the block, so 0.
- */
-export function projectionContextBytes(context: unknown): number {
-  if (context && typeof context === "object" && "bytes" in context) {
-    const b = (context as { bytes: unknown }).bytes;
-    if (typeof b === "number") return b;
-  }
-  return 0;
 }

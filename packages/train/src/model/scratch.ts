@@ -11,18 +11,30 @@ export class Scratch {
   private readonly pool = new Map<number, Float32Array[]>();
   /** Buffers this object has allocated (named and pooled): flat in a steady state. */
   allocations = 0;
+  /** Bytes of pooled buffers handed out and not yet given back: the live activations. */
+  liveBytes = 0;
+  /** The most `liveBytes` reached since the last {@link resetPeak}: a measured activation peak. */
+  peakLiveBytes = 0;
 
   /** A `[length]` buffer from the pool (contents undefined: callers overwrite it). */
   acquire(length: number): Float32Array {
+    this.liveBytes += 4 * length;
+    if (this.liveBytes > this.peakLiveBytes) this.peakLiveBytes = this.liveBytes;
     const free = this.pool.get(length);
     if (free && free.length > 0) return free.pop() as Float32Array;
     this.allocations++;
     return new Float32Array(length);
   }
 
+  /** Starts a new peak measurement from what is live now. */
+  resetPeak(): void {
+    this.peakLiveBytes = this.liveBytes;
+  }
+
   /** Gives buffers back to the pool; they must not be used afterwards. */
   release(...buffers: Float32Array[]): void {
     for (const b of buffers) {
+      this.liveBytes -= b.byteLength;
       let free = this.pool.get(b.length);
       if (!free) this.pool.set(b.length, (free = []));
       free.push(b);
@@ -47,6 +59,13 @@ export class Scratch {
   clear(): void {
     this.buffers.clear();
     this.pool.clear();
+  }
+
+  /** Bytes of the named scratch (backward temporaries, shared by all layers). */
+  get namedBytes(): number {
+    let n = 0;
+    for (const b of this.buffers.values()) n += b.byteLength;
+    return n;
   }
 
   /** Bytes held now: named scratch plus buffers waiting in the pool. */

@@ -16,9 +16,18 @@ export interface StageForward {
   context?: { bytes: number };
 }
 
+/** Live-byte counters of the pool a stage draws its buffers from (the model's `Scratch`). */
+export interface LiveMemory {
+  readonly liveBytes: number;
+  readonly peakLiveBytes: number;
+  resetPeak(): void;
+}
+
 /** One link of the model's chain. */
 export interface ModelStage {
   readonly name: string;
+  /** Its buffer pool, so a runner can measure what a forward holds only while it runs. */
+  readonly memory?: LiveMemory;
   forward(input: Float32Array | Int32Array, options: StageOptions): Promise<StageForward>;
   /**
    * The executor hands back an output or input gradient this stage returned once it is done with

@@ -28,22 +28,36 @@ export interface MemoryRunner extends StepRunner {
 
 /**
  * Measures a chain's bytes (exact) and costs (milliseconds of one forward, best of three after a
- * warm-up pass; backward taken as 2×, which does not change the plan: each backward runs once). Stage by stage, so measuring never holds more than one context.
+ * warm-up pass; backward taken as 2×, which does not change the plan: each backward runs once).
+ * Stage by stage, so measuring never holds more than one context. Where a stage names its pool
+ * (`memory`), the forward's workspace — what it holds only while running, beyond its output and
+ * context — is measured too, in both modes, and the larger kept.
  */
 export async function measureChain(stages: ModelStage[], input: Int32Array): Promise<Chain> {
   const outputBytes = [input.byteLength];
   const contextBytes: number[] = [];
   const forwardCost: number[] = [];
-  // One untimed pass first: the first call of each kernel pays for JIT compilation, which would
-  // make the first stage of each kind look dearer than its twins and skew the plan.
+  const forwardWorkspace: number[] = stages.map(() => 0);
+  /** Runs a forward and records its workspace: the pool's peak over what stays live after it. */
+  const run = async (s: ModelStage, i: number, a: Float32Array | Int32Array, save: boolean) => {
+    s.memory?.resetPeak();
+    const f = await s.forward(a, { save, rng: noRandom });
+    if (s.memory) {
+      const w = s.memory.peakLiveBytes - s.memory.liveBytes;
+      forwardWorkspace[i] = Math.max(forwardWorkspace[i], w);
+    }
+    return f;
+  };
+  // One untimed pass without saving first: the first call of each kernel pays for JIT
+  // compilation, which would make the first stage of each kind look dearer than its twins.
   let a: Float32Array | Int32Array = input;
-  for (const s of stages) a = (await s.forward(a, { save: false, rng: noRandom })).output;
+  for (const [i, s] of stages.entries()) a = (await run(s, i, a, false)).output;
   a = input;
-  for (const s of stages) {
+  for (const [i, s] of stages.entries()) {
     // Each forward runs three times and the fastest counts (noise only adds time).
     let best = Number.POSITIVE_INFINITY;
-    let f = await s.forward(a, { save: true, rng: noRandom });
-    for (let run = 0; run < 3; run++) {
+    let f = await run(s, i, a, true);
+    for (let r = 0; r < 3; r++) {
       const t0 = performance.now();
       f = await s.forward(a, { save: true, rng: noRandom });
       best = Math.min(best, performance.now() - t0);
@@ -53,7 +67,8 @@ export async function measureChain(stages: ModelStage[], input: Int32Array): Pro
     outputBytes.push(f.output.byteLength);
     a = f.output;
   }
-  return { forwardCost, backwardCost: forwardCost.map((c) => 2 * c), outputBytes, contextBytes };
+  const backwardCost = forwardCost.map((c) => 2 * c);
+  return { forwardCost, backwardCost, outputBytes, contextBytes, forwardWorkspace };
 }
 
 const STRATEGIES = ["none", "sqrt", "optimal"];

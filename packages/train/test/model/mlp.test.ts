@@ -1,0 +1,40 @@
+import { Linear, ReferenceBackend } from "@kairos/lora";
+import { expect, it } from "vitest";
+import { FROZEN_BLOCK_ROWS, mlpBackward, mlpForward } from "../../src/model/mlp.js";
+import { DenseProjection } from "../../src/model/projection.js";
+import { Scratch } from "../../src/model/scratch.js";
+import { maxRelError, randomFloats } from "../helpers/finite-difference.js";
+
+it("mlpForward/mlpBackward of a frozen MLP run in row blocks and match the whole-batch trainable path", async () => {
+  const backend = new ReferenceBackend();
+  const [C, I] = [8, 12];
+  const N = 2 * FROZEN_BLOCK_ROWS + 37; // two whole blocks and a partial one
+  const w = [I * C, I * C, C * I].map((n, k) => randomFloats(new Float32Array(n), 40 + k));
+  const shapes = [
+    [I, C],
+    [I, C],
+    [C, I],
+  ] as const;
+  const frozen = shapes.map(
+    ([o, i], k) => new Linear({ inFeatures: i, outFeatures: o, weight: w[k] }, backend),
+  );
+  // Trainable dense projections take the single-block path (their contexts keep inputs).
+  const dense = shapes.map(
+    ([o, i], k) => new DenseProjection(w[k], o, i, backend, new Float32Array(o * i)),
+  );
+  const x = randomFloats(new Float32Array(N * C), 7);
+  const dy = randomFloats(new Float32Array(N * C), 8);
+  const run = async (p: (Linear | DenseProjection)[]) => {
+    const projections = { gate_proj: p[0], up_proj: p[1], down_proj: p[2] };
+    const scratch = new Scratch();
+    const f = await mlpForward(x, projections, () => ({}), scratch, true);
+    const dx = await mlpBackward(f.context!, dy, projections, scratch);
+    return { y: Array.from(f.output), dx: Array.from(dx), blockRows: f.context!.blockRows };
+  };
+  const a = await run(frozen);
+  const b = await run(dense);
+  expect(a.blockRows).toBe(FROZEN_BLOCK_ROWS);
+  expect(b.blockRows).toBe(N);
+  expect(maxRelError(a.y, b.y)).toBeLessThan(1e-6);
+  expect(maxRelError(a.dx, b.dx)).toBeLessThan(1e-6);
+});
