@@ -86,17 +86,36 @@ export function scale(x: usize, alpha: f32, out: usize, count: i32): void {
  * the microkernel reads 8 consecutive output columns with two vector loads.
  */
 export function packTransposed(b: usize, n: i32, k: i32, dst: usize): void {
+  packPanels(b, 4, (<usize>k) << 2, n, k, dst, (<usize>k) << 5, 1);
+}
+
+/**
+ * Packs k steps of op(b) (element (p, j) at b + p·stepStride + j·colStride, j < n) times
+ * `scale` into ceil(n/8) panels of `[k][8]` (panelStride bytes apart), zero-padded past n. Two
+ * calls with the same panelStride stack two operands along the shared dimension.
+ */
+export function packPanels(
+  b: usize,
+  stepStride: usize,
+  colStride: usize,
+  n: i32,
+  k: i32,
+  dst: usize,
+  panelStride: usize,
+  scale: f32,
+): void {
   const panels = (n + 7) >> 3;
   for (let q = 0; q < panels; q++) {
-    const panel = dst + ((<usize>q * <usize>k) << 5);
+    const panel = dst + <usize>q * panelStride;
     for (let jj = 0; jj < 8; jj++) {
       const j = (q << 3) + jj;
-      const src = b + ((<usize>j * <usize>k) << 2);
+      let src = b + <usize>j * colStride;
       let out = panel + ((<usize>jj) << 2);
+      const end = out + ((<usize>k) << 5);
       if (j < n) {
-        for (let p = 0; p < k; p++, out += 32) store<f32>(out, load<f32>(src + ((<usize>p) << 2)));
+        for (; out < end; out += 32, src += stepStride) store<f32>(out, scale * load<f32>(src));
       } else {
-        for (let p = 0; p < k; p++, out += 32) store<f32>(out, 0);
+        for (; out < end; out += 32) store<f32>(out, 0);
       }
     }
   }

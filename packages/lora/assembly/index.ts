@@ -1,15 +1,15 @@
 // Entry of the WebAssembly kernels of @kairos/lora's `wasm` backend (compiled by
 // scripts/build-wasm.mjs with SIMD and threads, imported shared memory, no runtime).
 
-export { addBias, axpy, mul, packTransposed, scale, sumRows } from "./elementwise";
+export { addBias, axpy, mul, packPanels, packTransposed, scale, sumRows } from "./elementwise";
 export {
   beginMatmul,
   doneAddress,
-  matmulBlock,
   packSteps,
   readyAddress,
   reservedBytes,
   runJob,
+  setSecondA,
   stopAddress,
   wakeAddress,
 } from "./job";

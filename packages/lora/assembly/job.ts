@@ -56,9 +56,23 @@ export function packSteps(): i32 {
 }
 
 /**
+ * Makes steps k1.. of the next job's op(a) come from a second operand (element (i, p) at
+ * a2 + i·rsA2 + (p - k1)·csA2): op(a) is then [a | a2] side by side, as when y = x·Wᵀ +
+ * xa·(s·B)ᵀ runs as one product [x | xa]·[W | s·B]ᵀ. Call before every beginMatmul (k1 = k:
+ * none). Safe while no job is open: the previous one was fully claimed before it finished.
+ */
+export function setSecondA(a2: usize, rsA2: usize, csA2: usize, k1: i32): void {
+  store<u32>(F, <u32>a2, 72);
+  store<u32>(F, <u32>rsA2, 76);
+  store<u32>(F, <u32>csA2, 80);
+  store<i32>(F, k1, 84);
+}
+
+/**
  * Publishes a matmul job: out[M,N] (+)= alpha · op(a) · op(b) with op(a) read through byte
- * strides (rsA per row, csA per step) and op(b) as 8-column panels (ldb bytes per step,
- * panelStride bytes from one panel to the next). Returns the number of tiles.
+ * strides (rsA per row, csA per step; steps past k1 from setSecondA's operand) and op(b) as
+ * 8-column panels (ldb bytes per step, panelStride bytes from one panel to the next). Returns
+ * the number of tiles.
  */
 export function beginMatmul(
   m: i32,
@@ -135,29 +149,59 @@ export function runJob(thread: i32): i32 {
     const colsPerTile = load<i32>(F, 52);
     const colTiles = load<i32>(F, 56);
     const pack = <usize>load<u32>(F, 64) + <usize>thread * <usize>load<u32>(F, 68);
+    const a2 = <usize>load<u32>(F, 72);
+    const rsA2 = <usize>load<u32>(F, 76);
+    const csA2 = <usize>load<u32>(F, 80);
+    const k1 = load<i32>(F, 84);
     if (atomic.cmpxchg<u64>(CTL, ctl, ctl + 1) !== ctl) continue;
     const i0 = (next / colTiles) * rowsPerTile;
     const j0 = (next % colTiles) * colsPerTile;
     const i1 = min(i0 + rowsPerTile, m);
     const j1 = min(j0 + colsPerTile, n);
-    matmulBlock(n, k, a, rsA, csA, b, ldb, panelStride, c, alpha, accumulate, i0, i1, j0, j1, pack);
+    matmulBlock(
+      n,
+      k,
+      a,
+      rsA,
+      csA,
+      a2,
+      rsA2,
+      csA2,
+      k1,
+      b,
+      ldb,
+      panelStride,
+      c,
+      alpha,
+      accumulate,
+      i0,
+      i1,
+      j0,
+      j1,
+      pack,
+    );
     if (atomic.add<i32>(DONE, 1) + 1 === tiles) atomic.notify(DONE, 1);
     ran++;
   }
 }
 
 /**
- * Rows i0..i1, columns j0..j1 (j0 a multiple of 8) of the output, blocked over the shared
+ * Rows i0..i1, columns j0..j1 (j0 a multiple of 8) of the output (op(a): steps below k1 from
+ * a, the rest from a2; see setSecondA), blocked over the shared
  * dimension in KC steps: the block of a is packed into micro-panels at `pack`, then each panel
  * of b (KC × 8 floats, in L1) meets every micro-panel of the block. A block of one panel reads
  * a in place instead (each row of a is used once).
  */
-export function matmulBlock(
+function matmulBlock(
   n: i32,
   k: i32,
   a: usize,
   rsA: usize,
   csA: usize,
+  a2: usize,
+  rsA2: usize,
+  csA2: usize,
+  k1: i32,
   b: usize,
   ldb: usize,
   panelStride: usize,
@@ -174,28 +218,25 @@ export function matmulBlock(
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
     const add = accumulate || p0 > 0;
-    const aK = a + <usize>p0 * csA;
+    // Steps p0..p0+kc: kc1 of them from a, the rest from a2.
+    const kc1 = max(0, min(kc, k1 - p0));
+    const aK = a + <usize>i0 * rsA + <usize>p0 * csA;
+    const a2K = a2 + <usize>i0 * rsA2 + <usize>max(0, p0 - k1) * csA2;
     if (j1 - j0 <= 8) {
       const panel = b + <usize>(j0 >> 3) * panelStride + <usize>p0 * ldb;
-      stridedPanel(
-        aK,
-        rsA,
-        csA,
-        panel,
-        ldb,
-        c + ((<usize>j0) << 2),
-        ldc,
-        kc,
-        alpha,
-        add,
-        i0,
-        i1,
-        j1 - j0,
-      );
+      const cj = c + <usize>i0 * ldc + ((<usize>j0) << 2);
+      const rows = i1 - i0;
+      const cols = j1 - j0;
+      if (kc1 > 0) stridedPanel(aK, rsA, csA, panel, ldb, cj, ldc, kc1, alpha, add, rows, cols);
+      const panel2 = panel + <usize>kc1 * ldb;
+      const add2 = add || kc1 > 0;
+      if (kc > kc1)
+        stridedPanel(a2K, rsA2, csA2, panel2, ldb, cj, ldc, kc - kc1, alpha, add2, rows, cols);
       continue;
     }
-    packA(aK + <usize>i0 * rsA, rsA, csA, i1 - i0, kc, pack);
     const panelBytes = <usize>kc * <usize>(MR << 2);
+    packA(aK, rsA, csA, i1 - i0, kc1, pack, panelBytes);
+    packA(a2K, rsA2, csA2, i1 - i0, kc - kc1, pack + <usize>kc1 * <usize>(MR << 2), panelBytes);
     const acc = pack + panelBytes * <usize>((i1 - i0 + MR - 1) / MR); // a 5×8 block past the panels
     const plain = !add && alpha === 1;
     for (let j = j0; j < j1; j += 8) {
@@ -215,7 +256,7 @@ export function matmulBlock(
   }
 }
 
-/** Rows i0..i1 of one panel (nvalid ≤ 8 columns at c), a read in place. */
+/** `rows` rows of one panel (nvalid ≤ 8 columns at c), a read in place. */
 function stridedPanel(
   a: usize,
   rsA: usize,
@@ -227,12 +268,11 @@ function stridedPanel(
   kc: i32,
   alpha: f32,
   add: bool,
-  i0: i32,
-  i1: i32,
+  rows: i32,
   nvalid: i32,
 ): void {
-  let i = i0;
-  for (; i + MR_STRIDED <= i1; i += MR_STRIDED) {
+  let i = 0;
+  for (; i + MR_STRIDED <= rows; i += MR_STRIDED) {
     kernel4x8(
       a + <usize>i * rsA,
       rsA,
@@ -247,7 +287,7 @@ function stridedPanel(
       nvalid,
     );
   }
-  for (; i < i1; i++) {
+  for (; i < rows; i++) {
     kernel1x8(a + <usize>i * rsA, csA, panel, ldb, c + <usize>i * ldc, kc, alpha, add, nvalid);
   }
 }

@@ -52,9 +52,18 @@ function storeLane(c: usize, lane: i32, v: f32, accumulate: bool, nvalid: i32): 
 
 /**
  * Packs `rows` rows, steps 0..kc of a (element (i, p) at a + i·rsA + p·csA) into
- * ceil(rows / MR) micro-panels `[kc][MR]` at dst, rows past the last as zeros.
+ * ceil(rows / MR) micro-panels `[·][MR]` at dst, panelBytes apart, rows past the last as zeros.
+ * Two calls at dst and dst + kc·MR·4 stack two operands along the shared dimension.
  */
-export function packA(a: usize, rsA: usize, csA: usize, rows: i32, kc: i32, dst: usize): void {
+export function packA(
+  a: usize,
+  rsA: usize,
+  csA: usize,
+  rows: i32,
+  kc: i32,
+  dst: usize,
+  panelBytes: usize,
+): void {
   const stride: usize = MR << 2;
   for (let i = 0; i < rows; i += MR) {
     for (let r = 0; r < MR; r++) {
@@ -71,7 +80,7 @@ export function packA(a: usize, rsA: usize, csA: usize, rows: i32, kc: i32, dst:
         for (; out < end; out += stride) store<f32>(out, 0);
       }
     }
-    dst += <usize>kc * stride;
+    dst += panelBytes;
   }
 }
 

@@ -22,6 +22,7 @@ export interface KernelExports {
     pack: number,
     packStride: number,
   ): number;
+  setSecondA(a2: number, rsA2: number, csA2: number, k1: number): void;
   runJob(thread: number): number;
   packSteps(): number;
   wakeAddress(): number;
@@ -35,6 +36,16 @@ export interface KernelExports {
   mul(a: number, b: number, out: number, count: number): void;
   scale(x: number, alpha: number, out: number, count: number): void;
   packTransposed(b: number, n: number, k: number, dst: number): void;
+  packPanels(
+    b: number,
+    stepStride: number,
+    colStride: number,
+    n: number,
+    k: number,
+    dst: number,
+    panelStride: number,
+    scale: number,
+  ): void;
 }
 
 const compiled = new Map<boolean, Promise<WebAssembly.Module>>();

@@ -27,6 +27,17 @@ export interface PointerMatmul {
   c: number;
   alpha: number;
   accumulate: boolean;
+  /** A second a `[M,k2]` beside the first: op(a) = [a | a2], k counting both (b stacked to match). */
+  a2?: number;
+  k2?: number;
+}
+
+/** One operand of `stackedPanels`: `[k,N]`, or `[N,k]` when transposed, times scale. */
+export interface PanelPart {
+  ptr: number;
+  k: number;
+  transposed: boolean;
+  scale: number;
 }
 
 /** Runs `next` after `first`: at once when `first` completed synchronously. */
@@ -275,12 +286,14 @@ export class WasmBackend implements Backend {
     const rows = Math.min(m, TILE_ROWS);
     const wide = Math.ceil(m / rows) >= 4 * this.threads;
     const cols = Math.min(Math.ceil(n / 8) * 8, wide ? WIDE_COLS : TILE_COLS);
+    const k2 = j.a2 === undefined ? 0 : (j.k2 ?? 0);
+    this.kernels.setSecondA(j.a2 ?? 0, k2 * 4, 4, k - k2);
     const tiles = this.kernels.beginMatmul(
       m,
       n,
       k,
       j.a,
-      j.transposeA ? 4 : k * 4, // a: [K,M] or [M,K]
+      j.transposeA ? 4 : (k - k2) * 4, // a: [K,M] or [M,K] (K less a2's steps)
       j.transposeA ? m * 4 : 4,
       j.b,
       j.transposeB ? 32 : n * 4, // packed panels [ceil(N/8)][K][8], or [K,N] read 8 columns at a time
@@ -343,6 +356,22 @@ export class WasmBackend implements Backend {
     if (resident !== undefined) return resident;
     const dst = this.alloc(Math.ceil(n / 8) * k * 8, scratch);
     this.kernels.packTransposed(this.upload(b, n * k, scratch), n, k, dst);
+    return dst;
+  }
+
+  /**
+   * Packs operands stacked along the shared dimension (`[k1 + k2 + …, N]` in all) into one set
+   * of 8-column panels, for a job with transposeB.
+   */
+  stackedPanels(parts: PanelPart[], n: number, scratch: number[]): number {
+    const k = parts.reduce((sum, part) => sum + part.k, 0);
+    const dst = this.alloc(Math.ceil(n / 8) * k * 8, scratch);
+    let offset = 0;
+    for (const { ptr, k: kp, transposed, scale } of parts) {
+      const [stepStride, colStride] = transposed ? [4, kp * 4] : [n * 4, 4];
+      this.kernels.packPanels(ptr, stepStride, colStride, n, kp, dst + offset * 32, k * 32, scale);
+      offset += kp;
+    }
     return dst;
   }
 

@@ -1,7 +1,8 @@
 // The wasm backend's LoRA layer step: the matmuls of `MatmulLoRAStep` run back to back on
 // operands that stay in the WebAssembly memory, so x, dY and the outputs cross into and out of
 // it once per call instead of once per matmul (each crossing of a [4096, 256] buffer costs
-// about as much as a rank-8 matmul over it), and y and dx are accumulated where they are.
+// about as much as a rank-8 matmul over it), and the rank-K updates of y and dx ride along the
+// frozen matmuls as K more steps of the shared dimension instead of passes of their own.
 // Legend: R rows, I inFeatures, O outFeatures, K rank; pointers are byte addresses.
 import type { LoRAStep } from "../backend";
 import { checkLoRABackward, checkLoRAForward } from "../lora-step";
@@ -36,26 +37,32 @@ function withScratch(
 
 const plain = { transposeA: false, transposeB: false, accumulate: false, alpha: 1 };
 
-/** xa = x·Aᵀ; out = x·Wᵀ + scaling · xa·Bᵀ, x uploaded once, out accumulated in the memory. */
+/**
+ * xa = x·Aᵀ, then out = [x | xa]·[W | scaling·B]ᵀ = x·Wᵀ + scaling · xa·Bᵀ as one product over
+ * I + K steps: the rank-K update costs no pass of its own over out.
+ */
 export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Array) {
   checkLoRAForward(step, out);
   const { rows: R, inFeatures: I, outFeatures: O, rank: K, scaling } = step;
-  if (R === 0 || O === 0) return;
   return withScratch(be, (scratch) => {
     const x = be.operand(step.x, R * I, scratch);
     const xa = be.alloc(R * K, scratch);
     const y = be.alloc(R * O, scratch);
+    const w = be.operand(step.weight, O * I, scratch);
+    const b = be.operand(step.loraB, O * K, scratch);
+    const wb = be.stackedPanels(
+      [
+        { ptr: w, k: I, transposed: true, scale: 1 },
+        { ptr: b, k: K, transposed: true, scale: scaling },
+      ],
+      O,
+      scratch,
+    );
     const tB = { ...plain, transposeB: true };
-    const jobs: PointerMatmul[] = [
-      { ...tB, m: R, n: K, k: I, a: x, b: be.packed(step.loraA, K, I, scratch), c: xa },
-      { ...tB, m: R, n: O, k: I, a: x, b: be.packed(step.weight, O, I, scratch), c: y },
-      {
-        ...{ ...tB, m: R, n: O, k: K, a: xa, b: be.packed(step.loraB, O, K, scratch), c: y },
-        ...{ accumulate: true, alpha: scaling },
-      },
-    ];
     return chain([
-      ...jobs.map((job) => () => be.job(job)),
+      () =>
+        be.job({ ...tB, m: R, n: K, k: I, a: x, b: be.packed(step.loraA, K, I, scratch), c: xa }),
+      () => be.job({ ...tB, m: R, n: O, k: I + K, a: x, a2: xa, k2: K, b: wb, c: y }),
       () => {
         be.copyOut(xa, step.xa, R * K);
         be.copyOut(y, out, R * O);
@@ -65,8 +72,8 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
 }
 
 /**
- * dx = dY·W + dh·A, gradB += scaling · dYᵀ·xa, gradA += dhᵀ·x with dh = scaling · dY·B: dY and
- * x uploaded once each, dh never leaves the memory.
+ * dh = scaling · dY·B; gradB += scaling · dYᵀ·xa; dx = [dY | dh]·[W ; A] (one product over
+ * O + K steps); gradA += dhᵀ·x. dY and x are copied in once each, dh never leaves the memory.
  */
 export function wasmLoraBackward(
   be: WasmBackend,
@@ -86,16 +93,21 @@ export function wasmLoraBackward(
     const gB = be.upload(gradB, O * K, scratch);
     const dh = be.alloc(R * K, scratch);
     const d = be.alloc(R * I, scratch);
+    const b = be.operand(step.loraB, O * K, scratch);
+    const wa = be.stackedPanels(
+      [
+        { ptr: be.operand(step.weight, O * I, scratch), k: O, transposed: false, scale: 1 },
+        { ptr: be.operand(step.loraA, K * I, scratch), k: K, transposed: false, scale: 1 },
+      ],
+      I,
+      scratch,
+    );
     const acc = { ...plain, accumulate: true };
     const jobs: PointerMatmul[] = [
-      { ...plain, m: R, n: I, k: O, a: dy, b: be.operand(step.weight, O * I, scratch), c: d },
+      { ...plain, m: R, n: K, k: O, a: dy, b, c: dh, alpha: scaling },
       { ...acc, m: O, n: K, k: R, a: dy, transposeA: true, b: xa, c: gB, alpha: scaling },
-      {
-        ...{ ...plain, m: R, n: K, k: O, a: dy, c: dh, alpha: scaling },
-        b: be.operand(step.loraB, O * K, scratch),
-      },
+      { ...plain, m: R, n: I, k: O + K, a: dy, a2: dh, k2: K, b: wa, transposeB: true, c: d },
       { ...acc, m: K, n: I, k: R, a: dh, transposeA: true, b: x, c: gA },
-      { ...acc, m: R, n: I, k: K, a: dh, b: be.operand(step.loraA, K * I, scratch), c: d },
     ];
     return chain([
       ...jobs.map((job) => () => be.job(job)),
