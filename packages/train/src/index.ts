@@ -11,6 +11,7 @@ export { DEFAULT_TARGET_MODULES, LoraModel } from "./finetune/lora-model.js";
 export type { TrainingWindow } from "./finetune/token-windows.js";
 export { sequenceLength, tokenizerFor, windowBatch } from "./finetune/token-windows.js";
 export type { Forecast, ForecastOptions } from "./forecast/forecast.js";
+export { CachedDecoder } from "./forecast/cached-decoder.js";
 export { FORECAST_LEVELS, forecast } from "./forecast/forecast.js";
 export { pathQuantiles } from "./forecast/quantiles.js";
 export type { SamplingOptions } from "./forecast/sample-token.js";
