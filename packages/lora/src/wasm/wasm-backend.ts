@@ -387,6 +387,15 @@ export class WasmBackend implements Backend {
     if (this.resident.has(target)) this.update(target);
   }
 
+  /** target `[cols, rows]` += the transpose of the `[rows, cols]` floats at `ptr`. */
+  addTransposed(ptr: number, rows: number, cols: number, target: Float32Array): void {
+    const heap = this.view();
+    const base = ptr >> 2;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) target[c * rows + r] += heap[base + r * cols + c];
+    }
+  }
+
   /** Frees a call's scratch blocks. */
   free(scratch: number[]): void {
     for (const block of scratch) this.arena.free(block);

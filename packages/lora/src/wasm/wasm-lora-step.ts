@@ -73,7 +73,9 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
 
 /**
  * dh = scaling · dY·B; gradB += scaling · dYᵀ·xa; dx = [dY | dh]·[W ; A] (one product over
- * O + K steps); gradA += dhᵀ·x. dY and x are copied in once each, dh never leaves the memory.
+ * O + K steps); gradA += (xᵀ·dh)ᵀ. dY and x are copied in once each, dh never leaves the
+ * memory. gradA goes through its transpose `[I, K]`: as xᵀ·dh it is a job of eight columns
+ * whose b (dh) is contiguous, ~2× faster than dhᵀ·x, which reads x eight columns at a time.
  */
 export function wasmLoraBackward(
   be: WasmBackend,
@@ -89,7 +91,7 @@ export function wasmLoraBackward(
     const dy = be.operand(dOutput, R * O, scratch);
     const x = be.operand(step.x, R * I, scratch);
     const xa = be.operand(step.xa, R * K, scratch);
-    const gA = be.upload(gradA, K * I, scratch);
+    const gAt = be.alloc(I * K, scratch);
     const gB = be.upload(gradB, O * K, scratch);
     const dh = be.alloc(R * K, scratch);
     const d = be.alloc(R * I, scratch);
@@ -107,13 +109,13 @@ export function wasmLoraBackward(
       { ...plain, m: R, n: K, k: O, a: dy, b, c: dh, alpha: scaling },
       { ...acc, m: O, n: K, k: R, a: dy, transposeA: true, b: xa, c: gB, alpha: scaling },
       { ...plain, m: R, n: I, k: O + K, a: dy, a2: dh, k2: K, b: wa, transposeB: true, c: d },
-      { ...acc, m: K, n: I, k: R, a: dh, transposeA: true, b: x, c: gA },
+      { ...plain, m: I, n: K, k: R, a: x, transposeA: true, b: dh, c: gAt },
     ];
     return chain([
       ...jobs.map((job) => () => be.job(job)),
       () => {
         be.copyOut(d, dx, R * I);
-        be.copyOut(gA, gradA, K * I);
+        be.addTransposed(gAt, I, K, gradA);
         be.copyOut(gB, gradB, O * K);
       },
     ]);
