@@ -46,10 +46,10 @@ describe("lora conformance suite in headless Chromium", () => {
     const failed = report.results.filter((r) => r.status !== "pass");
     expect(failed.map((r) => `${r.name}: ${r.status} ${r.error ?? ""}`)).toEqual([]);
     // Every kernel test of the suite ran on the backend: 16 matmul flag cases, 2 more matmul
-    // tests, 5 addBias widths, 2 sumRows cases, 5 elementwise lengths. (Tests outside the
-    // per-backend block, such as the shape-coverage check, may run too.)
+    // tests, 5 addBias widths, 2 sumRows cases, 5 elementwise lengths, 4 LoRA step shapes.
+    // (Tests outside the per-backend block, such as the shape-coverage check, may run too.)
     const onBackend = report.results.filter((r) => r.name.startsWith(`${backend} backend > `));
-    expect(onBackend).toHaveLength(30);
+    expect(onBackend).toHaveLength(34);
     if (backend === "wasm") expect(report.crossOriginIsolated).toBe(true);
   });
 });
