@@ -58,14 +58,26 @@ export function packSteps(): i32 {
 /**
  * Makes steps k1.. of the next job's op(a) come from a second operand (element (i, p) at
  * a2 + i·rsA2 + (p - k1)·csA2): op(a) is then [a | a2] side by side, as when y = x·Wᵀ +
- * xa·(s·B)ᵀ runs as one product [x | xa]·[W | s·B]ᵀ. Call before every beginMatmul (k1 = k:
+ * xa·(s·B)ᵀ runs as one product [x | xa]·[W | s·B]ᵀ. With `from` (a panel `[k1][8]` of P,
+ * 0 for none), each tile first writes its rows of a2 = fromAlpha · a·P (k - k1 ≤ 8 columns,
+ * k1 ≤ KC, tiles spanning every column: the caller checks), from the rows of a it has packed
+ * anyway: xa = x·Aᵀ costs no pass of its own over x. Call before every beginMatmul (k1 = k:
  * none). Safe while no job is open: the previous one was fully claimed before it finished.
  */
-export function setSecondA(a2: usize, rsA2: usize, csA2: usize, k1: i32): void {
+export function setSecondA(
+  a2: usize,
+  rsA2: usize,
+  csA2: usize,
+  k1: i32,
+  from: usize,
+  fromAlpha: f32,
+): void {
   store<u32>(F, <u32>a2, 72);
   store<u32>(F, <u32>rsA2, 76);
   store<u32>(F, <u32>csA2, 80);
   store<i32>(F, k1, 84);
+  store<u32>(F, <u32>from, 88);
+  store<f32>(F, fromAlpha, 92);
 }
 
 /**
@@ -153,6 +165,8 @@ export function runJob(thread: i32): i32 {
     const rsA2 = <usize>load<u32>(F, 76);
     const csA2 = <usize>load<u32>(F, 80);
     const k1 = load<i32>(F, 84);
+    const from = <usize>load<u32>(F, 88);
+    const fromAlpha = load<f32>(F, 92);
     if (atomic.cmpxchg<u64>(CTL, ctl, ctl + 1) !== ctl) continue;
     const i0 = (next / colTiles) * rowsPerTile;
     const j0 = (next % colTiles) * colsPerTile;
@@ -168,6 +182,8 @@ export function runJob(thread: i32): i32 {
       rsA2,
       csA2,
       k1,
+      from,
+      fromAlpha,
       b,
       ldb,
       panelStride,
@@ -202,6 +218,8 @@ function matmulBlock(
   rsA2: usize,
   csA2: usize,
   k1: i32,
+  from: usize,
+  fromAlpha: f32,
   b: usize,
   ldb: usize,
   panelStride: usize,
@@ -236,8 +254,17 @@ function matmulBlock(
     }
     const panelBytes = <usize>kc * <usize>(MR << 2);
     packA(aK, rsA, csA, i1 - i0, kc1, pack, panelBytes);
-    packA(a2K, rsA2, csA2, i1 - i0, kc - kc1, pack + <usize>kc1 * <usize>(MR << 2), panelBytes);
     const acc = pack + panelBytes * <usize>((i1 - i0 + MR - 1) / MR); // a 5×8 block past the panels
+    if (from !== 0 && p0 === 0) {
+      // This tile's rows of a2 = fromAlpha · a·P, from the a just packed (see setSecondA).
+      let pa = pack;
+      for (let i = i0; i < i1; i += MR) {
+        kernel5x8(pa, from, 32, kc1, acc, 32);
+        storeBlock(acc, a2 + <usize>i * rsA2, rsA2, fromAlpha, false, min(MR, i1 - i), k - k1);
+        pa += panelBytes;
+      }
+    }
+    packA(a2K, rsA2, csA2, i1 - i0, kc - kc1, pack + <usize>kc1 * <usize>(MR << 2), panelBytes);
     const plain = !add && alpha === 1;
     for (let j = j0; j < j1; j += 8) {
       const nvalid = min(8, j1 - j);

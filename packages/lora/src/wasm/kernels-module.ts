@@ -22,7 +22,14 @@ export interface KernelExports {
     pack: number,
     packStride: number,
   ): number;
-  setSecondA(a2: number, rsA2: number, csA2: number, k1: number): void;
+  setSecondA(
+    a2: number,
+    rsA2: number,
+    csA2: number,
+    k1: number,
+    from: number,
+    fromAlpha: number,
+  ): void;
   runJob(thread: number): number;
   packSteps(): number;
   wakeAddress(): number;

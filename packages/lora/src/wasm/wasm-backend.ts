@@ -30,6 +30,11 @@ export interface PointerMatmul {
   /** A second a `[M,k2]` beside the first: op(a) = [a | a2], k counting both (b stacked to match). */
   a2?: number;
   k2?: number;
+  /**
+   * Makes the job write a2 first: a2 = alpha · a·P with P one packed panel `[k - k2][8]`
+   * (k2 ≤ 8). Inside the tiles when they can (see assembly setSecondA), else a job of its own.
+   */
+  a2From?: { panel: number; alpha: number };
 }
 
 /** One operand of `stackedPanels`: `[k,N]`, or `[N,k]` when transposed, times scale. */
@@ -287,7 +292,19 @@ export class WasmBackend implements Backend {
     const wide = Math.ceil(m / rows) >= 4 * this.threads;
     const cols = Math.min(Math.ceil(n / 8) * 8, wide ? WIDE_COLS : TILE_COLS);
     const k2 = j.a2 === undefined ? 0 : (j.k2 ?? 0);
-    this.kernels.setSecondA(j.a2 ?? 0, k2 * 4, 4, k - k2);
+    const from = j.a2From;
+    if (from !== undefined && j.a2 !== undefined) {
+      const inTiles = n > 8 && cols >= n && k - k2 <= this.kernels.packSteps() && k2 <= 8;
+      if (!inTiles) {
+        const { a2: _a2, k2: _k2, a2From: _from, ...one } = j; // a2 = alpha · a·P on its own
+        const first = { ...one, n: k2, k: k - k2, b: from.panel, transposeB: true, c: j.a2 };
+        const rest = { ...j, a2From: undefined };
+        return andThen(this.job({ ...first, alpha: from.alpha, accumulate: false }), () =>
+          this.job(rest),
+        );
+      }
+    }
+    this.kernels.setSecondA(j.a2 ?? 0, k2 * 4, 4, k - k2, from?.panel ?? 0, from?.alpha ?? 0);
     const tiles = this.kernels.beginMatmul(
       m,
       n,

@@ -38,8 +38,9 @@ function withScratch(
 const plain = { transposeA: false, transposeB: false, accumulate: false, alpha: 1 };
 
 /**
- * xa = x·Aᵀ, then out = [x | xa]·[W | scaling·B]ᵀ = x·Wᵀ + scaling · xa·Bᵀ as one product over
- * I + K steps: the rank-K update costs no pass of its own over out.
+ * out = [x | xa]·[W | scaling·B]ᵀ = x·Wᵀ + scaling · xa·Bᵀ as one product over I + K steps,
+ * each tile computing its rows of xa = x·Aᵀ first: the rank-K path costs no pass of its own
+ * over x or out.
  */
 export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Array) {
   checkLoRAForward(step, out);
@@ -58,11 +59,10 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
       O,
       scratch,
     );
-    const tB = { ...plain, transposeB: true };
+    // xa = x·Aᵀ written by the job itself, each tile from the rows of x it packs anyway.
+    const a2 = { a2: xa, k2: K, a2From: { panel: be.packed(step.loraA, K, I, scratch), alpha: 1 } };
     return chain([
-      () =>
-        be.job({ ...tB, m: R, n: K, k: I, a: x, b: be.packed(step.loraA, K, I, scratch), c: xa }),
-      () => be.job({ ...tB, m: R, n: O, k: I + K, a: x, a2: xa, k2: K, b: wb, c: y }),
+      () => be.job({ ...plain, transposeB: true, m: R, n: O, k: I + K, a: x, ...a2, b: wb, c: y }),
       () => {
         be.copyOut(xa, step.xa, R * K);
         be.copyOut(y, out, R * O);
@@ -72,8 +72,8 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
 }
 
 /**
- * dh = scaling · dY·B; gradB += scaling · dYᵀ·xa; dx = [dY | dh]·[W ; A] (one product over
- * O + K steps); gradA += (xᵀ·dh)ᵀ. dY and x are copied in once each, dh never leaves the
+ * dx = [dY | dh]·[W ; A] (one product over O + K steps, each tile writing its rows of
+ * dh = scaling · dY·B first); gradB += scaling · dYᵀ·xa; gradA += (xᵀ·dh)ᵀ. dY and x are copied in once each, dh never leaves the
  * memory. gradA goes through its transpose `[I, K]`: as xᵀ·dh it is a job of eight columns
  * whose b (dh) is contiguous, ~2× faster than dhᵀ·x, which reads x eight columns at a time.
  */
@@ -96,6 +96,7 @@ export function wasmLoraBackward(
     const dh = be.alloc(R * K, scratch);
     const d = be.alloc(R * I, scratch);
     const b = be.operand(step.loraB, O * K, scratch);
+    const bPanel = be.stackedPanels([{ ptr: b, k: O, transposed: false, scale: 1 }], K, scratch);
     const wa = be.stackedPanels(
       [
         { ptr: be.operand(step.weight, O * I, scratch), k: O, transposed: false, scale: 1 },
@@ -106,9 +107,11 @@ export function wasmLoraBackward(
     );
     const acc = { ...plain, accumulate: true };
     const jobs: PointerMatmul[] = [
-      { ...plain, m: R, n: K, k: O, a: dy, b, c: dh, alpha: scaling },
+      {
+        ...{ ...plain, m: R, n: I, k: O + K, a: dy, b: wa, transposeB: true, c: d },
+        ...{ a2: dh, k2: K, a2From: { panel: bPanel, alpha: scaling } }, // dh by the same job
+      },
       { ...acc, m: O, n: K, k: R, a: dy, transposeA: true, b: xa, c: gB, alpha: scaling },
-      { ...plain, m: R, n: I, k: O + K, a: dy, a2: dh, k2: K, b: wa, transposeB: true, c: d },
       { ...plain, m: I, n: K, k: R, a: x, transposeA: true, b: dh, c: gAt },
     ];
     return chain([
