@@ -103,6 +103,39 @@ describe.each([
 });
 
 describe("wasm backend resources", () => {
+  it("loraForward() and loraBackward() big enough to share agree with the reference backend", async () => {
+    // 2·1024·128·136 flops per frozen matmul: above the threshold, so tiles go to the worker,
+    // xa and dh are written inside the tiles and x / dx cross while the worker computes.
+    const [rows, I, O, K] = [1024, 128, 128, 8];
+    const reference = await createBackend("reference");
+    const make = () => ({
+      ...{
+        rows,
+        inFeatures: I,
+        outFeatures: O,
+        rank: K,
+        scaling: 2,
+        xa: new Float32Array(rows * K),
+      },
+      ...{ x: randomArray(rows * I, 1), weight: randomArray(O * I, 2) },
+      ...{ loraA: randomArray(K * I, 3), loraB: randomArray(O * K, 4) },
+    });
+    const dOutput = randomArray(rows * O, 5);
+    const results = [];
+    for (const backend of [threaded, reference]) {
+      const step = make();
+      const out = new Float32Array(rows * O);
+      const dx = new Float32Array(rows * I);
+      const [gradA, gradB] = [randomArray(K * I, 6), randomArray(O * K, 7)];
+      await backend.loraForward(step, out);
+      await backend.loraBackward(step, dOutput, dx, gradA, gradB);
+      results.push({ xa: step.xa, out, dx, gradA, gradB });
+    }
+    for (const key of ["xa", "out", "dx", "gradA", "gradB"] as const) {
+      expect(relativeError(results[0][key], results[1][key]), key).toBeLessThan(1e-5);
+    }
+  });
+
   it("matmul() on 2 threads hands tiles to the worker pool", async () => {
     const [m, n, k] = [768, 256, 256];
     const a = randomArray(m * k, 1);

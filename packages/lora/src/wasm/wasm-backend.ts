@@ -35,6 +35,11 @@ export interface PointerMatmul {
    * (k2 ≤ 8). Inside the tiles when they can (see assembly setSecondA), else a job of its own.
    */
   a2From?: { panel: number; alpha: number };
+  /**
+   * Work for the calling thread while the workers start on the job (copies in or out of the
+   * memory that the job does not touch), before it takes tiles itself; run first when alone.
+   */
+  meanwhile?: () => void;
 }
 
 /** One operand of `stackedPanels`: `[k,N]`, or `[N,k]` when transposed, times scale. */
@@ -325,8 +330,12 @@ export class WasmBackend implements Backend {
     );
     const parallel = this.pool !== null && tiles > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
     const finish = () => this.finishJob(tiles, parallel);
-    if (!parallel) return finish();
+    if (!parallel) {
+      j.meanwhile?.();
+      return finish();
+    }
     this.pool.wake();
+    j.meanwhile?.();
     // A browser page boots workers through its event loop: yield one task while they start.
     if (!this.canBlock && this.pool.booting) {
       return new Promise((resolve) => setTimeout(resolve, 0)).then(finish);
@@ -358,8 +367,24 @@ export class WasmBackend implements Backend {
   /** Copies the first `floats` of `source` into a scratch block. */
   upload(source: Float32Array, floats: number, scratch: number[]): number {
     const ptr = this.alloc(floats, scratch);
-    this.view().set(floats === source.length ? source : source.subarray(0, floats), ptr >> 2);
+    this.copyIn(source, floats, ptr);
     return ptr;
+  }
+
+  /** Copies the first `floats` of `source` to `ptr`. */
+  copyIn(source: Float32Array, floats: number, ptr: number): void {
+    this.view().set(floats === source.length ? source : source.subarray(0, floats), ptr >> 2);
+  }
+
+  /**
+   * A read-only operand's address now and what remains to do before a job reads it: nothing
+   * when it is retained, else the copy into its scratch block (to run as a job's `meanwhile`).
+   */
+  operandLater(source: Float32Array, floats: number, scratch: number[]): [number, () => void] {
+    const resident = this.resident.address(source);
+    if (resident !== undefined) return [resident, () => {}];
+    const ptr = this.alloc(floats, scratch);
+    return [ptr, () => this.copyIn(source, floats, ptr)];
   }
 
   /** A read-only operand: its resident copy when retained, otherwise a scratch copy. */

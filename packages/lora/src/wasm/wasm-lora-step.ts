@@ -73,8 +73,9 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
 
 /**
  * dx = [dY | dh]·[W ; A] (one product over O + K steps, each tile writing its rows of
- * dh = scaling · dY·B first); gradB += scaling · dYᵀ·xa; gradA += (xᵀ·dh)ᵀ. dY and x are copied in once each, dh never leaves the
- * memory. gradA goes through its transpose `[I, K]`: as xᵀ·dh it is a job of eight columns
+ * dh = scaling · dY·B first); gradB += scaling · dYᵀ·xa; gradA += (xᵀ·dh)ᵀ. dY and x are
+ * copied in once each (x while the workers start on dx, dx out while they start on gradB), dh
+ * never leaves the memory. gradA goes through its transpose `[I, K]`: as xᵀ·dh it is a job of eight columns
  * whose b (dh) is contiguous, ~2× faster than dhᵀ·x, which reads x eight columns at a time.
  */
 export function wasmLoraBackward(
@@ -89,7 +90,7 @@ export function wasmLoraBackward(
   const { rows: R, inFeatures: I, outFeatures: O, rank: K, scaling } = step;
   return withScratch(be, (scratch) => {
     const dy = be.operand(dOutput, R * O, scratch);
-    const x = be.operand(step.x, R * I, scratch);
+    const [x, copyX] = be.operandLater(step.x, R * I, scratch); // in while workers start dx
     const xa = be.operand(step.xa, R * K, scratch);
     const gAt = be.alloc(I * K, scratch);
     const gB = be.upload(gradB, O * K, scratch);
@@ -110,14 +111,17 @@ export function wasmLoraBackward(
       {
         ...{ ...plain, m: R, n: I, k: O + K, a: dy, b: wa, transposeB: true, c: d },
         ...{ a2: dh, k2: K, a2From: { panel: bPanel, alpha: scaling } }, // dh by the same job
+        meanwhile: copyX,
       },
-      { ...acc, m: O, n: K, k: R, a: dy, transposeA: true, b: xa, c: gB, alpha: scaling },
+      {
+        ...{ ...acc, m: O, n: K, k: R, a: dy, transposeA: true, b: xa, c: gB, alpha: scaling },
+        meanwhile: () => be.copyOut(d, dx, R * I), // dx is final: out while workers start gradB
+      },
       { ...plain, m: I, n: K, k: R, a: x, transposeA: true, b: dh, c: gAt },
     ];
     return chain([
       ...jobs.map((job) => () => be.job(job)),
       () => {
-        be.copyOut(d, dx, R * I);
         be.addTransposed(gAt, I, K, gradA);
         be.copyOut(gB, gradB, O * K);
       },
