@@ -9,6 +9,7 @@ export {
   readyAddress,
   reservedBytes,
   runJob,
+  setReductions,
   setSecondA,
   stopAddress,
   wakeAddress,

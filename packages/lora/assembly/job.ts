@@ -11,6 +11,7 @@
 // A tile is taken with a compare-exchange on CTL that also checks the generation, so a worker
 // that wakes late can never run a tile of a newer job with a descriptor it read for an older one.
 import { kernel5x8, MR, packA, storeBlock } from "./microkernel";
+import { gatherRows, outer5x8 } from "./outer-kernel";
 import { kernel1x8, kernel4x8, MR_STRIDED } from "./strided-kernel";
 
 const JOB: usize = 1024;
@@ -78,6 +79,28 @@ export function setSecondA(
   store<i32>(F, k1, 84);
   store<u32>(F, <u32>from, 88);
   store<f32>(F, fromAlpha, 92);
+}
+
+/**
+ * Makes the next job (one with setSecondA's `from`, tiles spanning every column) also reduce
+ * over its rows, per thread into partials + thread · partialStride (zeroed by the caller):
+ * `[k1][8]` += Σ_r a[r, ·]ᵀ ⊗ v[r] (v `[M, k - k1]` rows) and then `[n][8]` += Σ_r x[r, ·]ᵀ ⊗
+ * a2[r] (x `[M, n]`, rows rsX bytes apart). In a LoRA backward (a = dY, a2 = dh) these are
+ * dYᵀ·xa and xᵀ·dh, gradB and gradAᵀ, from rows the tile has at hand: no passes of their own
+ * over dY and x. v = 0: none. Call before every beginMatmul, as setSecondA.
+ */
+export function setReductions(
+  v: usize,
+  x: usize,
+  rsX: usize,
+  partials: usize,
+  partialStride: usize,
+): void {
+  store<u32>(F, <u32>v, 96);
+  store<u32>(F, <u32>x, 100);
+  store<u32>(F, <u32>rsX, 104);
+  store<u32>(F, <u32>partials, 108);
+  store<u32>(F, <u32>partialStride, 112);
 }
 
 /**
@@ -167,6 +190,10 @@ export function runJob(thread: i32): i32 {
     const k1 = load<i32>(F, 84);
     const from = <usize>load<u32>(F, 88);
     const fromAlpha = load<f32>(F, 92);
+    const redV = <usize>load<u32>(F, 96);
+    const redX = <usize>load<u32>(F, 100);
+    const rsX = <usize>load<u32>(F, 104);
+    const red = <usize>load<u32>(F, 108) + <usize>thread * <usize>load<u32>(F, 112);
     if (atomic.cmpxchg<u64>(CTL, ctl, ctl + 1) !== ctl) continue;
     const i0 = (next / colTiles) * rowsPerTile;
     const j0 = (next % colTiles) * colsPerTile;
@@ -184,6 +211,10 @@ export function runJob(thread: i32): i32 {
       k1,
       from,
       fromAlpha,
+      redV,
+      redX,
+      rsX,
+      red,
       b,
       ldb,
       panelStride,
@@ -220,6 +251,10 @@ function matmulBlock(
   k1: i32,
   from: usize,
   fromAlpha: f32,
+  redV: usize,
+  redX: usize,
+  rsX: usize,
+  red: usize,
   b: usize,
   ldb: usize,
   panelStride: usize,
@@ -261,6 +296,19 @@ function matmulBlock(
       for (let i = i0; i < i1; i += MR) {
         kernel5x8(pa, from, 32, kc1, acc, 32);
         storeBlock(acc, a2 + <usize>i * rsA2, rsA2, fromAlpha, false, min(MR, i1 - i), k - k1);
+        pa += panelBytes;
+      }
+    }
+    if (redV !== 0 && p0 === 0) {
+      // This tile's share of the reductions over rows (see setReductions).
+      const kr = k - k1;
+      let pa = pack;
+      for (let i = i0; i < i1; i += MR) {
+        const rows = min(MR, i1 - i);
+        gatherRows(redV + <usize>i * <usize>(kr << 2), <usize>(kr << 2), kr, rows, acc);
+        outer5x8(pa, 4, MR << 2, kc1, acc, red);
+        gatherRows(a2 + <usize>i * rsA2, rsA2, kr, rows, acc);
+        outer5x8(redX + <usize>i * rsX, rsX, 4, n, acc, red + ((<usize>kc1) << 5));
         pa += panelBytes;
       }
     }

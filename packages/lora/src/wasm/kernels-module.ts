@@ -30,6 +30,7 @@ export interface KernelExports {
     from: number,
     fromAlpha: number,
   ): void;
+  setReductions(v: number, x: number, rsX: number, partials: number, partialStride: number): void;
   runJob(thread: number): number;
   packSteps(): number;
   wakeAddress(): number;

@@ -36,6 +36,11 @@ export interface PointerMatmul {
    */
   a2From?: { panel: number; alpha: number };
   /**
+   * With a2From, when `spansColumns`: per-thread partials of a[r]ᵀ ⊗ v[r] `[k - k2][8]` and
+   * x[r]ᵀ ⊗ a2[r] `[n][8]` summed over rows (see assembly setReductions), zeroed by the caller.
+   */
+  reduce?: { v: number; x: number; partials: number; partialStride: number };
+  /**
    * Work for the calling thread while the workers start on the job (copies in or out of the
    * memory that the job does not touch), before it takes tiles itself; run first when alone.
    */
@@ -293,14 +298,12 @@ export class WasmBackend implements Backend {
       if (!j.accumulate) this.view().fill(0, j.c >> 2, (j.c >> 2) + m * n);
       return;
     }
-    const rows = Math.min(m, TILE_ROWS);
-    const wide = Math.ceil(m / rows) >= 4 * this.threads;
-    const cols = Math.min(Math.ceil(n / 8) * 8, wide ? WIDE_COLS : TILE_COLS);
+    const { rows, cols } = this.tiles(m, n);
     const k2 = j.a2 === undefined ? 0 : (j.k2 ?? 0);
     const from = j.a2From;
     if (from !== undefined && j.a2 !== undefined) {
-      const inTiles = n > 8 && cols >= n && k - k2 <= this.kernels.packSteps() && k2 <= 8;
-      if (!inTiles) {
+      if (!this.spansColumns(m, n, k - k2, k2)) {
+        if (j.reduce !== undefined) throw new Error("job(): reduce needs spansColumns()");
         const { a2: _a2, k2: _k2, a2From: _from, ...one } = j; // a2 = alpha · a·P on its own
         const first = { ...one, n: k2, k: k - k2, b: from.panel, transposeB: true, c: j.a2 };
         const rest = { ...j, a2From: undefined };
@@ -310,6 +313,14 @@ export class WasmBackend implements Backend {
       }
     }
     this.kernels.setSecondA(j.a2 ?? 0, k2 * 4, 4, k - k2, from?.panel ?? 0, from?.alpha ?? 0);
+    const r = j.reduce;
+    this.kernels.setReductions(
+      r?.v ?? 0,
+      r?.x ?? 0,
+      n * 4,
+      r?.partials ?? 0,
+      r?.partialStride ?? 0,
+    );
     const tiles = this.kernels.beginMatmul(
       m,
       n,
@@ -341,6 +352,22 @@ export class WasmBackend implements Backend {
       return new Promise((resolve) => setTimeout(resolve, 0)).then(finish);
     }
     return finish();
+  }
+
+  /** Output tile of a job: rows × columns (see TILE_ROWS). */
+  private tiles(m: number, n: number): { rows: number; cols: number } {
+    const rows = Math.min(m, TILE_ROWS);
+    const wide = Math.ceil(m / rows) >= 4 * this.threads;
+    return { rows, cols: Math.min(Math.ceil(n / 8) * 8, wide ? WIDE_COLS : TILE_COLS) };
+  }
+
+  /**
+   * Whether a job [M,N] over k1 + k2 steps takes a2From (and reduce) inside its tiles: tiles
+   * span every column, more than one panel, the first operand within one block, k2 ≤ 8.
+   */
+  spansColumns(m: number, n: number, k1: number, k2: number): boolean {
+    const { cols } = this.tiles(m, n);
+    return n > 8 && cols >= n && k1 <= this.kernels.packSteps() && k2 <= 8;
   }
 
   /** Takes tiles on this thread and waits for the workers' last tiles. */
@@ -427,6 +454,11 @@ export class WasmBackend implements Backend {
   copyOut(ptr: number, target: Float32Array, floats: number): void {
     target.set(this.view().subarray(ptr >> 2, (ptr >> 2) + floats));
     if (this.resident.has(target)) this.update(target);
+  }
+
+  /** A view of `count` floats at `ptr` (valid until the memory grows). */
+  floats(ptr: number, count: number): Float32Array {
+    return this.view().subarray(ptr >> 2, (ptr >> 2) + count);
   }
 
   /** target `[cols, rows]` += the transpose of the `[rows, cols]` floats at `ptr`. */

@@ -105,10 +105,7 @@ export function wasmLoraBackward(
   const { rows: R, inFeatures: I, outFeatures: O, rank: K, scaling } = step;
   return withScratch(be, (scratch) => {
     const dy = be.operand(dOutput, R * O, scratch);
-    const [x, copyX] = be.operandLater(step.x, R * I, scratch); // in while workers start dx
     const xa = be.operand(step.xa, R * K, scratch);
-    const gAt = be.alloc(I * K, scratch);
-    const gB = be.upload(gradB, O * K, scratch);
     const dh = be.alloc(R * K, scratch);
     const d = be.alloc(R * I, scratch);
     const b = be.operand(step.loraB, O * K, scratch);
@@ -121,11 +118,32 @@ export function wasmLoraBackward(
       I,
       scratch,
     );
+    const dxJob: PointerMatmul = {
+      ...{ ...plain, m: R, n: I, k: O + K, a: dy, b: wa, transposeB: true, c: d },
+      ...{ a2: dh, k2: K, a2From: { panel: bPanel, alpha: scaling } }, // dh by the same job
+    };
+    if (be.spansColumns(R, I, O, K)) {
+      // gradB and gradAᵀ too, reduced by the tiles into per-thread partials [O + I][8].
+      const floats = (O + I) * 8;
+      const partials = be.alloc(be.threads * floats, scratch);
+      be.floats(partials, be.threads * floats).fill(0);
+      const x = be.operand(step.x, R * I, scratch); // read by the tiles: in before they start
+      const reduce = { v: xa, x, partials, partialStride: floats * 4 };
+      return chain([
+        () => be.job({ ...dxJob, reduce, meanwhile: () => touchPages(dx, R * I) }),
+        () => {
+          be.copyOut(d, dx, R * I);
+          addPartials(be.floats(partials, be.threads * floats), step, gradA, gradB);
+        },
+      ]);
+    }
+    const [x, copyX] = be.operandLater(step.x, R * I, scratch); // in while workers start dx
+    const gAt = be.alloc(I * K, scratch);
+    const gB = be.upload(gradB, O * K, scratch);
     const acc = { ...plain, accumulate: true };
     const jobs: PointerMatmul[] = [
       {
-        ...{ ...plain, m: R, n: I, k: O + K, a: dy, b: wa, transposeB: true, c: d },
-        ...{ a2: dh, k2: K, a2From: { panel: bPanel, alpha: scaling } }, // dh by the same job
+        ...dxJob,
         meanwhile: () => {
           copyX();
           touchPages(dx, R * I);
@@ -145,4 +163,26 @@ export function wasmLoraBackward(
       },
     ]);
   });
+}
+
+/**
+ * gradB `[O, K]` += scaling · Σ_t partial_t[o][k] and gradA `[K, I]` += Σ_t partial_t[O + i][k]
+ * over the threads' partials `[O + I][8]` (see setReductions).
+ */
+function addPartials(
+  partials: Float32Array,
+  step: LoRAStep,
+  gradA: Float32Array,
+  gradB: Float32Array,
+): void {
+  const { inFeatures: I, outFeatures: O, rank: K, scaling } = step;
+  const floats = (O + I) * 8;
+  for (let base = 0; base < partials.length; base += floats) {
+    for (let o = 0; o < O; o++) {
+      for (let k = 0; k < K; k++) gradB[o * K + k] += scaling * partials[base + o * 8 + k];
+    }
+    for (let i = 0; i < I; i++) {
+      for (let k = 0; k < K; k++) gradA[k * I + i] += partials[base + (O + i) * 8 + k];
+    }
+  }
 }
