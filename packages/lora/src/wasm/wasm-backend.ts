@@ -1,80 +1,18 @@
 // The `wasm` backend: SIMD kernels compiled from assembly/ running in one WebAssembly.Memory,
 // shared with a pool of workers where SharedArrayBuffer exists. Operands are copied into the
-// memory per call, except buffers passed to `retain` (frozen weights), which are uploaded once
-// and, when used transposed as `b`, packed once into the microkernel's 8-column panels.
+// memory per call (a LoRA step's per loraForward/loraBackward, see wasm-lora-step.ts), except
+// buffers passed to `retain` (frozen weights), which are uploaded once and, when used
+// transposed as `b`, packed once into the microkernel's 8-column panels. The matmuls themselves
+// run as jobs over addresses in the memory (matmul-jobs.ts).
 // Legend: M, N, K matmul dimensions; pointers are byte addresses in the memory.
 import type { Backend, LoRAStep, MatmulShape } from "../backend";
 import { checkMatmul, checkMatrix, checkVector } from "../matmul-shape";
 import { Arena } from "./arena";
 import type { KernelExports } from "./kernels-module";
+import { andThen, MatmulJobs, type PanelPart, type PointerMatmul } from "./matmul-jobs";
 import { ResidentBuffers } from "./resident-buffers";
 import type { ThreadPool } from "./thread-pool";
-import { waitForTiles } from "./wait-for-tiles";
 import { wasmLoraBackward, wasmLoraForward } from "./wasm-lora-step";
-
-/** One matmul over byte addresses in the memory (see `WasmBackend.job`). */
-export interface PointerMatmul {
-  m: number;
-  n: number;
-  k: number;
-  /** `[M,K]`, or `[K,M]` when transposeA. */
-  a: number;
-  transposeA: boolean;
-  /** `[K,N]`, or packed panels of `[N,K]` when transposeB. */
-  b: number;
-  transposeB: boolean;
-  /** `[M,N]`. */
-  c: number;
-  alpha: number;
-  accumulate: boolean;
-  /** A second a `[M,k2]` beside the first: op(a) = [a | a2], k counting both (b stacked to match). */
-  a2?: number;
-  k2?: number;
-  /**
-   * Makes the job write a2 first: a2 = alpha · a·P with P one packed panel `[k - k2][8]`
-   * (k2 ≤ 8). Inside the tiles when they can (see assembly setSecondA), else a job of its own.
-   */
-  a2From?: { panel: number; alpha: number };
-  /**
-   * With a2From, when `spansColumns`: per-thread partials of a[r]ᵀ ⊗ v[r] `[k - k2][8]` and
-   * x[r]ᵀ ⊗ a2[r] `[n][8]` summed over rows (see assembly setReductions), zeroed by the caller.
-   */
-  reduce?: { v: number; x: number; partials: number; partialStride: number };
-  /**
-   * Work for the calling thread while the workers start on the job (copies in or out of the
-   * memory that the job does not touch), before it takes tiles itself; run first when alone.
-   */
-  meanwhile?: () => void;
-}
-
-/** One operand of `stackedPanels`: `[k,N]`, or `[N,k]` when transposed, times scale. */
-export interface PanelPart {
-  ptr: number;
-  k: number;
-  transposed: boolean;
-  scale: number;
-}
-
-/** Runs `next` after `first`: at once when `first` completed synchronously. */
-export function andThen(first: void | Promise<void>, next: () => void | Promise<void>) {
-  return first === undefined ? next() : first.then(next);
-}
-
-/**
- * Below this many flops a matmul runs on the calling thread alone. Waking workers costs tens of
- * microseconds, but on a loaded machine a worker preempted in the middle of a tile stalls the
- * whole call for a scheduler slice (milliseconds): the rank-sized matmuls of a LoRA step
- * (2·rows·256·8 = 2^24 flops at 4096 rows) are not worth that risk.
- */
-const PARALLEL_FLOPS = 1 << 25;
-/**
- * Output tile a thread takes at a time: rows (a multiple of the microkernel's 5) × columns. A
- * thread packs its tile's rows of a once per tile, so tiles span the whole width (up to
- * WIDE_COLS) when there are enough rows to keep every thread busy, TILE_COLS otherwise.
- */
-const TILE_ROWS = 40;
-const TILE_COLS = 64;
-const WIDE_COLS = 256;
 
 /**
  * Backend over the WebAssembly kernels. Create it with `createWasmBackend()`; the constructor
@@ -85,13 +23,8 @@ export class WasmBackend implements Backend {
   private readonly arena: Arena;
   private readonly resident: ResidentBuffers;
   private heap: Float32Array;
-  private readonly words: Int32Array;
-  /** Per-thread buffers for packed rows of a: thread t at packs + t · packStride. */
-  private readonly packs: number;
-  private readonly packStride: number;
+  private readonly jobs: MatmulJobs;
   private pending: Promise<void> | null = null;
-  /** Tiles of the last matmul, and how many of them the calling thread ran (the rest: workers). */
-  readonly lastMatmul = { tiles: 0, onCaller: 0 };
   private disposed = false;
 
   constructor(
@@ -99,14 +32,12 @@ export class WasmBackend implements Backend {
     private readonly memory: WebAssembly.Memory,
     private readonly pool: ThreadPool | null,
     /** Whether this thread may block in Atomics.wait (Node, workers; not a browser page). */
-    private readonly canBlock: boolean,
+    canBlock: boolean,
   ) {
     this.arena = new Arena(memory, kernels.reservedBytes());
     this.heap = new Float32Array(memory.buffer);
     this.resident = new ResidentBuffers(this.arena, kernels, () => this.view());
-    this.words = new Int32Array(memory.buffer, 0, 1024);
-    this.packStride = TILE_ROWS * kernels.packSteps() * 4 + 40 * 4 + 64; // panels, a 5×8 block
-    this.packs = this.arena.alloc(this.threads * this.packStride);
+    this.jobs = new MatmulJobs(kernels, memory, pool, canBlock, this.arena, () => this.view());
   }
 
   /** Threads that compute a large matmul: the calling one plus the pool's workers. */
@@ -285,97 +216,19 @@ export class WasmBackend implements Backend {
     return andThen(this.job({ ...job, accumulate }), () => this.download(pc, out, m * n, scratch));
   }
 
-  /**
-   * Runs one matmul over operands already in the memory: b packed (`packed`) when transposed,
-   * plain `[K,N]` otherwise (k = 0 writes zeros, or adds nothing). Returns a promise only where
-   * this thread cannot block.
-   * @internal
-   */
+  /** Runs one matmul over operands already in the memory (see `MatmulJobs.job`). */
   job(j: PointerMatmul): void | Promise<void> {
-    const { m, n, k } = j;
-    if (m === 0 || n === 0) return;
-    if (k === 0) {
-      if (!j.accumulate) this.view().fill(0, j.c >> 2, (j.c >> 2) + m * n);
-      return;
-    }
-    const { rows, cols } = this.tiles(m, n);
-    const k2 = j.a2 === undefined ? 0 : (j.k2 ?? 0);
-    const from = j.a2From;
-    if (from !== undefined && j.a2 !== undefined) {
-      if (!this.spansColumns(m, n, k - k2, k2)) {
-        if (j.reduce !== undefined) throw new Error("job(): reduce needs spansColumns()");
-        const { a2: _a2, k2: _k2, a2From: _from, ...one } = j; // a2 = alpha · a·P on its own
-        const first = { ...one, n: k2, k: k - k2, b: from.panel, transposeB: true, c: j.a2 };
-        const rest = { ...j, a2From: undefined };
-        return andThen(this.job({ ...first, alpha: from.alpha, accumulate: false }), () =>
-          this.job(rest),
-        );
-      }
-    }
-    this.kernels.setSecondA(j.a2 ?? 0, k2 * 4, 4, k - k2, from?.panel ?? 0, from?.alpha ?? 0);
-    const r = j.reduce;
-    this.kernels.setReductions(
-      r?.v ?? 0,
-      r?.x ?? 0,
-      n * 4,
-      r?.partials ?? 0,
-      r?.partialStride ?? 0,
-    );
-    const tiles = this.kernels.beginMatmul(
-      m,
-      n,
-      k,
-      j.a,
-      j.transposeA ? 4 : (k - k2) * 4, // a: [K,M] or [M,K] (K less a2's steps)
-      j.transposeA ? m * 4 : 4,
-      j.b,
-      j.transposeB ? 32 : n * 4, // packed panels [ceil(N/8)][K][8], or [K,N] read 8 columns at a time
-      j.transposeB ? k * 32 : 32,
-      j.c,
-      j.alpha,
-      j.accumulate ? 1 : 0,
-      rows,
-      cols,
-      this.packs,
-      this.packStride,
-    );
-    const parallel = this.pool !== null && tiles > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
-    const finish = () => this.finishJob(tiles, parallel);
-    if (!parallel) {
-      j.meanwhile?.();
-      return finish();
-    }
-    this.pool.wake();
-    j.meanwhile?.();
-    // A browser page boots workers through its event loop: yield one task while they start.
-    if (!this.canBlock && this.pool.booting) {
-      return new Promise((resolve) => setTimeout(resolve, 0)).then(finish);
-    }
-    return finish();
+    return this.jobs.job(j);
   }
 
-  /** Output tile of a job: rows × columns (see TILE_ROWS). */
-  private tiles(m: number, n: number): { rows: number; cols: number } {
-    const rows = Math.min(m, TILE_ROWS);
-    const wide = Math.ceil(m / rows) >= 4 * this.threads;
-    return { rows, cols: Math.min(Math.ceil(n / 8) * 8, wide ? WIDE_COLS : TILE_COLS) };
-  }
-
-  /**
-   * Whether a job [M,N] over k1 + k2 steps takes a2From (and reduce) inside its tiles: tiles
-   * span every column, more than one panel, the first operand within one block, k2 ≤ 8.
-   */
+  /** Whether a job takes a2From and reduce inside its tiles (see `MatmulJobs.spansColumns`). */
   spansColumns(m: number, n: number, k1: number, k2: number): boolean {
-    const { cols } = this.tiles(m, n);
-    return n > 8 && cols >= n && k1 <= this.kernels.packSteps() && k2 <= 8;
+    return this.jobs.spansColumns(m, n, k1, k2);
   }
 
-  /** Takes tiles on this thread and waits for the workers' last tiles. */
-  private finishJob(tiles: number, parallel: boolean): void | Promise<void> {
-    this.lastMatmul.tiles = tiles;
-    this.lastMatmul.onCaller = this.kernels.runJob(0);
-    if (!parallel) return;
-    return waitForTiles(this.words, this.kernels.doneAddress() >> 2, tiles, this.canBlock);
+  /** Tiles of the last matmul, and how many of them the calling thread ran (the rest: workers). */
+  get lastMatmul(): { tiles: number; onCaller: number } {
+    return this.jobs.lastMatmul;
   }
 
   /** A view of the whole memory, renewed after the arena grew it. */

@@ -6,7 +6,8 @@
 // Legend: R rows, I inFeatures, O outFeatures, K rank; pointers are byte addresses.
 import type { LoRAStep } from "../backend";
 import { checkLoRABackward, checkLoRAForward } from "../lora-step";
-import type { PointerMatmul, WasmBackend } from "./wasm-backend";
+import type { PointerMatmul } from "./matmul-jobs";
+import type { WasmBackend } from "./wasm-backend";
 
 type Step = () => void | Promise<void>;
 

@@ -1,0 +1,199 @@
+// The wasm backend's matmul jobs over operands already in its memory: tile sizes, whether the
+// workers share a job, and the calling thread's part (its tiles, its `meanwhile` work, the
+// wait). WasmBackend uploads and downloads around them; wasm-lora-step.ts chains them.
+// Legend: M, N, K matmul dimensions; pointers are byte addresses in the memory.
+import type { Arena } from "./arena";
+import type { KernelExports } from "./kernels-module";
+import type { ThreadPool } from "./thread-pool";
+import { waitForTiles } from "./wait-for-tiles";
+
+/** One matmul over byte addresses in the memory (see `WasmBackend.job`). */
+export interface PointerMatmul {
+  m: number;
+  n: number;
+  k: number;
+  /** `[M,K]`, or `[K,M]` when transposeA. */
+  a: number;
+  transposeA: boolean;
+  /** `[K,N]`, or packed panels of `[N,K]` when transposeB. */
+  b: number;
+  transposeB: boolean;
+  /** `[M,N]`. */
+  c: number;
+  alpha: number;
+  accumulate: boolean;
+  /** A second a `[M,k2]` beside the first: op(a) = [a | a2], k counting both (b stacked to match). */
+  a2?: number;
+  k2?: number;
+  /**
+   * Makes the job write a2 first: a2 = alpha · a·P with P one packed panel `[k - k2][8]`
+   * (k2 ≤ 8). Inside the tiles when they can (see assembly setSecondA), else a job of its own.
+   */
+  a2From?: { panel: number; alpha: number };
+  /**
+   * With a2From, when `spansColumns`: per-thread partials of a[r]ᵀ ⊗ v[r] `[k - k2][8]` and
+   * x[r]ᵀ ⊗ a2[r] `[n][8]` summed over rows (see assembly setReductions), zeroed by the caller.
+   */
+  reduce?: { v: number; x: number; partials: number; partialStride: number };
+  /**
+   * Work for the calling thread while the workers start on the job (copies in or out of the
+   * memory that the job does not touch), before it takes tiles itself; run first when alone.
+   */
+  meanwhile?: () => void;
+}
+
+/** One operand of `stackedPanels`: `[k,N]`, or `[N,k]` when transposed, times scale. */
+export interface PanelPart {
+  ptr: number;
+  k: number;
+  transposed: boolean;
+  scale: number;
+}
+
+/** Runs `next` after `first`: at once when `first` completed synchronously. */
+export function andThen(first: void | Promise<void>, next: () => void | Promise<void>) {
+  return first === undefined ? next() : first.then(next);
+}
+
+/**
+ * Below this many flops a matmul runs on the calling thread alone. Waking workers costs tens of
+ * microseconds, but on a loaded machine a worker preempted in the middle of a tile stalls the
+ * whole call for a scheduler slice (milliseconds): the rank-sized matmuls of a LoRA step
+ * (2·rows·256·8 = 2^24 flops at 4096 rows) are not worth that risk.
+ */
+const PARALLEL_FLOPS = 1 << 25;
+/**
+ * Output tile a thread takes at a time: rows (a multiple of the microkernel's 5) × columns. A
+ * thread packs its tile's rows of a once per tile, so tiles span the whole width (up to
+ * WIDE_COLS) when there are enough rows to keep every thread busy, TILE_COLS otherwise.
+ */
+const TILE_ROWS = 40;
+const TILE_COLS = 64;
+const WIDE_COLS = 256;
+
+/**
+ * Runs matmul jobs for one backend: each thread packs rows of a into its own buffer (thread t
+ * at packs + t · packStride), allocated once.
+ *
+ * @example
+ * const jobs = new MatmulJobs(kernels, memory, pool, canBlock, arena, view);
+ * jobs.job({ m, n, k, a, transposeA: false, b, transposeB: true, c, alpha: 1, accumulate: false });
+ */
+export class MatmulJobs {
+  /** Tiles of the last matmul, and how many of them the calling thread ran (the rest: workers). */
+  readonly lastMatmul = { tiles: 0, onCaller: 0 };
+  private readonly words: Int32Array;
+  private readonly packs: number;
+  private readonly packStride: number;
+
+  constructor(
+    private readonly kernels: KernelExports,
+    memory: WebAssembly.Memory,
+    private readonly pool: ThreadPool | null,
+    private readonly canBlock: boolean,
+    arena: Arena,
+    /** A view of the whole memory, current after growth. */
+    private readonly view: () => Float32Array,
+  ) {
+    this.words = new Int32Array(memory.buffer, 0, 1024);
+    this.packStride = TILE_ROWS * kernels.packSteps() * 4 + 40 * 4 + 64; // panels, a 5×8 block
+    this.packs = arena.alloc(this.threads * this.packStride);
+  }
+
+  /** Threads that compute a large matmul: the calling one plus the pool's workers. */
+  get threads(): number {
+    return 1 + (this.pool?.size ?? 0);
+  }
+
+  /**
+   * Runs one matmul over operands already in the memory: b packed (`packed`) when transposed,
+   * plain `[K,N]` otherwise (k = 0 writes zeros, or adds nothing). Returns a promise only where
+   * this thread cannot block.
+   */
+  job(j: PointerMatmul): void | Promise<void> {
+    const { m, n, k } = j;
+    if (m === 0 || n === 0) return;
+    if (k === 0) {
+      if (!j.accumulate) this.view().fill(0, j.c >> 2, (j.c >> 2) + m * n);
+      return;
+    }
+    const { rows, cols } = this.tiles(m, n);
+    const k2 = j.a2 === undefined ? 0 : (j.k2 ?? 0);
+    const from = j.a2From;
+    if (from !== undefined && j.a2 !== undefined) {
+      if (!this.spansColumns(m, n, k - k2, k2)) {
+        if (j.reduce !== undefined) throw new Error("job(): reduce needs spansColumns()");
+        const { a2: _a2, k2: _k2, a2From: _from, ...one } = j; // a2 = alpha · a·P on its own
+        const first = { ...one, n: k2, k: k - k2, b: from.panel, transposeB: true, c: j.a2 };
+        const rest = { ...j, a2From: undefined };
+        return andThen(this.job({ ...first, alpha: from.alpha, accumulate: false }), () =>
+          this.job(rest),
+        );
+      }
+    }
+    this.kernels.setSecondA(j.a2 ?? 0, k2 * 4, 4, k - k2, from?.panel ?? 0, from?.alpha ?? 0);
+    const r = j.reduce;
+    this.kernels.setReductions(
+      r?.v ?? 0,
+      r?.x ?? 0,
+      n * 4,
+      r?.partials ?? 0,
+      r?.partialStride ?? 0,
+    );
+    const tiles = this.kernels.beginMatmul(
+      m,
+      n,
+      k,
+      j.a,
+      j.transposeA ? 4 : (k - k2) * 4, // a: [K,M] or [M,K] (K less a2's steps)
+      j.transposeA ? m * 4 : 4,
+      j.b,
+      j.transposeB ? 32 : n * 4, // packed panels [ceil(N/8)][K][8], or [K,N] read 8 columns at a time
+      j.transposeB ? k * 32 : 32,
+      j.c,
+      j.alpha,
+      j.accumulate ? 1 : 0,
+      rows,
+      cols,
+      this.packs,
+      this.packStride,
+    );
+    const parallel = this.pool !== null && tiles > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
+    const finish = () => this.finishJob(tiles, parallel);
+    if (!parallel) {
+      j.meanwhile?.();
+      return finish();
+    }
+    this.pool.wake();
+    j.meanwhile?.();
+    // A browser page boots workers through its event loop: yield one task while they start.
+    if (!this.canBlock && this.pool.booting) {
+      return new Promise((resolve) => setTimeout(resolve, 0)).then(finish);
+    }
+    return finish();
+  }
+
+  /** Output tile of a job: rows × columns (see TILE_ROWS). */
+  private tiles(m: number, n: number): { rows: number; cols: number } {
+    const rows = Math.min(m, TILE_ROWS);
+    const wide = Math.ceil(m / rows) >= 4 * this.threads;
+    return { rows, cols: Math.min(Math.ceil(n / 8) * 8, wide ? WIDE_COLS : TILE_COLS) };
+  }
+
+  /**
+   * Whether a job [M,N] over k1 + k2 steps takes a2From (and reduce) inside its tiles: tiles
+   * span every column, more than one panel, the first operand within one block, k2 ≤ 8.
+   */
+  spansColumns(m: number, n: number, k1: number, k2: number): boolean {
+    const { cols } = this.tiles(m, n);
+    return n > 8 && cols >= n && k1 <= this.kernels.packSteps() && k2 <= 8;
+  }
+
+  /** Takes tiles on this thread and waits for the workers' last tiles. */
+  private finishJob(tiles: number, parallel: boolean): void | Promise<void> {
+    this.lastMatmul.tiles = tiles;
+    this.lastMatmul.onCaller = this.kernels.runJob(0);
+    if (!parallel) return;
+    return waitForTiles(this.words, this.kernels.doneAddress() >> 2, tiles, this.canBlock);
+  }
+}
