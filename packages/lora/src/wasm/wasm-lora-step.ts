@@ -88,11 +88,12 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
 }
 
 /**
- * dx = [dY | dh]·[W ; A] (one product over O + K steps, each tile writing its rows of
- * dh = scaling · dY·B first); gradB += scaling · dYᵀ·xa; gradA += (xᵀ·dh)ᵀ. dY and x are
- * copied in once each (x while the workers start on dx, dx out while they start on gradB), dh
- * never leaves the memory. gradA goes through its transpose `[I, K]`: as xᵀ·dh it is a job of eight columns
- * whose b (dh) is contiguous, ~2× faster than dhᵀ·x, which reads x eight columns at a time.
+ * dx = [dY | dh]·[W ; A] as one product over O + K steps, each tile writing its rows of
+ * dh = scaling · dY·B first and, where tiles span every column, also reducing its rows into
+ * gradB += scaling · dYᵀ·xa and gradA += (xᵀ·dh)ᵀ (per-thread partials): one pass over dY and
+ * x in all. Elsewhere gradB and gradAᵀ = xᵀ·dh are jobs of their own (eight columns over
+ * contiguous dh: ~2× faster than dhᵀ·x, which reads x eight columns at a time), x copied in
+ * while the workers start on dx and dx out while they start on gradB.
  */
 export function wasmLoraBackward(
   be: WasmBackend,
