@@ -11,12 +11,14 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { BudgetTooSmallError, plan } from "@kairos/checkpointing";
 import { createBackend } from "@kairos/lora";
 import {
   AdamW,
   FullModel,
   LlamaModel,
   LoraModel,
+  measureChain,
   memoryRunner,
   Random,
   storeAllRunner,
@@ -73,15 +75,17 @@ function trainableFor(ctx, full) {
   return new FullModel(new LlamaModel(config, copy, { backend: ctx.backend, trainable: true }));
 }
 
-/** Store-all peak and least feasible budget of a model on the batch (the planner's figures). */
+/** Store-all peak and least feasible budget of a model on the batch: one measured chain, planned twice. */
 async function peaks(trainable, batch) {
-  const storeAll = memoryRunner({ checkpointing: "none", memoryBudget: 2 ** 40 });
-  const tiny = memoryRunner({ memoryBudget: 1, checkpointing: "optimal" });
-  const error = await tiny.prepare(trainable.stages(batch), batch.ids).catch((e) => e);
-  return {
-    storeAll: await storeAll.prepare(trainable.stages(batch), batch.ids),
-    minimum: error.minimumBytes,
-  };
+  const chain = await measureChain(trainable.stages(batch), batch.ids);
+  const storeAll = plan(chain, { strategy: "store-all" }).peakBytes;
+  try {
+    plan(chain, { strategy: "optimal", budgetBytes: 0 });
+    return { storeAll, minimum: 0 };
+  } catch (error) {
+    if (!(error instanceof BudgetTooSmallError)) throw error;
+    return { storeAll, minimum: error.minimumBytes };
+  }
 }
 
 async function makeSetup(ctx, name) {

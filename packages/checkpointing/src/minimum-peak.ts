@@ -1,7 +1,7 @@
 // The least peak any schedule of a chain can reach, exactly in bytes: the floor under which
 // `plan()` throws BudgetTooSmallError, and the fallback when slot rounding leaves no schedule.
 
-import { type Chain, forwardWorkspace } from "./chain.js";
+import type { Chain } from "./chain.js";
 import { END, type ScheduleTree, saveBytes, walkBytes } from "./schedule-tree.js";
 
 /**
@@ -14,7 +14,6 @@ import { END, type ScheduleTree, saveBytes, walkBytes } from "./schedule-tree.js
 export function minimumPeak(chain: Chain): { peakBytes: number; tree: ScheduleTree } {
   const n = chain.forwardCost.length;
   const o = chain.outputBytes;
-  const w = forwardWorkspace(chain);
   const peak: number[][] = [];
   const cost: number[][] = [];
   const tree: ScheduleTree[][] = [];
@@ -30,13 +29,13 @@ export function minimumPeak(chain: Chain): { peakBytes: number; tree: ScheduleTr
     for (let i = 0; i + length <= n; i++) {
       const j = i + length;
       const held = o[i] + chain.contextBytes[i];
-      let bestPeak = Math.max(held + peak[i + 1][j], saveBytes(chain, w, i, j));
+      let bestPeak = Math.max(held + peak[i + 1][j], saveBytes(chain, i, j));
       let bestCost = chain.forwardCost[i] + chain.backwardCost[i] + cost[i + 1][j];
       let best: ScheduleTree = { kind: "save", rest: tree[i + 1][j] };
       let walkCost = 0;
       for (let k = i + 1; k < j; k++) {
         walkCost += chain.forwardCost[k - 1];
-        const p = Math.max(walkBytes(o, w, i, k) + o[j], o[i] + peak[k][j], peak[i][k]);
+        const p = Math.max(walkBytes(chain, i, k) + o[j], o[i] + peak[k][j], peak[i][k]);
         const c = walkCost + cost[k][j] + cost[i][k];
         if (p < bestPeak || (p === bestPeak && c < bestCost)) {
           bestPeak = p;

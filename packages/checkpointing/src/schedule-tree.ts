@@ -2,7 +2,7 @@
 // program (Beaumont et al. 2019, "persistent" schedules); this file turns a tree into operations
 // and predicts its peak and compute from the chain's sizes by structure, not by replay.
 
-import { type Chain, forwardWorkspace } from "./chain.js";
+import type { Chain } from "./chain.js";
 import type { Operation } from "./operation.js";
 
 /**
@@ -51,18 +51,13 @@ export function treeOperations(
 
 /**
  * Peak of the forward walk of a split `[i, at)` before `right` starts, without `δ[j]`: `a[i]`,
- * the input and output of the stage running, and that forward's workspace `w`.
+ * the input and output of the stage running, and that forward's workspace.
  */
-export function walkBytes(
-  outputBytes: readonly number[],
-  w: readonly number[],
-  i: number,
-  at: number,
-): number {
-  let peak = outputBytes[i] + outputBytes[i + 1] + w[i];
-  for (let s = i + 1; s < at; s++) {
-    peak = Math.max(peak, outputBytes[i] + outputBytes[s] + outputBytes[s + 1] + w[s]);
-  }
+export function walkBytes(chain: Chain, i: number, at: number): number {
+  const o = chain.outputBytes;
+  const w = chain.forwardWorkspace;
+  let peak = o[i] + o[i + 1] + (w?.[i] ?? 0);
+  for (let s = i + 1; s < at; s++) peak = Math.max(peak, o[i] + o[s] + o[s + 1] + (w?.[s] ?? 0));
   return peak;
 }
 
@@ -70,10 +65,10 @@ export function walkBytes(
  * Peak of a `save` node on `[i, j)` outside its `rest`: the forward of `i` (with `δ[j]` and its
  * workspace) and the backward of `i` (`a[i]`, `c[i]`, `δ[i + 1]`, the new `δ[i]`).
  */
-export function saveBytes(chain: Chain, w: readonly number[], i: number, j: number): number {
+export function saveBytes(chain: Chain, i: number, j: number): number {
   const o = chain.outputBytes;
   const held = o[i] + chain.contextBytes[i];
-  return held + o[i + 1] + Math.max(o[i], o[j] + w[i]);
+  return held + o[i + 1] + Math.max(o[i], o[j] + (chain.forwardWorkspace?.[i] ?? 0));
 }
 
 /**
@@ -87,13 +82,12 @@ export function measureTree(
   j: number,
 ): { peakBytes: number; computeCost: number } {
   const o = chain.outputBytes;
-  const w = forwardWorkspace(chain);
   if (tree.kind === "end") return { peakBytes: 2 * o[j], computeCost: 0 };
   if (tree.kind === "save") {
     const rest = measureTree(chain, tree.rest, i + 1, j);
     const held = o[i] + chain.contextBytes[i];
     return {
-      peakBytes: Math.max(held + rest.peakBytes, saveBytes(chain, w, i, j)),
+      peakBytes: Math.max(held + rest.peakBytes, saveBytes(chain, i, j)),
       computeCost: chain.forwardCost[i] + rest.computeCost + chain.backwardCost[i],
     };
   }
@@ -102,7 +96,11 @@ export function measureTree(
   let walkCost = 0;
   for (let s = i; s < tree.at; s++) walkCost += chain.forwardCost[s];
   return {
-    peakBytes: Math.max(walkBytes(o, w, i, tree.at) + o[j], o[i] + right.peakBytes, left.peakBytes),
+    peakBytes: Math.max(
+      walkBytes(chain, i, tree.at) + o[j],
+      o[i] + right.peakBytes,
+      left.peakBytes,
+    ),
     computeCost: walkCost + right.computeCost + left.computeCost,
   };
 }

@@ -175,26 +175,33 @@ export class LoRALinear {
   ): Promise<{ output: Float32Array; context: LoRAContext | null; dropoutSeed: number | null }> {
     const fn = "LoRALinear.forward()";
     const rows = checkRows(fn, "x", x, this.inFeatures);
-    if (!this.mergedState && !(this.training && this.dropout > 0))
-      return this.fusedForward(x, rows, options);
-    const { output } = await this.base.forward(x, { save: false, out: options.out });
-    // Merged (inference): the update is inside W; nothing to train, so no context is kept.
-    if (this.mergedState) return { output, context: null, dropoutSeed: null };
-    const save = options.save !== false;
-    const [I, K] = [this.inFeatures, this.rank];
-    let dropoutSeed: number | null = null;
-    let xd = x; // [R, I]
-    if (this.training && this.dropout > 0) {
-      dropoutSeed = options.dropoutSeed ?? mixSeed(this.seed, this.dropoutStep++);
-      xd = dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I));
+    if (this.mergedState) {
+      // Merged (inference): the update is inside W; nothing to train, so no context is kept.
+      const { output } = await this.base.forward(x, { save: false, out: options.out });
+      return { output, context: null, dropoutSeed: null };
     }
+    const [I, O, K] = [this.inFeatures, this.outFeatures, this.rank];
+    const save = options.save !== false;
     // [R, K]: a saved one lives until backward, which gives it back to `spare` for the next step.
     const xa = save ? this.spareBuffer(rows * K) : this.work(1, rows * K);
-    await this.backend.matmul(xd, this.loraA, xa, { m: rows, n: K, k: I, transposeB: true });
-    await this.backend.matmul(xa, this.loraB, output, {
-      ...{ m: rows, n: this.outFeatures, k: K },
-      ...{ transposeB: true, accumulate: true, alpha: this.scaling },
-    });
+    let output: Float32Array;
+    let dropoutSeed: number | null = null;
+    if (!(this.training && this.dropout > 0)) {
+      // The adapter reads x itself: the backend runs x·Wᵀ, xa = x·Aᵀ and y += scaling · xa·Bᵀ
+      // in one call.
+      output = outputBuffer(fn, "options.out", options.out, rows * O);
+      await this.backend.loraForward(this.step(rows, x, xa), output);
+      if (this.bias) await this.backend.addBias(output, this.bias, rows, O);
+    } else {
+      ({ output } = await this.base.forward(x, { save: false, out: options.out }));
+      dropoutSeed = options.dropoutSeed ?? mixSeed(this.seed, this.dropoutStep++);
+      const xd = dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I)); // [R, I]
+      await this.backend.matmul(xd, this.loraA, xa, { m: rows, n: K, k: I, transposeB: true });
+      await this.backend.matmul(xa, this.loraB, output, {
+        ...{ m: rows, n: O, k: K },
+        ...{ transposeB: true, accumulate: true, alpha: this.scaling },
+      });
+    }
     if (!save) return { output, context: null, dropoutSeed };
     const context = { rows, x, xa, dropoutSeed, bytes: x.byteLength + xa.byteLength };
     return { output, context, dropoutSeed };
@@ -216,15 +223,15 @@ export class LoRALinear {
     checkFloats(fn, "dOutput", dOutput, rows * this.outFeatures);
     const [I, O, K] = [this.inFeatures, this.outFeatures, this.rank];
     const be = this.backend;
+    // xa goes back for later forwards; it is read below, before any forward can take it again.
+    if (!this.spare.includes(xa)) this.spare.push(xa);
     if (dropoutSeed === null) {
       // No dropout: the backend runs the whole backward in one call.
       const dx = outputBuffer(fn, "dx", dxOut, rows * I);
       await be.loraBackward(this.step(rows, x, xa), dOutput, dx, this.gradA, this.gradB);
-      if (!this.spare.includes(xa)) this.spare.push(xa);
       return dx;
     }
     const dx = await this.base.backward({ rows, x: null, bytes: 0 }, dOutput, dxOut); // dY · W
-    if (!this.spare.includes(xa)) this.spare.push(xa); // read below for gradB only, before any forward can take it again
     // gradB [O, K] += scaling · dYᵀ · xa
     await be.matmul(dOutput, xa, this.gradB, {
       ...{ m: O, n: K, k: rows, alpha: this.scaling },
@@ -247,27 +254,6 @@ export class LoRALinear {
     await be.matmul(dh, this.loraA, dxd, { m: rows, n: I, k: K });
     await be.axpy(1, dropout(dxd, this.dropout, dropoutSeed, dxd), dx);
     return dx;
-  }
-
-  /**
-   * forward without dropout (inference, or training with dropout 0): the adapter reads x
-   * itself, so the backend runs x·Wᵀ, xa = x·Aᵀ and y += scaling · xa·Bᵀ in one call.
-   */
-  private async fusedForward(
-    x: Float32Array,
-    rows: number,
-    options: LoRAForwardOptions,
-  ): Promise<{ output: Float32Array; context: LoRAContext | null; dropoutSeed: null }> {
-    const [O, K] = [this.outFeatures, this.rank];
-    const output = outputBuffer("LoRALinear.forward()", "options.out", options.out, rows * O);
-    const save = options.save !== false;
-    // [R, K]: a saved one lives until backward, which gives it back to `spare` for the next step.
-    const xa = save ? this.spareBuffer(rows * K) : this.work(1, rows * K);
-    await this.backend.loraForward(this.step(rows, x, xa), output);
-    if (this.bias) await this.backend.addBias(output, this.bias, rows, O);
-    if (!save) return { output, context: null, dropoutSeed: null };
-    const context = { rows, x, xa, dropoutSeed: null, bytes: x.byteLength + xa.byteLength };
-    return { output, context, dropoutSeed: null };
   }
 
   /** The operands of a fused step (`Backend.loraForward` / `loraBackward`) over x and xa. */

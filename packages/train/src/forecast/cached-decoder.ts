@@ -51,12 +51,13 @@ export class CachedDecoder {
     const geometry = { batchSize: 1, seqLen: L, keyMask: mask };
     let x = model.embed(ids);
     for (const layer of model.layers) {
-      // A saving forward exposes the rotated k and v; the context is dropped after copying them.
+      // A saving forward exposes the rotated k and v; the rest of its context is dropped (never
+      // given back to the pool, so the cache may keep the two buffers).
       const a = await layer.attentionForward(x, geometry, true, noRandom);
       const inner = a.context?.inner as { k: Float32Array; v: Float32Array };
       d.caches.push({
-        prefixK: Float32Array.from(inner.k),
-        prefixV: Float32Array.from(inner.v),
+        prefixK: inner.k,
+        prefixV: inner.v,
         k: new Float32Array(samples * maxNew * kvWidth),
         v: new Float32Array(samples * maxNew * kvWidth),
       });

@@ -134,14 +134,17 @@ export class LlamaModel {
       keyMask: batch.keyMask ?? null,
     };
     const C = this.config.hiddenSize;
-    // Outputs and input gradients come from the pool; the executor hands them back (`release`).
-    const release = (value: Float32Array) => {
-      if (value.length > 0 && value !== this.head.loss) this.scratch.release(value);
+    // Outputs and input gradients come from the pool; the executor hands them back (`release`),
+    // all but the head's `[loss]`, which it owns.
+    const pooled = {
+      memory: this.scratch,
+      release: (value: Float32Array) => {
+        if (value !== this.head.loss) this.scratch.release(value);
+      },
     };
     const embed: ModelStage = {
       name: "embed",
-      release,
-      memory: this.scratch,
+      ...pooled,
       forward: async (input, { save }) => {
         const out = this.scratch.acquire(input.length * C);
         const table = this.weights.get("model.embed_tokens.weight") as Float32Array;
@@ -157,8 +160,7 @@ export class LlamaModel {
     const layers: ModelStage[] = this.layers.flatMap((layer, i) => [
       {
         name: `layer${i}.attention`,
-        release,
-        memory: this.scratch,
+        ...pooled,
         forward: async (input, { save, rng }) => {
           const f = await layer.attentionForward(input as Float32Array, geometry, save, rng);
           return { output: f.output, context: f.context ?? undefined };
@@ -172,8 +174,7 @@ export class LlamaModel {
       },
       {
         name: `layer${i}.mlp`,
-        release,
-        memory: this.scratch,
+        ...pooled,
         forward: async (input, { save, rng }) => {
           const f = await layer.mlpForward(input as Float32Array, save, rng);
           return { output: f.output, context: f.context ?? undefined };
@@ -184,8 +185,7 @@ export class LlamaModel {
     ]);
     const head: ModelStage = {
       name: "head",
-      release,
-      memory: this.scratch,
+      ...pooled,
       forward: (input, { save }) =>
         lmHeadForward(this.head, input as Float32Array, batch.labels, save),
       backward: (context, _input, dOutput) =>

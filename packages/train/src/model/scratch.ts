@@ -60,19 +60,4 @@ export class Scratch {
     this.buffers.clear();
     this.pool.clear();
   }
-
-  /** Bytes of the named scratch (backward temporaries, shared by all layers). */
-  get namedBytes(): number {
-    let n = 0;
-    for (const b of this.buffers.values()) n += b.byteLength;
-    return n;
-  }
-
-  /** Bytes held now: named scratch plus buffers waiting in the pool. */
-  get bytes(): number {
-    let n = 0;
-    for (const b of this.buffers.values()) n += b.byteLength;
-    for (const free of this.pool.values()) for (const b of free) n += b.byteLength;
-    return n;
-  }
 }
