@@ -32,6 +32,13 @@
  * forward's peak is `M + outputBytes[s + 1] + forwardWorkspace[s]` (+ the context when saving).
  * A backward's temporaries are not modelled; fold them into `contextBytes` if they matter.
  *
+ * Context forwards: with `contextForwardCost`, the chain promises that every stage can run a
+ * saving forward that builds only its context (`execute()` passes `output: false`). Schedules then
+ * use one, `forward-context`, for the saving forward right before a stage's backward: `δ[s + 1]`
+ * already exists there, so `a[s + 1]` would be built only to be freed (a projection and a residual
+ * add in a transformer block). It costs `contextForwardCost[s]` and runs at
+ * `M + contextBytes[s] + forwardWorkspace[s]`, without the output.
+ *
  * @example
  * ```ts
  * // three stages: 4 bytes in, 8-byte activations, 16-byte contexts, a 4-byte loss out
@@ -54,6 +61,24 @@ export interface Chain {
   readonly contextBytes: readonly number[];
   /** Bytes each stage's forward uses only while it runs, length `n` (default all 0). */
   readonly forwardWorkspace?: readonly number[];
+  /**
+   * Time of each stage's context-only forward, length `n`, in the cost unit (see "Context
+   * forwards"); absent: stages always build their output and schedules never skip it.
+   */
+  readonly contextForwardCost?: readonly number[];
+}
+
+/** Cost of stage `s`'s context-only forward: `contextForwardCost[s]`, else its full forward. */
+export function contextCost(chain: Chain, s: number): number {
+  return (chain.contextForwardCost ?? chain.forwardCost)[s];
+}
+
+/**
+ * True when the `save` node of segment `[i, j)` runs a context forward: the chain has them, the
+ * node's rest is empty (`j = i + 1`) and its output is not the chain's (`j < n`).
+ */
+export function savesContextOnly(chain: Chain, i: number, j: number): boolean {
+  return chain.contextForwardCost !== undefined && j === i + 1 && j < chain.forwardCost.length;
 }
 
 /** `chain.forwardWorkspace`, or zeros when the chain has none. */
@@ -73,6 +98,8 @@ export function chainLength(fn: string, chain: Chain): number {
   checkList(fn, "outputBytes", chain.outputBytes, n + 1);
   if (chain.forwardWorkspace !== undefined)
     checkList(fn, "forwardWorkspace", chain.forwardWorkspace, n);
+  if (chain.contextForwardCost !== undefined)
+    checkList(fn, "contextForwardCost", chain.contextForwardCost, n);
   return n;
 }
 

@@ -82,12 +82,18 @@ export async function execute<Output = unknown, InputGradient = unknown>(
       contexts.delete(s);
     } else {
       const s = op.stage;
-      const save = op.type === "forward-save";
+      const contextOnly = op.type === "forward-context";
+      const save = contextOnly || op.type === "forward-save";
       const result = await stages[s].forward(activations.get(s), {
         save,
+        output: !contextOnly,
         rng: stageRandom(seed, s),
       });
       if (save) contexts.set(s, result.context);
+      if (contextOnly) {
+        if (result.output !== undefined) stages[s].release?.(result.output);
+        continue;
+      }
       if (s + 1 < n) activations.set(s + 1, result.output);
       else if (!haveOutput) [output, haveOutput] = [result.output, true];
       else stages[s].release?.(result.output); // a recomputed final output: the first is kept

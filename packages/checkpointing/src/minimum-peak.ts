@@ -1,8 +1,8 @@
 // The least peak any schedule of a chain can reach, exactly in bytes: the floor under which
 // `plan()` throws BudgetTooSmallError, and the fallback when slot rounding leaves no schedule.
 
-import type { Chain } from "./chain.js";
-import { END, type ScheduleTree, saveBytes, walkBytes } from "./schedule-tree.js";
+import { type Chain, savesContextOnly } from "./chain.js";
+import { END, type ScheduleTree, saveBytes, saveCost, walkBytes } from "./schedule-tree.js";
 
 /**
  * The least peak over the same trees `optimalTree` searches, with the cheaper tree among equal
@@ -29,8 +29,12 @@ export function minimumPeak(chain: Chain): { peakBytes: number; tree: ScheduleTr
     for (let i = 0; i + length <= n; i++) {
       const j = i + length;
       const held = o[i] + chain.contextBytes[i];
-      let bestPeak = Math.max(held + peak[i + 1][j], saveBytes(chain, i, j));
-      let bestCost = chain.forwardCost[i] + chain.backwardCost[i] + cost[i + 1][j];
+      // A context forward's saveBytes is the whole node's peak (its rest is not run).
+      const rest = savesContextOnly(chain, i, j)
+        ? { peak: 0, cost: 0 }
+        : { peak: held + peak[i + 1][j], cost: cost[i + 1][j] };
+      let bestPeak = Math.max(rest.peak, saveBytes(chain, i, j));
+      let bestCost = saveCost(chain, i, j) + rest.cost;
       let best: ScheduleTree = { kind: "save", rest: tree[i + 1][j] };
       let walkCost = 0;
       for (let k = i + 1; k < j; k++) {

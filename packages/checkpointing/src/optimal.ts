@@ -3,8 +3,8 @@
 // heterogeneous chains: how to train deep neural networks with limited memory", Algorithm 1).
 // Sizes are rounded up to whole slots, so a schedule that fits in slots fits in bytes.
 
-import { type Chain, forwardWorkspace } from "./chain.js";
-import { END, type ScheduleTree } from "./schedule-tree.js";
+import { type Chain, forwardWorkspace, savesContextOnly } from "./chain.js";
+import { END, type ScheduleTree, saveCost } from "./schedule-tree.js";
 
 const SAVE = -1;
 
@@ -26,7 +26,9 @@ export function slotBytes(chain: Chain, budgetBytes: number, memorySlots: number
  * Opt(i, j, m), the least cost of segment `[i, j)` (see `ScheduleTree`) in `m` slots:
  * - `end`: 0 when `m >= 2·a[j]`;
  * - `save`: `f[i] + b[i] + Opt(i + 1, j, m − a[i] − c[i])` when `m >= a[i] + c[i] + a[i+1] +
- *   max(a[i], δ[j] + w[i])` (the backward of i, or its forward with workspace `w[i]`);
+ *   max(a[i], δ[j] + w[i])` (the backward of i, or its forward with workspace `w[i]`); for a
+ *   context forward (`j = i + 1 < n`, see `Chain`): `fc[i] + b[i]` when
+ *   `m >= a[i] + c[i] + δ[j] + max(a[i], w[i])`;
  * - `split` at `k`: `f[i … k−1] + Opt(k, j, m − a[i]) + Opt(i, k, m)` when the walk fits.
  */
 export function optimalTree(
@@ -65,12 +67,16 @@ export function optimalTree(
       const base = row(i, j) * width;
       const held = o[i] + c[i];
       const restBase = row(i + 1, j) * width - held;
-      const save = held + o[i + 1] + Math.max(o[i], o[j] + w[i]); // as saveBytes()
-      const top = Math.max(held + storeAll[row(i + 1, j)], save);
+      // As saveBytes(): a context forward's node has no rest to run and no a[i + 1] to build.
+      const contextOnly = savesContextOnly(chain, i, j);
+      const save = contextOnly
+        ? held + o[j] + Math.max(o[i], w[i])
+        : held + o[i + 1] + Math.max(o[i], o[j] + w[i]);
+      const top = contextOnly ? save : Math.max(held + storeAll[row(i + 1, j)], save);
       storeAll[row(i, j)] = top;
-      const stageCost = chain.forwardCost[i] + chain.backwardCost[i];
+      const stageCost = saveCost(chain, i, j);
       for (let m = save; m <= slots; m++) {
-        cost[base + m] = stageCost + cost[restBase + m];
+        cost[base + m] = stageCost + (contextOnly ? 0 : cost[restBase + m]);
         choice[base + m] = SAVE;
       }
       let walk = o[i] + o[i + 1] + w[i]; // as walkBytes()

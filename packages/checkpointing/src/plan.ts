@@ -88,7 +88,7 @@ export function plan(chain: Chain, options: PlanOptions): Plan {
   if (budgetBytes !== undefined && peakBytes > budgetBytes) {
     throw new BudgetTooSmallError(FN, budgetBytes, peakBytes);
   }
-  return { strategy, ops: treeOperations(tree, 0, n, n), peakBytes, computeCost };
+  return { strategy, ops: treeOperations(chain, tree, 0, n), peakBytes, computeCost };
 }
 
 function strategyTree(chain: Chain, n: number, options: PlanOptions): ScheduleTree {

@@ -2,14 +2,15 @@
 // program (Beaumont et al. 2019, "persistent" schedules); this file turns a tree into operations
 // and predicts its peak and compute from the chain's sizes by structure, not by replay.
 
-import type { Chain } from "./chain.js";
+import { type Chain, contextCost, savesContextOnly } from "./chain.js";
 import type { Operation } from "./operation.js";
 
 /**
  * The schedule of a segment `[i, j)` that starts with `a[i]` and `δ[j]` alive and ends with
  * `δ[i]` alone:
  * - `end` (`i = j`): drop `a[j]` (nothing to do for `j = n`, whose output went to the caller);
- * - `save`: F_all of `i`, then `rest` on `[i + 1, j)`, then B of `i`;
+ * - `save`: F_all of `i`, then `rest` on `[i + 1, j)`, then B of `i`; when the rest is empty and
+ *   the chain has context forwards, a `forward-context` of `i` (no output to drop), then B of `i`;
  * - `split`: F_ck of `i`, Fₙ of `i + 1 … at - 1`, then `right` on `[at, j)` holding `a[i]`,
  *   then `left` on `[i, at)`.
  */
@@ -26,25 +27,27 @@ export type ScheduleTree =
 /** The `end` leaf, shared. */
 export const END: ScheduleTree = { kind: "end" };
 
-/** Appends the operations of `tree` on segment `[i, j)` of an `n`-stage chain to `ops`. */
+/** Appends the operations of `tree` on segment `[i, j)` of `chain` to `ops`. */
 export function treeOperations(
+  chain: Chain,
   tree: ScheduleTree,
   i: number,
   j: number,
-  n: number,
   ops: Operation[] = [],
 ): Operation[] {
   if (tree.kind === "end") {
-    if (j < n) ops.push({ type: "free", activation: j });
+    if (j < chain.forwardCost.length) ops.push({ type: "free", activation: j });
+  } else if (tree.kind === "save" && savesContextOnly(chain, i, j)) {
+    ops.push({ type: "forward-context", stage: i }, { type: "backward", stage: i });
   } else if (tree.kind === "save") {
     ops.push({ type: "forward-save", stage: i });
-    treeOperations(tree.rest, i + 1, j, n, ops);
+    treeOperations(chain, tree.rest, i + 1, j, ops);
     ops.push({ type: "backward", stage: i });
   } else {
     ops.push({ type: "forward-checkpoint", stage: i });
     for (let s = i + 1; s < tree.at; s++) ops.push({ type: "forward", stage: s });
-    treeOperations(tree.right, tree.at, j, n, ops);
-    treeOperations(tree.left, i, tree.at, n, ops);
+    treeOperations(chain, tree.right, tree.at, j, ops);
+    treeOperations(chain, tree.left, i, tree.at, ops);
   }
   return ops;
 }
@@ -63,12 +66,21 @@ export function walkBytes(chain: Chain, i: number, at: number): number {
 
 /**
  * Peak of a `save` node on `[i, j)` outside its `rest`: the forward of `i` (with `δ[j]` and its
- * workspace) and the backward of `i` (`a[i]`, `c[i]`, `δ[i + 1]`, the new `δ[i]`).
+ * workspace) and the backward of `i` (`a[i]`, `c[i]`, `δ[i + 1]`, the new `δ[i]`). For a context
+ * forward (`savesContextOnly`) the whole node's peak: no `a[i + 1]`, no rest.
  */
 export function saveBytes(chain: Chain, i: number, j: number): number {
   const o = chain.outputBytes;
   const held = o[i] + chain.contextBytes[i];
-  return held + o[i + 1] + Math.max(o[i], o[j] + (chain.forwardWorkspace?.[i] ?? 0));
+  const w = chain.forwardWorkspace?.[i] ?? 0;
+  if (savesContextOnly(chain, i, j)) return held + o[j] + Math.max(o[i], w);
+  return held + o[i + 1] + Math.max(o[i], o[j] + w);
+}
+
+/** Cost of a `save` node on `[i, j)` outside its `rest`: its forward and its backward. */
+export function saveCost(chain: Chain, i: number, j: number): number {
+  const forward = savesContextOnly(chain, i, j) ? contextCost(chain, i) : chain.forwardCost[i];
+  return forward + chain.backwardCost[i];
 }
 
 /**
@@ -83,12 +95,15 @@ export function measureTree(
 ): { peakBytes: number; computeCost: number } {
   const o = chain.outputBytes;
   if (tree.kind === "end") return { peakBytes: 2 * o[j], computeCost: 0 };
+  if (tree.kind === "save" && savesContextOnly(chain, i, j)) {
+    return { peakBytes: saveBytes(chain, i, j), computeCost: saveCost(chain, i, j) };
+  }
   if (tree.kind === "save") {
     const rest = measureTree(chain, tree.rest, i + 1, j);
     const held = o[i] + chain.contextBytes[i];
     return {
       peakBytes: Math.max(held + rest.peakBytes, saveBytes(chain, i, j)),
-      computeCost: chain.forwardCost[i] + rest.computeCost + chain.backwardCost[i],
+      computeCost: saveCost(chain, i, j) + rest.computeCost,
     };
   }
   const right = measureTree(chain, tree.right, tree.at, j);

@@ -1,7 +1,7 @@
 // simulate(): replays a list of operations value by value, with its own bookkeeping of what is
 // alive, and checks the list is valid. Independent of how the planner predicts its numbers.
 
-import { type Chain, chainLength, forwardWorkspace } from "./chain.js";
+import { type Chain, chainLength, contextCost, forwardWorkspace } from "./chain.js";
 import { describeOperation, type Operation } from "./operation.js";
 
 /** What a replay measured. */
@@ -71,6 +71,17 @@ export function replay(fn: string, chain: Chain, ops: readonly Operation[]): Sim
       activation[s] = kept[s] = context[s] = false;
       gradient = s;
       computeCost += chain.backwardCost[s];
+      return;
+    }
+    if (op.type === "forward-context") {
+      if (s === n - 1) fail("cannot skip the last stage's output, which goes to the caller");
+      if (gradient !== s + 1) fail(`needs δ[${s + 1}] alive, not δ[${gradient}]`);
+      if (!activation[s]) fail(`needs its input a[${s}], not in memory`);
+      if (context[s]) fail(`computes c[${s}], already in memory`);
+      peak = Math.max(peak, memory + chain.contextBytes[s] + workspace[s]);
+      memory += chain.contextBytes[s];
+      context[s] = kept[s] = true;
+      computeCost += contextCost(chain, s);
       return;
     }
     const save = op.type === "forward-save";

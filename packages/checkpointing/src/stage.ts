@@ -6,6 +6,13 @@ export interface StageForwardOptions {
   /** `true`: return in `context` everything `backward` needs beyond the input. `false`: keep nothing. */
   readonly save: boolean;
   /**
+   * `false` (a `forward-context` operation, always with `save`): nobody reads the output, so the
+   * stage may skip building it and return `output: undefined`; only the context matters. Stages
+   * of a chain that declares `contextForwardCost` must honour it (the planner counts no output
+   * bytes there); others may ignore it, and an output they return anyway is handed to `release`.
+   */
+  readonly output: boolean;
+  /**
    * The stage's random stream for this step, uniform in [0, 1): the same sequence on every
    * recomputation of the stage. A stage must draw all its randomness (dropout) from it.
    */
@@ -14,8 +21,8 @@ export interface StageForwardOptions {
 
 /** What a stage's forward returns. */
 export interface StageForwardResult<Output = unknown, Context = unknown> {
-  /** The stage's output `a[s + 1]`, the next stage's input. */
-  readonly output: Output;
+  /** The stage's output `a[s + 1]`, the next stage's input; may be undefined with `output: false`. */
+  readonly output: Output | undefined;
   /** With `save: true`, what `backward` needs beyond the input (weighs `contextBytes[s]`). */
   readonly context?: Context;
 }

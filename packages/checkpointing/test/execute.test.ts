@@ -36,7 +36,11 @@ function directGradient(dense: DenseStage[], x: Float64Array, seed: number) {
   let a = x;
   for (const [s, stage] of dense.entries()) {
     inputs.push(a);
-    const { output, context } = stage.forward(a, { save: true, rng: stageRandom(seed, s) }) as {
+    const { output, context } = stage.forward(a, {
+      save: true,
+      output: true,
+      rng: stageRandom(seed, s),
+    }) as {
       output: Float64Array;
       context: unknown;
     };
@@ -91,15 +95,23 @@ describe("execute()", () => {
     });
   });
 
-  it("execute(stages, input, schedule) gives gradients bit-identical to store-all for every strategy, with dropout", async () => {
+  it("execute(stages, input, schedule) gives gradients bit-identical to store-all for every strategy, with dropout, with and without context forwards", async () => {
     const reference = model();
     const storeAll = plan(chain, { strategy: "store-all" });
     const expected = await execute(reference.stages, input, storeAll, undefined, { seed: 5 });
-    for (const options of schedules()) {
+    // The dense stages honour output: false; with contextForwardCost the plans use it.
+    const contextChain = { ...chain, contextForwardCost: chain.forwardCost.map((f) => f / 2) };
+    for (const [options, withContext] of schedules().flatMap(
+      (o) =>
+        [
+          [o, false],
+          [o, true],
+        ] as const,
+    )) {
       const run = model(true);
-      const schedule = plan(chain, options);
+      const schedule = plan(withContext ? contextChain : chain, options);
       const result = await execute(run.stages, input, schedule, undefined, { seed: 5 });
-      const label = JSON.stringify(options);
+      const label = `${JSON.stringify(options)}, context forwards ${withContext}`;
       expect(result.output, label).toBe(expected.output);
       expect(result.inputGradient, label).toEqual(expected.inputGradient);
       run.dense.forEach((stage, s) => {
@@ -107,8 +119,13 @@ describe("execute()", () => {
         expect(stage.gb, label).toEqual(reference.dense[s].gb);
       });
       const forwards = run.dense.reduce((sum, stage) => sum + stage.forwards, 0);
-      if (schedule.computeCost > storeAll.computeCost)
+      const contextForwards = run.dense.reduce((sum, stage) => sum + stage.contextForwards, 0);
+      const contextOps = schedule.ops.filter((op) => op.type === "forward-context").length;
+      expect(contextForwards, label).toBe(contextOps);
+      if (schedule.computeCost > storeAll.computeCost) {
         expect(forwards, label).toBeGreaterThan(layers);
+        expect(contextOps > 0, label).toBe(withContext);
+      }
     }
   });
 
@@ -148,6 +165,27 @@ describe("execute()", () => {
       const kept = [...made.keys()].filter((v) => !released.includes(v));
       expect(kept, label).toEqual([result.inputGradient]);
     }
+  });
+
+  it("execute(...) hands back an output a stage built anyway in a context forward", async () => {
+    const released: unknown[] = [];
+    const stage: Stage = {
+      forward: (x, { save }) => ({ output: [x], context: save ? "ctx" : undefined }),
+      backward: (_context, _x, dy) => dy,
+      release: (value) => released.push(value),
+    };
+    const ops = [
+      { type: "forward-checkpoint", stage: 0 },
+      { type: "forward-save", stage: 1 },
+      { type: "backward", stage: 1 },
+      { type: "forward-context", stage: 0 },
+      { type: "backward", stage: 0 },
+    ] as const;
+    const result = await execute([stage, stage], 1, { ops }, "dy");
+    expect(result).toEqual({ output: [[1]], inputGradient: "dy" });
+    // a[1] after backward(1), the unread output of forward-context(0), then δ[1] after backward(0)
+    expect(released).toEqual([[1], [1], "dy"]);
+    expect(released[0]).not.toBe(released[1]);
   });
 
   it("execute(stages, input, schedule) gives the gradient of the loss, by central differences", async () => {

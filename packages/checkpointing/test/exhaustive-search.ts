@@ -76,8 +76,15 @@ export function exhaustiveSearch(chain: Chain, budget: number): Found | null {
         relax(next, peak + c[s], f, { type: "forward-save", stage: s });
       }
     }
+    // A context forward (chains that have them): stage grad − 1, with δ[grad] alive, no output.
     const s = grad - 1;
-    if (s >= 0 && acts & (1 << s) && ctxs & (1 << s)) {
+    const bit = 1 << s;
+    if (chain.contextForwardCost && s >= 0 && s < n - 1 && acts & bit && !(ctxs & bit)) {
+      const next: State = [acts, kept | bit, ctxs | bit, grad];
+      const peak = memory + c[s] + w[s];
+      relax(next, peak, chain.contextForwardCost[s], { type: "forward-context", stage: s });
+    }
+    if (s >= 0 && acts & bit && ctxs & bit) {
       const clear = ~(1 << s);
       const next: State = [acts & clear, kept & clear, ctxs & clear, s];
       relax(next, memory + o[s], chain.backwardCost[s], { type: "backward", stage: s });

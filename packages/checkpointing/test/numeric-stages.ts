@@ -4,12 +4,17 @@
 import type { Stage } from "../src/index.js";
 import { stageRandom } from "../src/index.js";
 
-/** A dense + dropout + tanh stage that counts its forwards; gradients accumulate in gW, gb. */
+/**
+ * A dense + dropout + tanh stage that counts its forwards and honours `output: false`; gradients
+ * accumulate in gW, gb.
+ */
 export interface DenseStage
   extends Stage<Float64Array, Float64Array, DenseContext, Float64Array, Float64Array> {
   readonly gW: Float64Array; // [d, d]
   readonly gb: Float64Array; // [d]
   forwards: number;
+  /** Forwards asked for the context alone (`output: false`), which build no output. */
+  contextForwards: number;
 }
 
 interface DenseContext {
@@ -27,8 +32,10 @@ export function denseStage(seed: number, d: number, dropout: number, async: bool
     gW: new Float64Array(d * d),
     gb: new Float64Array(d),
     forwards: 0,
-    forward(x, { save, rng }) {
+    contextForwards: 0,
+    forward(x, { save, output, rng }) {
       stage.forwards++;
+      if (!output) stage.contextForwards++;
       const t = new Float64Array(d);
       const mask = new Float64Array(d);
       const y = new Float64Array(d);
@@ -39,7 +46,7 @@ export function denseStage(seed: number, d: number, dropout: number, async: bool
         mask[i] = rng() < dropout ? 0 : 1 / (1 - dropout);
         y[i] = t[i] * mask[i];
       }
-      return wrap({ output: y, context: save ? { t, mask } : undefined });
+      return wrap({ output: output ? y : undefined, context: save ? { t, mask } : undefined });
     },
     backward(context, x, dy) {
       const dx = new Float64Array(d);

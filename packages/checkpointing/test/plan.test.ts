@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BudgetTooSmallError, type Chain, plan } from "../src/index.js";
-import { B, F, FC, FS, free } from "./ops.js";
+import { B, F, FC, FS, FX, free } from "./ops.js";
 
 const small: Chain = {
   forwardCost: [1, 1],
@@ -35,6 +35,22 @@ describe("plan()", () => {
       ...[FS(0), FS(1), free(2), B(1), B(0)],
     ]);
     expect(computeCost).toBe(4 + 2 + 8);
+  });
+
+  it("plan(chain, { strategy }) runs the saving forward right before a backward as a context forward when the chain has them", () => {
+    const chain = { ...uniform(4), contextForwardCost: [0.5, 0.5, 0.5, 0.5] };
+    const { ops, computeCost, peakBytes } = plan(chain, { strategy: "segments", segments: 2 });
+    expect(ops).toEqual([
+      ...[FC(0), F(1)],
+      ...[FS(2), FS(3), B(3), B(2)],
+      ...[FS(0), FX(1), B(1), B(0)],
+    ]);
+    expect(computeCost).toBe(4 + 1.5 + 8);
+    expect(peakBytes).toBe(plan(uniform(4), { strategy: "segments", segments: 2 }).peakBytes);
+    // The last stage's output is the caller's: its one forward is never a context forward.
+    expect(plan(chain, { strategy: "store-all" }).ops).toEqual(
+      plan(uniform(4), { strategy: "store-all" }).ops,
+    );
   });
 
   it("plan(chain, { strategy: 'segments' }) spaces segments floor(n / segments) apart, as PyTorch", () => {

@@ -5,20 +5,24 @@ import type { Chain } from "../src/index.js";
 import { stageRandom } from "../src/index.js";
 
 /**
- * A chain of `n` stages, costs in [1, 5], sizes in [0, maxBytes], all integers; every other seed
- * also has forward workspaces in [0, maxBytes].
+ * A chain of `n` stages, costs in [1, 5], sizes in [0, maxBytes], all integers; seeds 1 and 3
+ * mod 4 also have forward workspaces in [0, maxBytes], seeds 2 and 3 mod 4 context forwards
+ * costing [0, forwardCost].
  */
 export function integerChain(seed: number, n: number, maxBytes = 4): Chain {
   const random = stageRandom(seed, 1000);
   const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
-  const chain = {
-    forwardCost: Array.from({ length: n }, () => int(1, 5)),
+  const forwardCost = Array.from({ length: n }, () => int(1, 5));
+  let chain: Chain = {
+    forwardCost,
     backwardCost: Array.from({ length: n }, () => int(1, 5)),
     outputBytes: Array.from({ length: n + 1 }, () => int(0, maxBytes)),
     contextBytes: Array.from({ length: n }, () => int(0, maxBytes)),
   };
-  if (seed % 2 === 0) return chain;
-  return { ...chain, forwardWorkspace: Array.from({ length: n }, () => int(0, maxBytes)) };
+  if (seed % 2 === 1)
+    chain = { ...chain, forwardWorkspace: Array.from({ length: n }, () => int(0, maxBytes)) };
+  if (seed % 4 >= 2) chain = { ...chain, contextForwardCost: forwardCost.map((f) => int(0, f)) };
+  return chain;
 }
 
 /** A chain of `n` stages with real costs and whole-byte sizes of up to a few megabytes. */
@@ -31,6 +35,9 @@ export function realChain(seed: number, n: number): Chain {
     outputBytes: Array.from({ length: n + 1 }, () => Math.round(real(1e5, 4e6))),
     contextBytes: Array.from({ length: n }, () => Math.round(real(0, 8e6))),
     forwardWorkspace: Array.from({ length: n }, () => Math.round(real(0, 3e6))),
+    ...(seed % 2 === 0
+      ? {}
+      : { contextForwardCost: Array.from({ length: n }, () => real(0.3, 0.5)) }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Chain, type PlanOptions, plan, simulate } from "../src/index.js";
-import { B, F, FC, FS, free } from "./ops.js";
+import { B, F, FC, FS, FX, free } from "./ops.js";
 import { integerChain, realChain } from "./random-chains.js";
 
 const chain: Chain = {
@@ -18,6 +18,31 @@ describe("simulate()", () => {
     // a1, c1, δ2 go → 23 (a0, c0, δ1). B0: +δ0 = 24. Peak 85.
     const ops = [FC(0), F(1), FS(2), B(2), FS(0), FS(1), free(2), B(1), B(0)];
     expect(simulate(chain, ops)).toEqual({ peakBytes: 85, computeCost: 111000 + 122 });
+  });
+
+  it("simulate(chain, ops) counts a context forward without its output, at its own cost", () => {
+    // The trace above with FX(1) in place of FS(1), free(2): FX1: +c1 = 55 (no a2), B1: +δ1 = 57.
+    const ops = [FC(0), F(1), FS(2), B(2), FS(0), FX(1), B(1), B(0)];
+    expect(simulate(chain, ops)).toEqual({ peakBytes: 85, computeCost: 111000 + 122 });
+    const cheap = { ...chain, contextForwardCost: [0.5, 4, 50] };
+    expect(simulate(cheap, ops)).toEqual({ peakBytes: 85, computeCost: 111000 + 116 });
+    const tight = { ...cheap, contextBytes: [16, 32, 0] }; // so the FS(2) forward is not the peak
+    expect(simulate(tight, ops).peakBytes).toBe(57);
+    expect(
+      simulate(tight, [FC(0), F(1), FS(2), B(2), FS(0), FS(1), free(2), B(1), B(0)]).peakBytes,
+    ).toBe(59); // FS1 builds a2 too: 23 + a2 + c1 = 59
+  });
+
+  it("simulate(chain, ops) throws on a context forward where its output would be needed", () => {
+    expect(() => simulate(chain, [FC(0), FC(1), FX(2)])).toThrow(
+      "simulate(): ops[2] forward-context(2) cannot skip the last stage's output, which goes to the caller",
+    );
+    expect(() => simulate(chain, [FX(0)])).toThrow(
+      "simulate(): ops[0] forward-context(0) needs δ[1] alive, not δ[3]",
+    );
+    expect(() => simulate(chain, [FC(0), F(1), FS(2), B(2), FX(1)])).toThrow(
+      "simulate(): ops[4] forward-context(1) needs its input a[1], not in memory",
+    );
   });
 
   it("simulate(chain, plan(chain, options).ops) agrees with what every strategy predicts", () => {
