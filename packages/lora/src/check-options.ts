@@ -63,3 +63,20 @@ function describe(value: unknown): string {
       ? value.constructor.name
       : typeof value;
 }
+
+/** The `output` of a forward run with `output: false`: empty, shared, never written. */
+export const NO_OUTPUT = new Float32Array(0);
+
+/** Reads `options.output` (default true); `false` needs `save`, or there would be nothing to build. */
+export function wantsOutput(fn: string, options: { save?: boolean; output?: boolean }): boolean {
+  const output = options.output ?? true;
+  if (typeof output !== "boolean") {
+    throw new TypeError(`${fn}: options.output must be a boolean, got ${String(output)}`);
+  }
+  if (!output && options.save === false) {
+    throw new RangeError(
+      `${fn}: options.output false needs save (there would be nothing to build)`,
+    );
+  }
+  return output;
+}

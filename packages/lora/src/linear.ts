@@ -7,7 +7,9 @@ import {
   checkInteger,
   checkPositiveInteger,
   checkRows,
+  NO_OUTPUT,
   outputBuffer,
+  wantsOutput,
 } from "./check-options";
 import { kaimingUniform, uniform } from "./init";
 import type { ForwardOptions, Parameter } from "./parameter";
@@ -83,13 +85,16 @@ export class Linear {
     if (!this.trainable) backend.retain(this.weight);
   }
 
-  /** y `[R, O]` = x `[R, I]` · Wᵀ + b; the context holds x when trainable. */
+  /** y `[R, O]` = x `[R, I]` · Wᵀ + b; the context holds x when trainable (`output: false`: only it). */
   async forward(
     x: Float32Array,
     options: ForwardOptions = {},
   ): Promise<{ output: Float32Array; context: LinearContext | null }> {
     const fn = "Linear.forward()";
     const rows = checkRows(fn, "x", x, this.inFeatures);
+    const saved = this.trainable ? x : null;
+    const context = { rows, x: saved, bytes: saved ? saved.byteLength : 0 };
+    if (!wantsOutput(fn, options)) return { output: NO_OUTPUT, context };
     const output = outputBuffer(fn, "options.out", options.out, rows * this.outFeatures);
     await this.backend.matmul(x, this.weight, output, {
       m: rows,
@@ -98,9 +103,7 @@ export class Linear {
       transposeB: true,
     });
     if (this.bias) await this.backend.addBias(output, this.bias, rows, this.outFeatures);
-    if (options.save === false) return { output, context: null };
-    const saved = this.trainable ? x : null;
-    return { output, context: { rows, x: saved, bytes: saved ? saved.byteLength : 0 } };
+    return { output, context: options.save === false ? null : context };
   }
 
   /**

@@ -9,7 +9,9 @@ import {
   checkInteger,
   checkPositiveInteger,
   checkRows,
+  NO_OUTPUT,
   outputBuffer,
+  wantsOutput,
 } from "./check-options";
 import { dropout } from "./dropout";
 import { kaimingUniform, normal } from "./init";
@@ -167,7 +169,8 @@ export class LoRALinear {
   /**
    * y `[R, O]` = x Wᵀ + b + scaling · (dropout(x) Aᵀ) Bᵀ. `dropoutSeed` is the mask's seed
    * (null when no dropout ran). While merged the update is already inside W: one matmul, no
-   * dropout, and `context` is null (unmerge() to train).
+   * dropout, and `context` is null (unmerge() to train). With `output: false` only the context
+   * is built (`x · Aᵀ`, the same dropout mask) and `output` is empty.
    */
   async forward(
     x: Float32Array,
@@ -182,11 +185,22 @@ export class LoRALinear {
     }
     const [I, O, K] = [this.inFeatures, this.outFeatures, this.rank];
     const save = options.save !== false;
+    const wanted = wantsOutput(fn, options);
     // [R, K]: a saved one lives until backward, which gives it back to `spare` for the next step.
     const xa = save ? this.spareBuffer(rows * K) : this.work(1, rows * K);
     let output: Float32Array;
     let dropoutSeed: number | null = null;
-    if (!(this.training && this.dropout > 0)) {
+    const dropping = this.training && this.dropout > 0;
+    if (!wanted) {
+      // Context only: xa = dropout(x) · Aᵀ, the mask drawn as a full forward would draw it.
+      output = NO_OUTPUT;
+      let xd = x;
+      if (dropping) {
+        dropoutSeed = options.dropoutSeed ?? mixSeed(this.seed, this.dropoutStep++);
+        xd = dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I));
+      }
+      await this.backend.matmul(xd, this.loraA, xa, { m: rows, n: K, k: I, transposeB: true });
+    } else if (!dropping) {
       // The adapter reads x itself: the backend runs x·Wᵀ, xa = x·Aᵀ and y += scaling · xa·Bᵀ
       // in one call.
       output = outputBuffer(fn, "options.out", options.out, rows * O);
@@ -323,7 +337,6 @@ export class LoRALinear {
     this.backend.update(this.base.weight);
   }
 
-  /** Scratch buffer `slot` reused across calls (never part of a context; one call at a time). */
   /** A saved `xa` buffer of `length` floats from those earlier backwards gave back, or a new one. */
   private spareBuffer(length: number): Float32Array {
     const i = this.spare.findIndex((b) => b.length === length);
@@ -334,6 +347,7 @@ export class LoRALinear {
     return found;
   }
 
+  /** Scratch buffer `slot` reused across calls (never part of a context; one call at a time). */
   private work(slot: 0 | 1, length: number): Float32Array {
     if (this.scratch[slot].length < length) this.scratch[slot] = new Float32Array(length);
     return this.scratch[slot].subarray(0, length);

@@ -15,4 +15,10 @@ export interface ForwardOptions {
   save?: boolean;
   /** Write the output `[R, O]` into this buffer (overwritten) instead of a new one: callers that pool buffers allocate nothing a step. */
   out?: Float32Array;
+  /**
+   * `false` (with `save`): build only the context backward needs, no output — activation
+   * checkpointing recomputes a forward right before its backward, when nobody reads the output.
+   * A frozen Linear then runs nothing, LoRA only its `x·Aᵀ`; the result's `output` is empty.
+   */
+  output?: boolean;
 }

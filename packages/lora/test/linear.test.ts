@@ -83,6 +83,26 @@ describe("Linear", () => {
     );
   });
 
+  it("forward(x, { output: false }) runs no matmul and keeps what a saving forward keeps", async () => {
+    const backend = new ReferenceBackend();
+    const matmul = vi.spyOn(backend, "matmul");
+    const trainable = new Linear({ inFeatures: 3, outFeatures: 2, trainable: true }, backend);
+    const x = randomArray(6, 1);
+    const only = await trainable.forward(x, { output: false });
+    expect(only.output).toHaveLength(0);
+    expect(only.context).toEqual({ rows: 2, x, bytes: 24 });
+    const frozen = new Linear({ inFeatures: 3, outFeatures: 2 }, backend);
+    expect((await frozen.forward(x, { output: false })).context).toEqual({
+      rows: 2,
+      x: null,
+      bytes: 0,
+    });
+    expect(matmul).not.toHaveBeenCalled();
+    await expect(frozen.forward(x, { output: "no" as never })).rejects.toThrow(
+      "Linear.forward(): options.output must be a boolean, got no",
+    );
+  });
+
   it("new Linear() and forward(x) reject bad arguments, naming them", async () => {
     expect(() => new Linear({ inFeatures: 3, outFeatures: -1 })).toThrow(
       "new Linear(): outFeatures must be a positive integer, got -1",

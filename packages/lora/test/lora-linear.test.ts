@@ -116,6 +116,34 @@ describe("LoRALinear", () => {
     expect(unsaved.output).toEqual(saved.output);
   });
 
+  it.each([0, 0.3])(
+    "forward(x, { output: false }) builds the same context (dropout %s) with no output, and backward gives the same gradients",
+    async (p) => {
+      const backend = new ReferenceBackend();
+      const layer = makeLayer({ dropout: p }, backend);
+      const twin = makeLayer({ dropout: p }, backend);
+      for (const l of [layer, twin]) l.loraB.set(randomArray(10, 5));
+      const x = randomArray(3 * 6, 6);
+      const dy = randomArray(3 * 5, 7);
+      const matmul = vi.spyOn(backend, "matmul");
+      const only = await layer.forward(x, { output: false });
+      expect(only.output).toHaveLength(0);
+      // Only x·Aᵀ ran: one matmul of n = rank columns, none over W.
+      expect(matmul.mock.calls.map(([, , , shape]) => shape.n)).toEqual([2]);
+      const full = await twin.forward(x);
+      expect(only.dropoutSeed).toBe(full.dropoutSeed);
+      expect(Array.from(only.context!.xa)).toEqual(Array.from(full.context!.xa));
+      expect(only.context!.bytes).toBe(full.context!.bytes);
+      const dx = await layer.backward(only.context!, dy);
+      expect(Array.from(dx)).toEqual(Array.from(await twin.backward(full.context!, dy)));
+      expect(Array.from(layer.gradA)).toEqual(Array.from(twin.gradA));
+      expect(Array.from(layer.gradB)).toEqual(Array.from(twin.gradB));
+      await expect(layer.forward(x, { output: false, save: false })).rejects.toThrow(
+        "LoRALinear.forward(): options.output false needs save (there would be nothing to build)",
+      );
+    },
+  );
+
   it("forward(x) replays its dropout mask from dropoutSeed or a reset dropoutStep", async () => {
     const layer = makeLayer({ dropout: 0.5, seed: 7 });
     layer.loraB.set(randomArray(10, 8));
