@@ -47,9 +47,10 @@ export interface LoRAStep {
 export type Awaitable<T> = T | Promise<T>;
 
 /**
- * The kernel interface. Buffers are caller-owned; kernels never keep a reference to them
- * except buffers passed to `retain` (frozen weights a backend may keep resident on its device
- * or inside its WebAssembly memory until `update` or `release`).
+ * The kernel interface. Buffers are caller-owned (some may come from `allocate`); kernels
+ * never keep a reference to them except buffers passed to `retain` (frozen weights a backend
+ * may keep resident on its device or inside its WebAssembly memory until `update` or
+ * `release`).
  */
 export interface Backend {
   /** Which implementation runs, e.g. `"reference"`, `"wasm"`, `"gpu:webgl2"`. */
@@ -89,6 +90,20 @@ export interface Backend {
     gradA: Float32Array,
     gradB: Float32Array,
   ): Awaitable<void>;
+  /**
+   * `length` floats, zero-filled, where this backend's kernels read and write them in place: the
+   * wasm backend (with threads) hands out a view on its WebAssembly memory, so operands and
+   * outputs made this way cross into and out of it with no copy. Elsewhere a plain
+   * Float32Array. Optional: where absent, use `new Float32Array(length)`.
+   *
+   * @example
+   * const x = backend.allocate?.(rows * inFeatures) ?? new Float32Array(rows * inFeatures);
+   * // … fill x, use it in any kernel, as often as needed …
+   * backend.free?.(x);
+   */
+  allocate?(length: number): Float32Array;
+  /** Gives back an array from `allocate`; it must not be used afterwards. */
+  free?(array: Float32Array): void;
   /** Promise that `buffer` will not change until `update`/`release`: the backend may keep a resident copy. */
   retain(buffer: Float32Array): void;
   /** The contents of a retained buffer changed (merge/unmerge): refresh any resident copy. */

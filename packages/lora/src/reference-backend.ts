@@ -7,9 +7,16 @@ import { checkMatmul, checkMatrix, checkVector } from "./matmul-shape";
 import { naiveAddBias, naiveAxpy, naiveMul, naiveScale } from "./naive-kernels";
 import { TiledMatmul } from "./tiled-matmul";
 
+/** Throws a RangeError naming `length` unless it is a non-negative integer (`Backend.allocate`). */
+export function checkAllocateLength(length: number): void {
+  if (!Number.isInteger(length) || length < 0) {
+    throw new RangeError(`allocate(): length must be a non-negative integer, got ${length}`);
+  }
+}
+
 /**
  * Plain TypeScript kernels. Weights are used where they are, so `retain`/`update`/`release`
- * have nothing to do. Create one with `createBackend("reference")` or `new ReferenceBackend()`.
+ * have nothing to do, and `allocate` returns plain arrays. Create one with `createBackend("reference")` or `new ReferenceBackend()`.
  *
  * @example
  * const backend = new ReferenceBackend();
@@ -80,6 +87,14 @@ export class ReferenceBackend implements Backend {
   ): Promise<void> {
     return this.lora.backward(step, dOutput, dx, gradA, gradB);
   }
+
+  /** A plain Float32Array: this backend uses arrays where they are. */
+  allocate(length: number): Float32Array {
+    checkAllocateLength(length);
+    return new Float32Array(length);
+  }
+
+  free(_array: Float32Array): void {}
 
   retain(_buffer: Float32Array): void {}
 

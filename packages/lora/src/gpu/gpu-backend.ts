@@ -130,6 +130,13 @@ export class GpuBackend implements Backend {
     return this.lora.backward(step, dOutput, dx, gradA, gradB);
   }
 
+  /** A plain Float32Array: gpu.js uploads its inputs per kernel call anyway. */
+  allocate(length: number): Float32Array {
+    return this.reference.allocate(length);
+  }
+
+  free(_array: Float32Array): void {}
+
   /** Uploads `buffer` once as an immutable pipeline texture where gpu.js has device memory. */
   retain(buffer: Float32Array): void {
     if (!this.deviceMemory || this.resident.has(buffer) || buffer.length === 0) return;

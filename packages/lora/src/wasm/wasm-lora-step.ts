@@ -3,10 +3,12 @@
 // it once per call instead of once per matmul (each crossing of a [4096, 256] buffer costs
 // about as much as a rank-8 matmul over it), and the rank-K updates of y and dx ride along the
 // frozen matmuls as K more steps of the shared dimension instead of passes of their own.
+// Operands allocated in the memory (`backend.allocate`) are read and written in place instead.
 // Legend: R rows, I inFeatures, O outFeatures, K rank; pointers are byte addresses.
 import type { LoRAStep } from "../backend";
 import { checkLoRABackward, checkLoRAForward } from "../lora-step";
 import type { PointerMatmul } from "./matmul-jobs";
+import type { Operands } from "./operands";
 import type { WasmBackend } from "./wasm-backend";
 
 type Step = () => void | Promise<void>;
@@ -21,7 +23,7 @@ function chain(steps: Step[], from = 0): void | Promise<void> {
 
 /** Runs `body` with a list of scratch blocks, freed when it ends, failed or not. */
 function withScratch(
-  be: WasmBackend,
+  ops: Operands,
   body: (scratch: number[]) => void | Promise<void>,
 ): void | Promise<void> {
   const scratch: number[] = [];
@@ -29,23 +31,24 @@ function withScratch(
   try {
     result = body(scratch);
   } catch (error) {
-    be.free(scratch);
+    ops.free(scratch);
     throw error;
   }
-  if (result === undefined) return be.free(scratch);
-  return result.finally(() => be.free(scratch));
+  if (result === undefined) return ops.free(scratch);
+  return result.finally(() => ops.free(scratch));
 }
 
 const plain = { transposeA: false, transposeB: false, accumulate: false, alpha: 1 };
 
 /**
- * Writes one float in every 4 KiB of `target`, an output about to be overwritten: the first
- * write to a freshly allocated page faults, and on a virtual machine that costs ~13 µs a page
- * (~13 ms for a new [4096, 256] Float32Array, measured here: more than the matmul that fills
- * it). Done as a job's `meanwhile`, the faults overlap the workers' tiles instead of
- * following them.
+ * Writes one float in every 4 KiB of `target`, an output about to be overwritten from `ptr`:
+ * the first write to a freshly allocated page faults, and on a virtual machine that costs
+ * ~13 µs a page (~13 ms for a new [4096, 256] Float32Array, measured here: more than the
+ * matmul that fills it). Done as a job's `meanwhile`, the faults overlap the workers' tiles
+ * instead of following them. Nothing when the job writes target in place (it is in the memory).
  */
-function touchPages(target: Float32Array, floats: number): void {
+function touchPages(ops: Operands, ptr: number, target: Float32Array, floats: number): void {
+  if (ptr === ops.address(target)) return;
   for (let i = 0; i < floats; i += 1024) target[i] = 0;
 }
 
@@ -57,13 +60,15 @@ function touchPages(target: Float32Array, floats: number): void {
 export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Array) {
   checkLoRAForward(step, out);
   const { rows: R, inFeatures: I, outFeatures: O, rank: K, scaling } = step;
-  return withScratch(be, (scratch) => {
-    const x = be.operand(step.x, R * I, scratch);
-    const xa = be.alloc(R * K, scratch);
-    const y = be.alloc(R * O, scratch);
-    const w = be.operand(step.weight, O * I, scratch);
-    const b = be.operand(step.loraB, O * K, scratch);
-    const wb = be.stackedPanels(
+  const ops = be.operands;
+  const reads = [step.x, step.weight, step.loraA, step.loraB];
+  return withScratch(ops, (scratch) => {
+    const x = ops.operand(step.x, R * I, scratch);
+    const xa = ops.target(step.xa, R * K, scratch, false, [...reads, out]);
+    const y = ops.target(out, R * O, scratch, false, [...reads, step.xa]);
+    const w = ops.operand(step.weight, O * I, scratch);
+    const b = ops.operand(step.loraB, O * K, scratch);
+    const wb = ops.stackedPanels(
       [
         { ptr: w, k: I, transposed: true, scale: 1 },
         { ptr: b, k: K, transposed: true, scale: scaling },
@@ -72,16 +77,20 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
       scratch,
     );
     // xa = x·Aᵀ written by the job itself, each tile from the rows of x it packs anyway.
-    const a2 = { a2: xa, k2: K, a2From: { panel: be.packed(step.loraA, K, I, scratch), alpha: 1 } };
+    const a2 = {
+      a2: xa,
+      k2: K,
+      a2From: { panel: ops.packed(step.loraA, K, I, scratch), alpha: 1 },
+    };
     return chain([
       () =>
         be.job({
           ...{ ...plain, transposeB: true, m: R, n: O, k: I + K, a: x, ...a2, b: wb, c: y },
-          meanwhile: () => touchPages(out, R * O),
+          meanwhile: () => touchPages(ops, y, out, R * O),
         }),
       () => {
-        be.copyOut(xa, step.xa, R * K);
-        be.copyOut(y, out, R * O);
+        ops.copyOut(xa, step.xa, R * K);
+        ops.copyOut(y, out, R * O);
       },
     ]);
   });
@@ -105,17 +114,19 @@ export function wasmLoraBackward(
 ) {
   checkLoRABackward(step, dOutput, dx, gradA, gradB);
   const { rows: R, inFeatures: I, outFeatures: O, rank: K, scaling } = step;
-  return withScratch(be, (scratch) => {
-    const dy = be.operand(dOutput, R * O, scratch);
-    const xa = be.operand(step.xa, R * K, scratch);
-    const dh = be.alloc(R * K, scratch);
-    const d = be.alloc(R * I, scratch);
-    const b = be.operand(step.loraB, O * K, scratch);
-    const bPanel = be.stackedPanels([{ ptr: b, k: O, transposed: false, scale: 1 }], K, scratch);
-    const wa = be.stackedPanels(
+  const ops = be.operands;
+  const reads = [dOutput, step.x, step.xa, step.weight, step.loraA, step.loraB];
+  return withScratch(ops, (scratch) => {
+    const dy = ops.operand(dOutput, R * O, scratch);
+    const xa = ops.operand(step.xa, R * K, scratch);
+    const dh = ops.alloc(R * K, scratch);
+    const d = ops.target(dx, R * I, scratch, false, reads);
+    const b = ops.operand(step.loraB, O * K, scratch);
+    const bPanel = ops.stackedPanels([{ ptr: b, k: O, transposed: false, scale: 1 }], K, scratch);
+    const wa = ops.stackedPanels(
       [
-        { ptr: be.operand(step.weight, O * I, scratch), k: O, transposed: false, scale: 1 },
-        { ptr: be.operand(step.loraA, K * I, scratch), k: K, transposed: false, scale: 1 },
+        { ptr: ops.operand(step.weight, O * I, scratch), k: O, transposed: false, scale: 1 },
+        { ptr: ops.operand(step.loraA, K * I, scratch), k: K, transposed: false, scale: 1 },
       ],
       I,
       scratch,
@@ -127,41 +138,41 @@ export function wasmLoraBackward(
     if (be.spansColumns(R, I, O, K)) {
       // gradB and gradAᵀ too, reduced by the tiles into per-thread partials [O + I][8].
       const floats = (O + I) * 8;
-      const partials = be.alloc(be.threads * floats, scratch);
-      be.floats(partials, be.threads * floats).fill(0);
-      const x = be.operand(step.x, R * I, scratch); // read by the tiles: in before they start
+      const partials = ops.alloc(be.threads * floats, scratch);
+      ops.floats(partials, be.threads * floats).fill(0);
+      const x = ops.operand(step.x, R * I, scratch); // read by the tiles: in before they start
       const reduce = { v: xa, x, partials, partialStride: floats * 4 };
       return chain([
-        () => be.job({ ...dxJob, reduce, meanwhile: () => touchPages(dx, R * I) }),
+        () => be.job({ ...dxJob, reduce, meanwhile: () => touchPages(ops, d, dx, R * I) }),
         () => {
-          be.copyOut(d, dx, R * I);
-          addPartials(be.floats(partials, be.threads * floats), step, gradA, gradB);
+          ops.copyOut(d, dx, R * I);
+          addPartials(ops.floats(partials, be.threads * floats), step, gradA, gradB);
         },
       ]);
     }
-    const [x, copyX] = be.operandLater(step.x, R * I, scratch); // in while workers start dx
-    const gAt = be.alloc(I * K, scratch);
-    const gB = be.upload(gradB, O * K, scratch);
+    const [x, copyX] = ops.operandLater(step.x, R * I, scratch); // in while workers start dx
+    const gAt = ops.alloc(I * K, scratch);
+    const gB = ops.target(gradB, O * K, scratch, true, [dOutput, step.xa, dx]);
     const acc = { ...plain, accumulate: true };
     const jobs: PointerMatmul[] = [
       {
         ...dxJob,
         meanwhile: () => {
           copyX();
-          touchPages(dx, R * I);
+          touchPages(ops, d, dx, R * I);
         },
       },
       {
         ...{ ...acc, m: O, n: K, k: R, a: dy, transposeA: true, b: xa, c: gB, alpha: scaling },
-        meanwhile: () => be.copyOut(d, dx, R * I), // dx is final: out while workers start gradB
+        meanwhile: () => ops.copyOut(d, dx, R * I), // dx is final: out while workers start gradB
       },
       { ...plain, m: I, n: K, k: R, a: x, transposeA: true, b: dh, c: gAt },
     ];
     return chain([
       ...jobs.map((job) => () => be.job(job)),
       () => {
-        be.addTransposed(gAt, I, K, gradA);
-        be.copyOut(gB, gradB, O * K);
+        ops.addTransposed(gAt, I, K, gradA);
+        ops.copyOut(gB, gradB, O * K);
       },
     ]);
   });
