@@ -24,6 +24,12 @@ export const backendCases: BackendCase[] = [
   { name: "reference", create: () => createBackend("reference"), epsilon: 2 ** -24 },
   // wasm: f32x4 SIMD in float32, threads on; the kernels must match the reference at float32.
   { name: "wasm", create: () => createBackend("wasm", { threads: 2 }), epsilon: 2 ** -24 },
+  // One thread: an ordinary (not shared) memory, where allocate() returns plain arrays.
+  {
+    name: "wasm, 1 thread",
+    create: () => createBackend("wasm", { threads: 1 }),
+    epsilon: 2 ** -24,
+  },
   // gpu.js; minWork 0 sends every matmul through gpu.js (not the small-problem fallback).
   // 2^-23: one ulp per operation, allowing GPU drivers that round less carefully than IEEE.
   {

@@ -135,6 +135,13 @@ function naiveLoRAStep(
   return { xa, out, dx, gradA, gradB };
 }
 
+/** `source` copied into an array from `backend.allocate` (a plain copy where it has none). */
+function placed(backend: Backend, source: Float32Array): Float32Array {
+  const array = backend.allocate?.(source.length) ?? new Float32Array(source.length);
+  array.set(source);
+  return array;
+}
+
 it("compiledShapes cover 1, 3, 17, 255 and 257 as m, as n and as k", () => {
   for (let axis = 0; axis < 3; axis++) {
     const sizes = new Set(compiledShapes.map((shape) => shape[axis]));
@@ -159,6 +166,78 @@ describe.each(cases)("$name backend", ({ backend, epsilon, compilesPerShape }) =
           expect(worst.ratio, `shape ${m}x${n}x${k} at ${worst.index}`).toBeLessThanOrEqual(1);
           expect(out[m * n]).toBe(12345); // the sentinel past the end is untouched
         }
+      },
+    );
+
+    it.each(flagCases)(
+      "matmul(a, b, out, shape) on operands from allocate(), mixed with plain ones, matches the naive kernel for transposeA=$transposeA transposeB=$transposeB accumulate=$accumulate alpha=$alpha",
+      async (flags) => {
+        for (const [index, [m, n, k]] of matmulShapes.entries()) {
+          const shape = { ...flags, m, n, k };
+          const c = matmulCase(shape);
+          const mix = 1 + (index % 7); // bits: a, b, out from allocate(); never all plain
+          const x = mix & 1 ? placed(b, c.x) : c.x;
+          const y = mix & 2 ? placed(b, c.y) : c.y;
+          const out = mix & 4 ? placed(b, c.out0) : c.out0.slice();
+          await b.matmul(x, y, out, shape);
+          const bound = c.unitBound.map((v) => epsilon * v + 1e-30);
+          const worst = worstRatio(out, c.want, bound);
+          expect(worst.ratio, `shape ${m}x${n}x${k} mix ${mix}`).toBeLessThanOrEqual(1);
+          expect(out[m * n]).toBe(12345); // the sentinel past the end is untouched
+          for (const [bit, a] of [x, y, out].entries()) if (mix & (1 << bit)) b.free?.(a);
+        }
+      },
+    );
+
+    it("allocate(length) returns length zeros (again after free), and rejects a bad length", () => {
+      if (b.allocate === undefined) return;
+      const first = b.allocate(1000);
+      first.fill(7);
+      b.free?.(first);
+      const again = b.allocate(1000);
+      expect(again.length).toBe(1000);
+      expect(again.every((v) => v === 0)).toBe(true);
+      b.free?.(again);
+      expect(b.allocate(0).length).toBe(0);
+      expect(() => b.allocate?.(-1)).toThrow(
+        /allocate\(\): length must be a non-negative integer, got -1/,
+      );
+      expect(() => b.allocate?.(2.5)).toThrow(RangeError);
+    });
+
+    it.each([1, 3, 17, 255, 257])(
+      "addBias, sumRows, axpy, mul and scale on %i floats from allocate(), outputs aliasing inputs",
+      async (n) => {
+        const rows = 3;
+        const [x0, y0, bias] = [
+          randomArray(rows * n, n),
+          randomArray(rows * n, n + 1),
+          randomArray(n, 2),
+        ];
+        const [x, y] = [placed(b, x0), placed(b, y0)];
+        const sums = placed(b, randomArray(n, 3));
+        const bound = new Float64Array(rows * n).fill(16 * epsilon);
+        const want = x0.slice();
+        naiveAddBias(want, bias, rows, n);
+        await b.addBias(x, bias, rows, n); // x in the memory, bias plain
+        expect(worstRatio(x, want, bound).ratio).toBeLessThanOrEqual(1);
+        const wantSums = sums.slice();
+        naiveSumRows(x, rows, n, wantSums, true);
+        await b.sumRows(x, rows, n, sums, true);
+        expect(worstRatio(sums, wantSums, bound).ratio).toBeLessThanOrEqual(1);
+        const wantAxpy = y.slice();
+        naiveAxpy(0.5, wantAxpy.slice(), wantAxpy);
+        await b.axpy(0.5, y, y); // x aliases y
+        expect(worstRatio(y, wantAxpy, bound).ratio).toBeLessThanOrEqual(1);
+        const wantMul = new Float32Array(rows * n);
+        naiveMul(x, y, wantMul);
+        await b.mul(x, y, x); // out aliases a
+        expect(worstRatio(x, wantMul, bound).ratio).toBeLessThanOrEqual(1);
+        const wantScale = new Float32Array(rows * n);
+        naiveScale(y0, -2, wantScale);
+        await b.scale(y0, -2, y); // plain x into an allocated out
+        expect(worstRatio(y, wantScale, bound).ratio).toBeLessThanOrEqual(1);
+        for (const a of [x, y, sums]) b.free?.(a);
       },
     );
 
@@ -262,21 +341,30 @@ describe.each(cases)("$name backend", ({ backend, epsilon, compilesPerShape }) =
       async (rows, inFeatures, outFeatures, rank) => {
         const seed = rows * 1000 + inFeatures;
         const [R, I, O, K] = [rows, inFeatures, outFeatures, rank];
-        const weight = randomArray(O * I, seed + 1);
-        for (const retained of [false, true]) {
+        // Plain arrays, then x, dOutput, out, dx, gradA (and W) from allocate() beside plain
+        // xa, A, B and gradB, each with W retained or not.
+        for (const [retained, allocated] of [
+          [false, false],
+          [true, false],
+          [false, true],
+          [true, true],
+        ]) {
+          const place = (a: Float32Array) => (allocated ? placed(b, a) : a);
+          const weight = place(randomArray(O * I, seed + 1));
           if (retained) b.retain(weight);
           const step = {
             ...{ rows, inFeatures, outFeatures, rank, scaling: 1.5, weight },
-            ...{ x: randomArray(R * I, seed), xa: new Float32Array(R * K) },
+            ...{ x: place(randomArray(R * I, seed)), xa: new Float32Array(R * K) },
             ...{ loraA: randomArray(K * I, seed + 2), loraB: randomArray(O * K, seed + 3) },
           };
-          const dOutput = randomArray(R * O, seed + 4);
-          const [gradA, gradB] = [randomArray(K * I, seed + 5), randomArray(O * K, seed + 6)];
+          const dOutput = place(randomArray(R * O, seed + 4));
+          const gradA = place(randomArray(K * I, seed + 5));
+          const gradB = randomArray(O * K, seed + 6);
           const want = naiveLoRAStep(step, dOutput, gradA, gradB, (v) => v);
           const size = naiveLoRAStep(step, dOutput, gradA, gradB, Math.abs);
-          const out = new Float32Array(R * O);
+          const out = place(new Float32Array(R * O));
           await b.loraForward(step, out);
-          const dx = new Float32Array(R * I);
+          const dx = place(new Float32Array(R * I));
           await b.loraBackward(step, dOutput, dx, gradA, gradB);
           if (retained) b.release(weight);
           const got = { xa: step.xa, out, dx, gradA, gradB };
@@ -285,6 +373,7 @@ describe.each(cases)("$name backend", ({ backend, epsilon, compilesPerShape }) =
             const worst = worstRatio(got[key], want[key], bound);
             expect(worst.ratio, `${key} at ${worst.index}`).toBeLessThanOrEqual(1);
           }
+          if (allocated) for (const a of [weight, step.x, dOutput, gradA, out, dx]) b.free?.(a);
         }
       },
     );

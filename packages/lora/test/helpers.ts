@@ -26,3 +26,14 @@ export function worstRatio(
   }
   return { ratio, index };
 }
+
+/** Largest |got - want| relative to the largest |want| (float32 sums over k terms). */
+export function relativeError(got: Float32Array, want: Float32Array): number {
+  let err = 0;
+  let scale = 1e-30;
+  for (let i = 0; i < want.length; i++) {
+    err = Math.max(err, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return err / scale;
+}

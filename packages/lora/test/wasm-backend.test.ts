@@ -15,7 +15,7 @@ import { naiveMatmul } from "../src/naive-kernels";
 import { createWasmBackend, WasmBackend } from "../src/wasm";
 import { type KernelExports, kernelsModule } from "../src/wasm/kernels-module";
 import { ThreadPool } from "../src/wasm/thread-pool";
-import { randomArray } from "./helpers";
+import { randomArray, relativeError } from "./helpers";
 
 const run = promisify(execFile);
 const threaded = await createWasmBackend({ threads: 2 });
@@ -24,17 +24,6 @@ afterAll(async () => {
   await threaded.dispose();
   await single.dispose();
 });
-
-/** Largest |got - want| relative to the largest |want| (float32 sums over k terms). */
-function relativeError(got: Float32Array, want: Float32Array): number {
-  let err = 0;
-  let scale = 1e-30;
-  for (let i = 0; i < want.length; i++) {
-    err = Math.max(err, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return err / scale;
-}
 
 /** Inputs and naive result of a matmul case, computed once and shared by both thread counts. */
 const naiveCases = new Map<

@@ -41,14 +41,15 @@ function withScratch(
 const plain = { transposeA: false, transposeB: false, accumulate: false, alpha: 1 };
 
 /**
- * Writes one float in every 4 KiB of `target`, an output about to be overwritten from `ptr`:
- * the first write to a freshly allocated page faults, and on a virtual machine that costs
- * ~13 µs a page (~13 ms for a new [4096, 256] Float32Array, measured here: more than the
- * matmul that fills it). Done as a job's `meanwhile`, the faults overlap the workers' tiles
- * instead of following them. Nothing when the job writes target in place (it is in the memory).
+ * Writes one float in every 4 KiB of `target`, an output about to be overwritten: the first
+ * write to a freshly allocated page faults, and on a virtual machine that costs ~13 µs a page
+ * (~13 ms for a new [4096, 256] Float32Array, measured here: more than the matmul that fills
+ * it). Done as a job's `meanwhile`, the faults overlap the workers' tiles instead of following
+ * them. Never for a target in the memory (`allocate`d): its pages are mapped already, and the
+ * job may be writing it, or reading it when it overlaps an input.
  */
-function touchPages(ops: Operands, ptr: number, target: Float32Array, floats: number): void {
-  if (ptr === ops.address(target)) return;
+function touchPages(ops: Operands, target: Float32Array, floats: number): void {
+  if (ops.address(target) !== undefined) return;
   for (let i = 0; i < floats; i += 1024) target[i] = 0;
 }
 
@@ -86,7 +87,7 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
       () =>
         be.job({
           ...{ ...plain, transposeB: true, m: R, n: O, k: I + K, a: x, ...a2, b: wb, c: y },
-          meanwhile: () => touchPages(ops, y, out, R * O),
+          meanwhile: () => touchPages(ops, out, R * O),
         }),
       () => {
         ops.copyOut(xa, step.xa, R * K);
@@ -143,7 +144,7 @@ export function wasmLoraBackward(
       const x = ops.operand(step.x, R * I, scratch); // read by the tiles: in before they start
       const reduce = { v: xa, x, partials, partialStride: floats * 4 };
       return chain([
-        () => be.job({ ...dxJob, reduce, meanwhile: () => touchPages(ops, d, dx, R * I) }),
+        () => be.job({ ...dxJob, reduce, meanwhile: () => touchPages(ops, dx, R * I) }),
         () => {
           ops.copyOut(d, dx, R * I);
           addPartials(ops.floats(partials, be.threads * floats), step, gradA, gradB);
@@ -159,7 +160,7 @@ export function wasmLoraBackward(
         ...dxJob,
         meanwhile: () => {
           copyX();
-          touchPages(ops, d, dx, R * I);
+          touchPages(ops, dx, R * I);
         },
       },
       {
