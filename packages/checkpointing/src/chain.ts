@@ -39,6 +39,15 @@
  * add in a transformer block). It costs `contextForwardCost[s]` and runs at
  * `M + contextBytes[s] + forwardWorkspace[s]`, without the output.
  *
+ * Lean contexts: with `leanContextBytes` and `leanBackwardCost`, a stage can also save a lean
+ * context (`forward-save-lean`; `execute()` passes `lean: true`): it keeps `leanContextBytes[s]`
+ * until its backward, which rebuilds the rest itself (attention keeps its output and log-sum-exps
+ * and recomputes the cheap q/k/v projections, not the softmax) at `leanBackwardCost[s]`. The
+ * forward runs as a saving one (the whole context is alive while it runs) and so does the
+ * backward (the rebuilt part, `contextBytes[s] − leanContextBytes[s]`, is alive while it runs):
+ * the peaks of both are those of a full save; only what waits in between is smaller. A stage
+ * without a lean mode gives its full numbers, and the planner never picks it.
+ *
  * @example
  * ```ts
  * // three stages: 4 bytes in, 8-byte activations, 16-byte contexts, a 4-byte loss out
@@ -66,6 +75,20 @@ export interface Chain {
    * forwards"); absent: stages always build their output and schedules never skip it.
    */
   readonly contextForwardCost?: readonly number[];
+  /** Bytes of each stage's lean context, length `n`, at most `contextBytes` (see "Lean contexts"). */
+  readonly leanContextBytes?: readonly number[];
+  /** Time of each stage's backward from a lean context, rebuild included, length `n`. */
+  readonly leanBackwardCost?: readonly number[];
+}
+
+/** Bytes stage `s` holds from its saving forward to its backward: its lean or full context. */
+export function heldContextBytes(chain: Chain, s: number, lean: boolean): number {
+  return lean ? (chain.leanContextBytes as readonly number[])[s] : chain.contextBytes[s];
+}
+
+/** Cost of stage `s`'s backward from a lean or full context. */
+export function backwardCostOf(chain: Chain, s: number, lean: boolean): number {
+  return lean ? (chain.leanBackwardCost as readonly number[])[s] : chain.backwardCost[s];
 }
 
 /** Cost of stage `s`'s context-only forward: `contextForwardCost[s]`, else its full forward. */
@@ -100,6 +123,22 @@ export function chainLength(fn: string, chain: Chain): number {
     checkList(fn, "forwardWorkspace", chain.forwardWorkspace, n);
   if (chain.contextForwardCost !== undefined)
     checkList(fn, "contextForwardCost", chain.contextForwardCost, n);
+  if ((chain.leanContextBytes === undefined) !== (chain.leanBackwardCost === undefined)) {
+    throw new TypeError(
+      `${fn}: chain.leanContextBytes and chain.leanBackwardCost go together; got only ${chain.leanContextBytes === undefined ? "leanBackwardCost" : "leanContextBytes"}`,
+    );
+  }
+  if (chain.leanContextBytes !== undefined) {
+    checkList(fn, "leanContextBytes", chain.leanContextBytes, n);
+    checkList(fn, "leanBackwardCost", chain.leanBackwardCost as readonly number[], n);
+    chain.leanContextBytes.forEach((bytes, s) => {
+      if (bytes > chain.contextBytes[s]) {
+        throw new RangeError(
+          `${fn}: chain.leanContextBytes[${s}] must be at most contextBytes[${s}] = ${chain.contextBytes[s]}, got ${bytes}`,
+        );
+      }
+    });
+  }
   return n;
 }
 

@@ -57,7 +57,8 @@ export async function execute<Output = unknown, InputGradient = unknown>(
   const n = stages.length;
   const zeros = new Array<number>(n).fill(0);
   const shape = { forwardCost: zeros, backwardCost: zeros, contextBytes: zeros };
-  replay(FN, { ...shape, outputBytes: [...zeros, 0] }, schedule?.ops);
+  const lean = { leanContextBytes: zeros, leanBackwardCost: zeros }; // lean saves allowed
+  replay(FN, { ...shape, ...lean, outputBytes: [...zeros, 0] }, schedule?.ops);
 
   const activations = new Map<number, unknown>([[0, input]]);
   const contexts = new Map<number, unknown>();
@@ -83,10 +84,12 @@ export async function execute<Output = unknown, InputGradient = unknown>(
     } else {
       const s = op.stage;
       const contextOnly = op.type === "forward-context";
-      const save = contextOnly || op.type === "forward-save";
+      const lean = op.type === "forward-save-lean";
+      const save = contextOnly || lean || op.type === "forward-save";
       const result = await stages[s].forward(activations.get(s), {
         save,
         output: !contextOnly,
+        ...(lean ? { lean } : {}),
         rng: stageRandom(seed, s),
       });
       if (save) contexts.set(s, result.context);

@@ -30,12 +30,24 @@ export function minimumPeak(chain: Chain): { peakBytes: number; tree: ScheduleTr
       const j = i + length;
       const held = o[i] + chain.contextBytes[i];
       // A context forward's saveBytes is the whole node's peak (its rest is not run).
-      const rest = savesContextOnly(chain, i, j)
+      const contextOnly = savesContextOnly(chain, i, j);
+      const rest = contextOnly
         ? { peak: 0, cost: 0 }
         : { peak: held + peak[i + 1][j], cost: cost[i + 1][j] };
       let bestPeak = Math.max(rest.peak, saveBytes(chain, i, j));
       let bestCost = saveCost(chain, i, j) + rest.cost;
       let best: ScheduleTree = { kind: "save", rest: tree[i + 1][j] };
+      if (chain.leanContextBytes && !contextOnly) {
+        const p = Math.max(
+          o[i] + chain.leanContextBytes[i] + peak[i + 1][j],
+          saveBytes(chain, i, j),
+        );
+        const c = saveCost(chain, i, j, true) + cost[i + 1][j];
+        if (p < bestPeak || (p === bestPeak && c < bestCost)) {
+          [bestPeak, bestCost] = [p, c];
+          best = { kind: "save", rest: tree[i + 1][j], lean: true };
+        }
+      }
       let walkCost = 0;
       for (let k = i + 1; k < j; k++) {
         walkCost += chain.forwardCost[k - 1];

@@ -8,6 +8,8 @@
  * - `forward-checkpoint` (F_ck): runs stage `s` without saving; keeps `a[s]` as a checkpoint.
  * - `forward-save` (F_all): runs stage `s` in saving mode; keeps `a[s]` (a checkpoint too) and
  *   the context `c[s]`.
+ * - `forward-save-lean`: as `forward-save`, keeping the lean context `c'[s]` instead; the
+ *   backward rebuilds the rest (see "Lean contexts" on `Chain`).
  * - `forward-context`: runs stage `s` in saving mode for its context alone, right before its
  *   backward (`δ[s + 1]` is alive); builds no output; keeps `a[s]` and `c[s]`. Not for the last
  *   stage, whose output goes to the caller (see "Context forwards" on `Chain`).
@@ -26,6 +28,7 @@ export type Operation =
   | { readonly type: "forward"; readonly stage: number }
   | { readonly type: "forward-checkpoint"; readonly stage: number }
   | { readonly type: "forward-save"; readonly stage: number }
+  | { readonly type: "forward-save-lean"; readonly stage: number }
   | { readonly type: "forward-context"; readonly stage: number }
   | { readonly type: "backward"; readonly stage: number }
   | { readonly type: "free"; readonly activation: number };
@@ -35,6 +38,7 @@ export const operationTypes = [
   "forward",
   "forward-checkpoint",
   "forward-save",
+  "forward-save-lean",
   "forward-context",
   "backward",
   "free",

@@ -7,6 +7,7 @@ import { type Chain, forwardWorkspace, savesContextOnly } from "./chain.js";
 import { END, type ScheduleTree, saveCost } from "./schedule-tree.js";
 
 const SAVE = -1;
+const SAVE_LEAN = -2;
 
 /**
  * The slot size in bytes: 1 when every size is an integer and the budget is at most
@@ -28,7 +29,8 @@ export function slotBytes(chain: Chain, budgetBytes: number, memorySlots: number
  * - `save`: `f[i] + b[i] + Opt(i + 1, j, m − a[i] − c[i])` when `m >= a[i] + c[i] + a[i+1] +
  *   max(a[i], δ[j] + w[i])` (the backward of i, or its forward with workspace `w[i]`); for a
  *   context forward (`j = i + 1 < n`, see `Chain`): `fc[i] + b[i]` when
- *   `m >= a[i] + c[i] + δ[j] + max(a[i], w[i])`;
+ *   `m >= a[i] + c[i] + δ[j] + max(a[i], w[i])`; a lean save (see `Chain`): as `save` with the
+ *   lean backward `bl[i]` and `Opt(i + 1, j, m − a[i] − c'[i])`;
  * - `split` at `k`: `f[i … k−1] + Opt(k, j, m − a[i]) + Opt(i, k, m)` when the walk fits.
  */
 export function optimalTree(
@@ -43,6 +45,7 @@ export function optimalTree(
   const o = chain.outputBytes.map((b) => Math.ceil(b / unit));
   const c = chain.contextBytes.map((b) => Math.ceil(b / unit));
   const w = forwardWorkspace(chain).map((b) => Math.ceil(b / unit));
+  const cl = chain.leanContextBytes?.map((b) => Math.ceil(b / unit));
   const sumF = [0];
   for (let s = 0; s < n; s++) sumF.push(sumF[s] + chain.forwardCost[s]);
   const width = slots + 1;
@@ -79,6 +82,18 @@ export function optimalTree(
         cost[base + m] = stageCost + (contextOnly ? 0 : cost[restBase + m]);
         choice[base + m] = SAVE;
       }
+      if (cl && !contextOnly) {
+        // A lean save: the same peaks, less held over the rest, a dearer backward.
+        const leanBase = row(i + 1, j) * width - o[i] - cl[i];
+        const leanCost = saveCost(chain, i, j, true);
+        for (let m = save; m <= slots; m++) {
+          const value = leanCost + cost[leanBase + m];
+          if (value < cost[base + m]) {
+            cost[base + m] = value;
+            choice[base + m] = SAVE_LEAN;
+          }
+        }
+      }
       let walk = o[i] + o[i + 1] + w[i]; // as walkBytes()
       for (let k = i + 1; k < j; k++) {
         if (k > i + 1) walk = Math.max(walk, o[i] + o[k - 1] + o[k] + w[k - 1]);
@@ -100,6 +115,9 @@ export function optimalTree(
     if (i === j) return END;
     const k = choice[row(i, j) * width + m];
     if (k === SAVE) return { kind: "save", rest: build(i + 1, j, m - o[i] - c[i]) };
+    if (k === SAVE_LEAN && cl) {
+      return { kind: "save", lean: true, rest: build(i + 1, j, m - o[i] - cl[i]) };
+    }
     return { kind: "split", at: k, right: build(k, j, m - o[i]), left: build(i, k, m) };
   };
   return build(0, n, slots);

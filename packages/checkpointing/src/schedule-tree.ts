@@ -2,7 +2,13 @@
 // program (Beaumont et al. 2019, "persistent" schedules); this file turns a tree into operations
 // and predicts its peak and compute from the chain's sizes by structure, not by replay.
 
-import { type Chain, contextCost, savesContextOnly } from "./chain.js";
+import {
+  backwardCostOf,
+  type Chain,
+  contextCost,
+  heldContextBytes,
+  savesContextOnly,
+} from "./chain.js";
 import type { Operation } from "./operation.js";
 
 /**
@@ -11,12 +17,13 @@ import type { Operation } from "./operation.js";
  * - `end` (`i = j`): drop `a[j]` (nothing to do for `j = n`, whose output went to the caller);
  * - `save`: F_all of `i`, then `rest` on `[i + 1, j)`, then B of `i`; when the rest is empty and
  *   the chain has context forwards, a `forward-context` of `i` (no output to drop), then B of `i`;
+ *   with `lean`, the forward keeps the lean context (`forward-save-lean`);
  * - `split`: F_ck of `i`, Fₙ of `i + 1 … at - 1`, then `right` on `[at, j)` holding `a[i]`,
  *   then `left` on `[i, at)`.
  */
 export type ScheduleTree =
   | { readonly kind: "end" }
-  | { readonly kind: "save"; readonly rest: ScheduleTree }
+  | { readonly kind: "save"; readonly rest: ScheduleTree; readonly lean?: boolean }
   | {
       readonly kind: "split";
       readonly at: number;
@@ -40,7 +47,7 @@ export function treeOperations(
   } else if (tree.kind === "save" && savesContextOnly(chain, i, j)) {
     ops.push({ type: "forward-context", stage: i }, { type: "backward", stage: i });
   } else if (tree.kind === "save") {
-    ops.push({ type: "forward-save", stage: i });
+    ops.push({ type: tree.lean ? "forward-save-lean" : "forward-save", stage: i });
     treeOperations(chain, tree.rest, i + 1, j, ops);
     ops.push({ type: "backward", stage: i });
   } else {
@@ -66,7 +73,8 @@ export function walkBytes(chain: Chain, i: number, at: number): number {
 
 /**
  * Peak of a `save` node on `[i, j)` outside its `rest`: the forward of `i` (with `δ[j]` and its
- * workspace) and the backward of `i` (`a[i]`, `c[i]`, `δ[i + 1]`, the new `δ[i]`). For a context
+ * workspace) and the backward of `i` (`a[i]`, `c[i]`, `δ[i + 1]`, the new `δ[i]`); the same for a
+ * lean save, whose forward and backward hold the whole context while they run. For a context
  * forward (`savesContextOnly`) the whole node's peak: no `a[i + 1]`, no rest.
  */
 export function saveBytes(chain: Chain, i: number, j: number): number {
@@ -78,9 +86,9 @@ export function saveBytes(chain: Chain, i: number, j: number): number {
 }
 
 /** Cost of a `save` node on `[i, j)` outside its `rest`: its forward and its backward. */
-export function saveCost(chain: Chain, i: number, j: number): number {
+export function saveCost(chain: Chain, i: number, j: number, lean = false): number {
   const forward = savesContextOnly(chain, i, j) ? contextCost(chain, i) : chain.forwardCost[i];
-  return forward + chain.backwardCost[i];
+  return forward + backwardCostOf(chain, i, lean);
 }
 
 /**
@@ -100,10 +108,11 @@ export function measureTree(
   }
   if (tree.kind === "save") {
     const rest = measureTree(chain, tree.rest, i + 1, j);
-    const held = o[i] + chain.contextBytes[i];
+    const lean = tree.lean === true;
+    const held = o[i] + heldContextBytes(chain, i, lean);
     return {
       peakBytes: Math.max(held + rest.peakBytes, saveBytes(chain, i, j)),
-      computeCost: saveCost(chain, i, j) + rest.computeCost,
+      computeCost: saveCost(chain, i, j, lean) + rest.computeCost,
     };
   }
   const right = measureTree(chain, tree.right, tree.at, j);

@@ -1,7 +1,14 @@
 // simulate(): replays a list of operations value by value, with its own bookkeeping of what is
 // alive, and checks the list is valid. Independent of how the planner predicts its numbers.
 
-import { type Chain, chainLength, contextCost, forwardWorkspace } from "./chain.js";
+import {
+  backwardCostOf,
+  type Chain,
+  chainLength,
+  contextCost,
+  forwardWorkspace,
+  heldContextBytes,
+} from "./chain.js";
 import { describeOperation, type Operation } from "./operation.js";
 
 /** What a replay measured. */
@@ -37,6 +44,7 @@ export function replay(fn: string, chain: Chain, ops: readonly Operation[]): Sim
   const activation = new Array<boolean>(n + 1).fill(false);
   const kept = new Array<boolean>(n + 1).fill(false); // checkpoints: inputs a forward kept
   const context = new Array<boolean>(n).fill(false);
+  const lean = new Array<boolean>(n).fill(false); // which alive contexts are lean
   activation[0] = true;
   let gradient = n; // δ[gradient] is the one gradient alive
   let memory = size[0] + size[n];
@@ -66,11 +74,14 @@ export function replay(fn: string, chain: Chain, ops: readonly Operation[]): Sim
       if (gradient !== s + 1) fail(`runs out of order: the gradient alive is δ[${gradient}]`);
       if (!activation[s]) fail(`needs its input a[${s}], not in memory`);
       if (!context[s]) fail(`needs the context c[${s}], not in memory`);
-      peak = Math.max(peak, memory + size[s]);
-      memory -= chain.contextBytes[s] + size[s + 1]; // a[s], c[s], δ[s + 1] go; δ[s], as big as a[s], comes
-      activation[s] = kept[s] = context[s] = false;
+      // From a lean context the backward rebuilds the rest of it while it runs.
+      const rebuilt = lean[s] ? chain.contextBytes[s] - heldContextBytes(chain, s, true) : 0;
+      peak = Math.max(peak, memory + size[s] + rebuilt);
+      // a[s], c[s], δ[s + 1] go; δ[s], as big as a[s], comes
+      memory -= heldContextBytes(chain, s, lean[s]) + size[s + 1];
+      computeCost += backwardCostOf(chain, s, lean[s]);
+      activation[s] = kept[s] = context[s] = lean[s] = false;
       gradient = s;
-      computeCost += chain.backwardCost[s];
       return;
     }
     if (op.type === "forward-context") {
@@ -84,20 +95,23 @@ export function replay(fn: string, chain: Chain, ops: readonly Operation[]): Sim
       computeCost += contextCost(chain, s);
       return;
     }
-    const save = op.type === "forward-save";
+    const isLean = op.type === "forward-save-lean";
+    const save = op.type === "forward-save" || isLean;
     if (!save && op.type !== "forward" && op.type !== "forward-checkpoint")
       fail("has an unknown type");
+    if (isLean && chain.leanContextBytes === undefined) fail("needs a chain with lean contexts");
     if (!activation[s]) fail(`needs its input a[${s}], not in memory`);
     if (s + 1 < n && activation[s + 1]) fail(`computes a[${s + 1}], already in memory`);
     if (save && context[s]) fail(`computes c[${s}], already in memory`);
     if (op.type === "forward" && kept[s]) {
       fail(`frees its input a[${s}], a checkpoint kept until backward(${s})`);
     }
+    // A lean save builds the whole context while it runs and keeps the lean part.
     const extra = save ? chain.contextBytes[s] : 0;
     peak = Math.max(peak, memory + size[s + 1] + extra + workspace[s]);
-    memory += extra + (s + 1 < n ? size[s + 1] : 0);
+    memory += (save ? heldContextBytes(chain, s, isLean) : 0) + (s + 1 < n ? size[s + 1] : 0);
     if (s + 1 < n) activation[s + 1] = true;
-    if (save) context[s] = true;
+    if (save) [context[s], lean[s]] = [true, isLean];
     if (op.type === "forward") {
       activation[s] = false;
       memory -= size[s];

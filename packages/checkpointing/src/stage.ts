@@ -13,6 +13,11 @@ export interface StageForwardOptions {
    */
   readonly output: boolean;
   /**
+   * `true` (a `forward-save-lean` operation, with `save`): keep only the lean context the chain's
+   * `leanContextBytes` counts; `backward` rebuilds the rest from the input. Absent otherwise.
+   */
+  readonly lean?: boolean;
+  /**
    * The stage's random stream for this step, uniform in [0, 1): the same sequence on every
    * recomputation of the stage. A stage must draw all its randomness (dropout) from it.
    */

@@ -99,19 +99,24 @@ describe("execute()", () => {
     const reference = model();
     const storeAll = plan(chain, { strategy: "store-all" });
     const expected = await execute(reference.stages, input, storeAll, undefined, { seed: 5 });
-    // The dense stages honour output: false; with contextForwardCost the plans use it.
+    // The dense stages honour output: false and lean (the mask kept, tanh rebuilt in backward);
+    // with contextForwardCost, and lean contexts, the plans use them.
     const contextChain = { ...chain, contextForwardCost: chain.forwardCost.map((f) => f / 2) };
-    for (const [options, withContext] of schedules().flatMap(
-      (o) =>
-        [
-          [o, false],
-          [o, true],
-        ] as const,
+    const leanChain = {
+      ...contextChain,
+      leanContextBytes: chain.contextBytes.map((c) => c / 2),
+      leanBackwardCost: chain.backwardCost.map((b, s) => b + chain.forwardCost[s] / 4),
+    };
+    const chains = [chain, contextChain, leanChain];
+    let leanSaves = 0;
+    for (const [options, variant] of schedules().flatMap((o) =>
+      [0, 1, 2].map((v) => [o, v] as const),
     )) {
+      const withContext = variant > 0;
       const run = model(true);
-      const schedule = plan(withContext ? contextChain : chain, options);
+      const schedule = plan(chains[variant], options);
       const result = await execute(run.stages, input, schedule, undefined, { seed: 5 });
-      const label = `${JSON.stringify(options)}, context forwards ${withContext}`;
+      const label = `${JSON.stringify(options)}, chain ${variant}`;
       expect(result.output, label).toBe(expected.output);
       expect(result.inputGradient, label).toEqual(expected.inputGradient);
       run.dense.forEach((stage, s) => {
@@ -121,12 +126,14 @@ describe("execute()", () => {
       const forwards = run.dense.reduce((sum, stage) => sum + stage.forwards, 0);
       const contextForwards = run.dense.reduce((sum, stage) => sum + stage.contextForwards, 0);
       const contextOps = schedule.ops.filter((op) => op.type === "forward-context").length;
+      leanSaves += schedule.ops.filter((op) => op.type === "forward-save-lean").length;
       expect(contextForwards, label).toBe(contextOps);
       if (schedule.computeCost > storeAll.computeCost) {
         expect(forwards, label).toBeGreaterThan(layers);
         expect(contextOps > 0, label).toBe(withContext);
       }
     }
+    expect(leanSaves).toBeGreaterThan(0);
   });
 
   it("execute(...) hands each value back to the stage that made it once, after its last use", async () => {

@@ -15,25 +15,27 @@ export function exhaustiveSearch(chain: Chain, budget: number): Found | null {
   const o = chain.outputBytes;
   const c = chain.contextBytes;
   const w = chain.forwardWorkspace ?? new Array<number>(n).fill(0);
+  const cl = chain.leanContextBytes;
   // A state: alive activations a[0..n-1] (bitmask), which of them are checkpoints (kept by a
-  // forward, bitmask), alive contexts (bitmask) and the index of the alive gradient.
-  const key = (acts: number, kept: number, ctxs: number, grad: number) =>
-    ((grad * 2 ** n + ctxs) * 2 ** n + kept) * 2 ** n + acts;
-  const memoryOf = (acts: number, ctxs: number, grad: number) => {
+  // forward, bitmask), alive contexts (bitmask), which of those are lean (bitmask) and the index
+  // of the alive gradient.
+  const key = (acts: number, kept: number, ctxs: number, lean: number, grad: number) =>
+    (((grad * 2 ** n + lean) * 2 ** n + ctxs) * 2 ** n + kept) * 2 ** n + acts;
+  const memoryOf = (acts: number, ctxs: number, lean: number, grad: number) => {
     let bytes = o[grad];
     for (let j = 0; j < n; j++) {
       if (acts & (1 << j)) bytes += o[j];
-      if (ctxs & (1 << j)) bytes += c[j];
+      if (ctxs & (1 << j)) bytes += lean & (1 << j) && cl ? cl[j] : c[j];
     }
     return bytes;
   };
-  if (memoryOf(1, 0, n) > budget) return null;
-  type State = [number, number, number, number];
+  if (memoryOf(1, 0, 0, n) > budget) return null;
+  type State = [number, number, number, number, number];
   const best = new Map<
     number,
     { cost: number; from: number; op: Operation | null; state: State }
   >();
-  const start: State = [1, 0, 0, n];
+  const start: State = [1, 0, 0, 0, n];
   best.set(key(...start), { cost: 0, from: -1, op: null, state: start });
   const done = new Set<number>();
   const queue = new MinHeap<number>();
@@ -42,9 +44,9 @@ export function exhaustiveSearch(chain: Chain, budget: number): Found | null {
     const [cost, id] = queue.pop();
     if (done.has(id)) continue;
     done.add(id);
-    const [acts, kept, ctxs, grad] = best.get(id)!.state;
+    const [acts, kept, ctxs, lean, grad] = best.get(id)!.state;
     if (grad === 0 && acts === 0 && ctxs === 0) return { cost, ops: path(best, id) };
-    const memory = memoryOf(acts, ctxs, grad);
+    const memory = memoryOf(acts, ctxs, lean, grad);
     const relax = (next: State, peak: number, step: number, op: Operation) => {
       if (peak > budget) return;
       const nextId = key(...next);
@@ -59,35 +61,42 @@ export function exhaustiveSearch(chain: Chain, budget: number): Found | null {
       if (!(acts & bit)) continue;
       const checkpoint = (kept & bit) !== 0; // kept by a forward: stays until backward(s)
       if (!checkpoint) {
-        relax([acts & ~bit, kept, ctxs, grad], memory, 0, { type: "free", activation: s });
+        relax([acts & ~bit, kept, ctxs, lean, grad], memory, 0, { type: "free", activation: s });
       }
       const outBit = s + 1 < n ? 1 << (s + 1) : 0;
       if (acts & outBit) continue; // its output is already in memory
       const peak = memory + o[s + 1] + w[s]; // the forward's workspace, while it runs
       const f = chain.forwardCost[s];
       if (!checkpoint) {
-        const next: State = [(acts & ~bit) | outBit, kept, ctxs, grad];
+        const next: State = [(acts & ~bit) | outBit, kept, ctxs, lean, grad];
         relax(next, peak, f, { type: "forward", stage: s });
       }
-      const ckpt: State = [acts | outBit, kept | bit, ctxs, grad];
+      const ckpt: State = [acts | outBit, kept | bit, ctxs, lean, grad];
       relax(ckpt, peak, f, { type: "forward-checkpoint", stage: s });
       if (!(ctxs & bit)) {
-        const next: State = [acts | outBit, kept | bit, ctxs | bit, grad];
+        const next: State = [acts | outBit, kept | bit, ctxs | bit, lean, grad];
         relax(next, peak + c[s], f, { type: "forward-save", stage: s });
+        // Lean: the whole context is alive while the forward runs, the lean part stays.
+        const leanNext: State = [acts | outBit, kept | bit, ctxs | bit, lean | bit, grad];
+        if (cl) relax(leanNext, peak + c[s], f, { type: "forward-save-lean", stage: s });
       }
     }
     // A context forward (chains that have them): stage grad − 1, with δ[grad] alive, no output.
     const s = grad - 1;
     const bit = 1 << s;
     if (chain.contextForwardCost && s >= 0 && s < n - 1 && acts & bit && !(ctxs & bit)) {
-      const next: State = [acts, kept | bit, ctxs | bit, grad];
+      const next: State = [acts, kept | bit, ctxs | bit, lean, grad];
       const peak = memory + c[s] + w[s];
       relax(next, peak, chain.contextForwardCost[s], { type: "forward-context", stage: s });
     }
     if (s >= 0 && acts & bit && ctxs & bit) {
       const clear = ~(1 << s);
-      const next: State = [acts & clear, kept & clear, ctxs & clear, s];
-      relax(next, memory + o[s], chain.backwardCost[s], { type: "backward", stage: s });
+      const next: State = [acts & clear, kept & clear, ctxs & clear, lean & clear, s];
+      // From a lean context the backward rebuilds the rest while it runs, at its own cost.
+      const isLean = cl && lean & bit && chain.leanBackwardCost;
+      const peak = memory + o[s] + (isLean ? c[s] - cl[s] : 0);
+      const b = isLean ? chain.leanBackwardCost![s] : chain.backwardCost[s];
+      relax(next, peak, b, { type: "backward", stage: s });
     }
   }
   return null;

@@ -5,8 +5,8 @@ import type { Stage } from "../src/index.js";
 import { stageRandom } from "../src/index.js";
 
 /**
- * A dense + dropout + tanh stage that counts its forwards and honours `output: false`; gradients
- * accumulate in gW, gb.
+ * A dense + dropout + tanh stage that counts its forwards and honours `output: false` and `lean`
+ * (keeps the mask only); gradients accumulate in gW, gb.
  */
 export interface DenseStage
   extends Stage<Float64Array, Float64Array, DenseContext, Float64Array, Float64Array> {
@@ -18,7 +18,7 @@ export interface DenseStage
 }
 
 interface DenseContext {
-  readonly t: Float64Array; // tanh(z), [d]
+  readonly t: Float64Array | null; // tanh(z), [d]; null in a lean context (backward rebuilds it)
   readonly mask: Float64Array; // dropout scale per unit, [d]
 }
 
@@ -33,25 +33,25 @@ export function denseStage(seed: number, d: number, dropout: number, async: bool
     gb: new Float64Array(d),
     forwards: 0,
     contextForwards: 0,
-    forward(x, { save, output, rng }) {
+    forward(x, { save, output, lean, rng }) {
       stage.forwards++;
       if (!output) stage.contextForwards++;
       const t = new Float64Array(d);
       const mask = new Float64Array(d);
       const y = new Float64Array(d);
+      t.set(tanhLayer(W, b, x, d));
       for (let i = 0; i < d; i++) {
-        let z = b[i];
-        for (let k = 0; k < d; k++) z += W[i * d + k] * x[k];
-        t[i] = Math.tanh(z);
         mask[i] = rng() < dropout ? 0 : 1 / (1 - dropout);
         y[i] = t[i] * mask[i];
       }
-      return wrap({ output: output ? y : undefined, context: save ? { t, mask } : undefined });
+      const context = save ? { t: lean ? null : t, mask } : undefined;
+      return wrap({ output: output ? y : undefined, context });
     },
     backward(context, x, dy) {
       const dx = new Float64Array(d);
+      const t = context.t ?? tanhLayer(W, b, x, d); // a lean context: rebuild tanh(z)
       for (let i = 0; i < d; i++) {
-        const dz = dy[i] * context.mask[i] * (1 - context.t[i] * context.t[i]);
+        const dz = dy[i] * context.mask[i] * (1 - t[i] * t[i]);
         stage.gb[i] += dz;
         for (let k = 0; k < d; k++) {
           stage.gW[i * d + k] += dz * x[k];
@@ -62,6 +62,17 @@ export function denseStage(seed: number, d: number, dropout: number, async: bool
     },
   };
   return stage;
+}
+
+/** tanh(W x + b), [d]. */
+function tanhLayer(W: Float64Array, b: Float64Array, x: Float64Array, d: number): Float64Array {
+  const t = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let z = b[i];
+    for (let k = 0; k < d; k++) z += W[i * d + k] * x[k];
+    t[i] = Math.tanh(z);
+  }
+  return t;
 }
 
 /** loss = ½‖x‖²; its backward seeds the gradient itself (gradOutput is undefined). */

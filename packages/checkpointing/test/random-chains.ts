@@ -7,7 +7,8 @@ import { stageRandom } from "../src/index.js";
 /**
  * A chain of `n` stages, costs in [1, 5], sizes in [0, maxBytes], all integers; seeds 1 and 3
  * mod 4 also have forward workspaces in [0, maxBytes], seeds 2 and 3 mod 4 context forwards
- * costing [0, forwardCost].
+ * costing [0, forwardCost], seeds 4 to 7 mod 8 lean contexts of [0, contextBytes] bytes whose
+ * backward costs [0, 3] more.
  */
 export function integerChain(seed: number, n: number, maxBytes = 4): Chain {
   const random = stageRandom(seed, 1000);
@@ -22,14 +23,22 @@ export function integerChain(seed: number, n: number, maxBytes = 4): Chain {
   if (seed % 2 === 1)
     chain = { ...chain, forwardWorkspace: Array.from({ length: n }, () => int(0, maxBytes)) };
   if (seed % 4 >= 2) chain = { ...chain, contextForwardCost: forwardCost.map((f) => int(0, f)) };
+  if (seed % 8 >= 4) {
+    const leanContextBytes = chain.contextBytes.map((c) => int(0, c));
+    const leanBackwardCost = chain.backwardCost.map((b) => b + int(0, 3));
+    chain = { ...chain, leanContextBytes, leanBackwardCost };
+  }
   return chain;
 }
 
-/** A chain of `n` stages with real costs and whole-byte sizes of up to a few megabytes. */
+/**
+ * A chain of `n` stages with real costs and whole-byte sizes of up to a few megabytes; odd seeds
+ * have context forwards, seeds 0 mod 3 lean contexts.
+ */
 export function realChain(seed: number, n: number): Chain {
   const random = stageRandom(seed, 2000);
   const real = (low: number, high: number) => low + random() * (high - low);
-  return {
+  const chain: Chain = {
     forwardCost: Array.from({ length: n }, () => real(0.5, 3)),
     backwardCost: Array.from({ length: n }, () => real(1, 6)),
     outputBytes: Array.from({ length: n + 1 }, () => Math.round(real(1e5, 4e6))),
@@ -38,6 +47,12 @@ export function realChain(seed: number, n: number): Chain {
     ...(seed % 2 === 0
       ? {}
       : { contextForwardCost: Array.from({ length: n }, () => real(0.3, 0.5)) }),
+  };
+  if (seed % 3 !== 0) return chain;
+  return {
+    ...chain,
+    leanContextBytes: chain.contextBytes.map((c) => Math.round(c * real(0.1, 1))),
+    leanBackwardCost: chain.backwardCost.map((b) => b + real(0.1, 1)),
   };
 }
 

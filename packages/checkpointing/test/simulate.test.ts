@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Chain, type PlanOptions, plan, simulate } from "../src/index.js";
-import { B, F, FC, FS, FX, free } from "./ops.js";
+import { B, F, FC, FL, FS, FX, free } from "./ops.js";
 import { integerChain, realChain } from "./random-chains.js";
 
 const chain: Chain = {
@@ -31,6 +31,33 @@ describe("simulate()", () => {
     expect(
       simulate(tight, [FC(0), F(1), FS(2), B(2), FS(0), FS(1), free(2), B(1), B(0)]).peakBytes,
     ).toBe(59); // FS1 builds a2 too: 23 + a2 + c1 = 59
+  });
+
+  it("simulate(chain, ops) holds a lean context between the passes and rebuilds the rest in backward", () => {
+    const two: Chain = {
+      forwardCost: [1, 1],
+      backwardCost: [2, 2],
+      outputBytes: [1, 1, 1],
+      contextBytes: [10, 0],
+      leanContextBytes: [2, 0],
+      leanBackwardCost: [5, 2],
+    };
+    // a0 + δ2 = 2. FL0: +a1 + c0 (whole, while it runs) = 13, then 5 (a0, a1, c0' = 2).
+    // FS1: 6, a2 to the caller. B1: 6, then 4 (a0, c0', δ1). B0: + δ0 + 8 rebuilt = 13.
+    expect(simulate(two, [FL(0), FS(1), B(1), B(0)])).toEqual({ peakBytes: 13, computeCost: 9 });
+    // Between the passes the lean save holds 8 bytes less: a wider stage 1 shows it.
+    const wide = { ...two, contextBytes: [10, 20] };
+    expect(simulate(wide, [FL(0), FS(1), B(1), B(0)]).peakBytes).toBe(26); // 5 + 1 + 20
+    expect(simulate(wide, [FS(0), FS(1), B(1), B(0)]).peakBytes).toBe(34); // 13 + 1 + 20
+    expect(() => simulate(chain, [FL(0)])).toThrow(
+      "simulate(): ops[0] forward-save-lean(0) needs a chain with lean contexts",
+    );
+    expect(() => simulate({ ...two, leanBackwardCost: undefined }, [])).toThrow(
+      "simulate(): chain.leanContextBytes and chain.leanBackwardCost go together; got only leanContextBytes",
+    );
+    expect(() => simulate({ ...two, leanContextBytes: [11, 0] }, [])).toThrow(
+      "simulate(): chain.leanContextBytes[0] must be at most contextBytes[0] = 10, got 11",
+    );
   });
 
   it("simulate(chain, ops) throws on a context forward where its output would be needed", () => {
