@@ -12,6 +12,7 @@ import {
   type SelfAttentionContext,
   selfAttentionBackward,
   selfAttentionForward,
+  selfAttentionRebuild,
 } from "./attention.js";
 import type { LlamaConfig } from "./config.js";
 import type { Geometry } from "./geometry.js";
@@ -72,7 +73,10 @@ export class DecoderLayer {
     readonly scratch: Scratch = new Scratch(),
   ) {}
 
-  /** Runs `inner` on RMSNorm(x) and adds x back; keeps the normed input only if `inner` holds it. */
+  /**
+   * Runs `inner` on RMSNorm(x) and adds x back (to nothing when `inner` built no output, in a
+   * context forward); keeps the normed input only if `inner` holds it.
+   */
   private async sublayer<T extends { projections: unknown[] }>(
     x: Float32Array,
     norm: Float32Array,
@@ -120,8 +124,19 @@ export class DecoderLayer {
     return dx;
   }
 
-  /** h[N, C] = x + attention(RMSNorm(x)); the context when `save`. Draws 4 dropout seeds from `rng`. */
-  attentionForward(x: Float32Array, geometry: Geometry, save: boolean, rng: () => number) {
+  /**
+   * h[N, C] = x + attention(RMSNorm(x)); the context when `save`; with `output` false only the
+   * context (o_proj's product and the residual skipped); with `lean` a lean context (no normed
+   * input, q, k, v: the backward rebuilds them). Draws 4 dropout seeds from `rng`.
+   */
+  attentionForward(
+    x: Float32Array,
+    geometry: Geometry,
+    save: boolean,
+    rng: () => number,
+    output = true,
+    lean = false,
+  ) {
     const options = seedOptions(rng, 4, save);
     return this.sublayer(x, this.inputNorm, save, (n) =>
       selfAttentionForward(
@@ -134,12 +149,30 @@ export class DecoderLayer {
         this.backend,
         this.scratch,
         save,
+        output,
+        lean,
       ),
     );
   }
 
   /** Accumulates the attention sublayer's gradients; returns dx[N, C]. */
-  attentionBackward(ctx: AttentionSublayerContext, x: Float32Array, dh: Float32Array) {
+  async attentionBackward(ctx: AttentionSublayerContext, x: Float32Array, dh: Float32Array) {
+    if (!ctx.inner.q) {
+      // A lean context: the normed input, q, k, v and their projections' contexts again.
+      const C = this.config.hiddenSize;
+      const n = this.scratch.acquire(x.length);
+      rmsNormForward(n, ctx.rstd, x, this.inputNorm, x.length / C, C, this.config.rmsNormEps);
+      await selfAttentionRebuild(
+        ctx.inner,
+        n,
+        this.projections,
+        this.config,
+        this.rope,
+        this.scratch,
+      );
+      if (ctx.inner.projections.some((c) => holds(c, n))) ctx.normed = n;
+      else this.scratch.release(n);
+    }
     return this.sublayerBackward(
       ctx,
       x,
@@ -159,11 +192,14 @@ export class DecoderLayer {
     );
   }
 
-  /** y[N, C] = h + mlp(RMSNorm(h)); the context when `save`. Draws 3 dropout seeds from `rng`. */
-  mlpForward(h: Float32Array, save: boolean, rng: () => number) {
+  /**
+   * y[N, C] = h + mlp(RMSNorm(h)); the context when `save`; with `output` false only the context
+   * (down_proj's product and the residual skipped). Draws 3 dropout seeds from `rng`.
+   */
+  mlpForward(h: Float32Array, save: boolean, rng: () => number, output = true) {
     const options = seedOptions(rng, 3, save);
     return this.sublayer(h, this.postNorm, save, (n) =>
-      mlpForward(n, this.projections, options, this.scratch, save),
+      mlpForward(n, this.projections, options, this.scratch, save, output),
     );
   }
 
@@ -182,16 +218,15 @@ export class DecoderLayer {
     rng: () => number,
   ): Promise<{ output: Float32Array; context: DecoderLayerContext | null }> {
     const a = await this.attentionForward(x, geometry, save, rng);
-    const m = await this.mlpForward(a.output, save, rng);
+    const h = a.output;
+    const m = await this.mlpForward(h, save, rng);
+    const y = m.output;
     if (!a.context || !m.context) {
-      this.scratch.release(a.output);
-      return { output: m.output, context: null };
+      this.scratch.release(h);
+      return { output: y, context: null };
     }
-    const bytes = a.context.bytes + m.context.bytes + a.output.byteLength;
-    return {
-      output: m.output,
-      context: { x, h: a.output, attention: a.context, mlp: m.context, bytes },
-    };
+    const bytes = a.context.bytes + m.context.bytes + h.byteLength;
+    return { output: y, context: { x, h, attention: a.context, mlp: m.context, bytes } };
   }
 
   /** Accumulates parameter gradients through both sublayers; returns dx[N, C]. */

@@ -20,10 +20,16 @@ import { DenseProjection } from "./projection.js";
 import { rmsNormForward } from "./rms-norm.js";
 import { rotaryTables } from "./rotary.js";
 import { Scratch } from "./scratch.js";
-import { type ModelStage, noRandom } from "./stage.js";
+import { type ModelStage, noRandom, outputOf } from "./stage.js";
 
 /** What the embedding stage returns as the gradient of token ids: nothing. */
 const NO_GRADIENT = new Float32Array(0);
+
+/**
+ * A sublayer's output for the executor: undefined after a context forward, whose projections
+ * return an empty output (a real one never is: a batch has rows).
+ */
+const built = (output: Float32Array) => (output.length === 0 ? undefined : output);
 
 /** Options of {@link LlamaModel}. */
 export interface LlamaModelOptions {
@@ -145,7 +151,8 @@ export class LlamaModel {
     const embed: ModelStage = {
       name: "embed",
       ...pooled,
-      forward: async (input, { save }) => {
+      forward: async (input, { save, output }) => {
+        if (output === false) return { output: undefined, context: { bytes: 0 } }; // no context
         const out = this.scratch.acquire(input.length * C);
         const table = this.weights.get("model.embed_tokens.weight") as Float32Array;
         embeddingForward(out, table, input as Int32Array, C);
@@ -161,9 +168,10 @@ export class LlamaModel {
       {
         name: `layer${i}.attention`,
         ...pooled,
-        forward: async (input, { save, rng }) => {
-          const f = await layer.attentionForward(input as Float32Array, geometry, save, rng);
-          return { output: f.output, context: f.context ?? undefined };
+        forward: async (input, { save, rng, output, lean }) => {
+          const x = input as Float32Array;
+          const f = await layer.attentionForward(x, geometry, save, rng, output ?? true, lean);
+          return { output: built(f.output), context: f.context ?? undefined };
         },
         backward: (context, input, dOutput) =>
           layer.attentionBackward(
@@ -175,9 +183,9 @@ export class LlamaModel {
       {
         name: `layer${i}.mlp`,
         ...pooled,
-        forward: async (input, { save, rng }) => {
-          const f = await layer.mlpForward(input as Float32Array, save, rng);
-          return { output: f.output, context: f.context ?? undefined };
+        forward: async (input, { save, rng, output }) => {
+          const f = await layer.mlpForward(input as Float32Array, save, rng, output ?? true);
+          return { output: built(f.output), context: f.context ?? undefined };
         },
         backward: (context, input, dOutput) =>
           layer.mlpBackward(context as MlpSublayerContext, input as Float32Array, dOutput),
@@ -198,7 +206,7 @@ export class LlamaModel {
   async loss(batch: TokenBatch): Promise<number> {
     let a: Float32Array | Int32Array = batch.ids;
     for (const s of this.stages(batch)) {
-      const output: Float32Array = (await s.forward(a, { save: false, rng: noRandom })).output;
+      const output = outputOf(await s.forward(a, { save: false, rng: noRandom }));
       if (a instanceof Float32Array) this.scratch.release(a); // back to the pool once read
       a = output;
     }
@@ -220,7 +228,7 @@ export class LlamaModel {
     for (const [i, s] of stages.entries()) {
       const f = await s.forward(inputs[i], { save: true, rng: rng ? rng(i) : noRandom });
       contexts.push(f.context as { bytes: number });
-      inputs.push(f.output);
+      inputs.push(outputOf(f));
     }
     const loss = inputs[stages.length][0];
     let d: Float32Array = Float32Array.of(dLoss);

@@ -1,6 +1,6 @@
 // Llama's MLP (`LlamaMLP`): down_proj(silu(gate_proj(x)) ⊙ up_proj(x)), no biases.
 import { holds } from "./held-bytes.js";
-import type { Projection, ProjectionOptions } from "./projection.js";
+import { NO_OUTPUT, type Projection, type ProjectionOptions } from "./projection.js";
 import type { Scratch } from "./scratch.js";
 import { swigluBackward, swigluForward } from "./swiglu.js";
 
@@ -38,13 +38,17 @@ function isFrozen(p: Projection): boolean {
   );
 }
 
-/** Forward on normed input x[N, C]; returns [N, C] (pooled: the stage's output). */
+/**
+ * Forward on normed input x[N, C]; returns [N, C] (pooled: the stage's output), or `NO_OUTPUT`
+ * with `output` false (a context forward: down_proj builds only its context, nothing if frozen).
+ */
 export async function mlpForward(
   x: Float32Array,
   p: MlpProjections,
   options: (i: number) => ProjectionOptions,
   scratch: Scratch,
   save: boolean,
+  output = true,
 ): Promise<{ output: Float32Array; context: MlpContext | null }> {
   const C = p.gate_proj.inFeatures;
   const N = x.length / C;
@@ -54,7 +58,7 @@ export async function mlpForward(
   // gate and up live in the context until backward (pooled); otherwise block scratch.
   const gate = save ? scratch.acquire(N * I) : null;
   const up = save ? scratch.acquire(N * I) : null;
-  const y = scratch.acquire(N * C);
+  const y = output ? scratch.acquire(N * C) : NO_OUTPUT;
   const contexts: [unknown, unknown, unknown][] = [];
   let keptM: Float32Array | null = null;
   for (let r0 = 0; r0 < N; r0 += blockRows) {
@@ -70,7 +74,10 @@ export async function mlpForward(
     // A trainable down_proj keeps its input: then m is a whole pooled buffer in the context.
     const m = frozen ? scratch.get("mlp.block.m", rows * I) : scratch.acquire(N * I);
     swigluForward(m, g.output, u.output, m.length);
-    const d = await p.down_proj.forward(m, { ...options(2), out: span(y, C, "") });
+    // Without an output, down_proj builds only its context (nothing when frozen): the gated
+    // product is all this costs, beside gate and up.
+    const down = output ? { out: span(y, C, "") } : { output: false };
+    const d = await p.down_proj.forward(m, { ...options(2), ...down });
     if (!frozen) {
       if (save && holds(d.context, m)) keptM = m;
       else scratch.release(m);

@@ -9,6 +9,8 @@ export interface ProjectionOptions {
   dropoutSeed?: number;
   /** Write the output into this `[rows, out]` buffer (overwritten) instead of a new one. */
   out?: Float32Array;
+  /** `false` (with `save`): build only the context; `output` is then empty (as `@kairos/lora`). */
+  output?: boolean;
 }
 
 /** What a block needs from a linear layer (frozen, trainable, or LoRA-wrapped). */
@@ -26,6 +28,9 @@ export interface Projection {
   /** Accumulates parameter gradients and returns dx[rows, in] (into `dx` when given, overwritten). */
   backward(context: unknown, dOutput: Float32Array, dx?: Float32Array): Promise<Float32Array>;
 }
+
+/** The output of a forward asked for none (`output: false`): empty, shared, never written. */
+export const NO_OUTPUT = new Float32Array(0);
 
 /**
  * A dense projection over a shared weight buffer. With `grad` it is trainable (pretraining, full
@@ -50,6 +55,9 @@ export class DenseProjection implements Projection {
     x: Float32Array,
     options: ProjectionOptions = {},
   ): Promise<{ output: Float32Array; context: Float32Array | null }> {
+    // Only a trainable projection needs its input again (for dW); a frozen one keeps nothing.
+    const context = options.save === false || !this.grad ? null : x;
+    if (options.output === false) return { output: NO_OUTPUT, context };
     const rows = x.length / this.inFeatures;
     const output = options.out ?? new Float32Array(rows * this.outFeatures);
     await this.backend.matmul(x, this.weight, output, {
@@ -58,8 +66,7 @@ export class DenseProjection implements Projection {
       k: this.inFeatures,
       transposeB: true,
     });
-    // Only a trainable projection needs its input again (for dW); a frozen one keeps nothing.
-    return { output, context: options.save === false || !this.grad ? null : x };
+    return { output, context };
   }
 
   async backward(

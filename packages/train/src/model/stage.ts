@@ -5,13 +5,25 @@
 /** Options the executor passes to a forward. */
 export interface StageOptions {
   save: boolean;
+  /**
+   * `false` (with `save`): checkpointing's context forward, right before this stage's backward —
+   * build only the context; the output (a whole projection and a residual add) is not built and
+   * comes back undefined. Default true.
+   */
+  output?: boolean;
+  /**
+   * `true` (with `save`): checkpointing's lean save — an attention stage keeps its log-sum-exps
+   * and o_proj's context, and its backward rebuilds q, k, v; other stages keep their whole context.
+   */
+  lean?: boolean;
   /** Uniform [0, 1) stream of this stage for this step; the same on every recomputation. */
   rng: () => number;
 }
 
 /** Forward result of a stage. */
 export interface StageForward {
-  output: Float32Array;
+  /** Undefined only when the forward was asked for no output. */
+  output: Float32Array | undefined;
   /** What backward needs beyond the input (absent when not saving), with its size. */
   context?: { bytes: number };
 }
@@ -40,6 +52,12 @@ export interface ModelStage {
     input: Float32Array | Int32Array,
     dOutput: Float32Array,
   ): Promise<Float32Array>;
+}
+
+/** The output of a forward that was asked for one. */
+export function outputOf(f: StageForward): Float32Array {
+  if (!f.output) throw new Error("a stage forward asked for its output returned none");
+  return f.output;
 }
 
 /** A stream that is never drawn from differently: for forwards without randomness (evaluation). */

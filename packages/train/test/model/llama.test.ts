@@ -57,7 +57,7 @@ describe("LlamaModel", () => {
       const f = await s.forward(inputs[i], { save: true, rng: () => 0.5 });
       expect(f.context?.bytes).toBeGreaterThanOrEqual(0);
       ctx.push(f.context as { bytes: number });
-      inputs.push(f.output);
+      inputs.push(f.output as Float32Array);
     }
     let d: Float32Array = Float32Array.of(1);
     for (let i = stages.length - 1; i >= 0; i--) d = await stages[i].backward(ctx[i], inputs[i], d);

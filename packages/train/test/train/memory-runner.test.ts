@@ -1,8 +1,11 @@
-import { simulate } from "@kairos/checkpointing";
+import { simulate, stageRandom } from "@kairos/checkpointing";
 import { ReferenceBackend } from "@kairos/lora";
 import { describe, expect, it } from "vitest";
 import { LoraModel } from "../../src/finetune/lora-model.js";
 import { tokenizerFor, windowBatch } from "../../src/finetune/token-windows.js";
+import { LlamaModel } from "../../src/model/llama.js";
+import { initParameters } from "../../src/model/parameters.js";
+import { FullModel } from "../../src/pretrain/full-model.js";
 import { Random } from "../../src/random.js";
 import { measureChain, memoryRunner } from "../../src/train/memory-runner.js";
 import { parseBytes } from "../../src/train/parse-bytes.js";
@@ -10,6 +13,7 @@ import { Trainer } from "../../src/train/trainer.js";
 import { forecasterConfig, seasonalSeries, tinyForecaster } from "../helpers/forecaster.js";
 
 const backend = new ReferenceBackend();
+const stageRandomFor = (stage: number) => stageRandom(7, stage);
 const t = forecasterConfig.tokenizer as NonNullable<typeof forecasterConfig.tokenizer>;
 const tok = tokenizerFor(t);
 const series = seasonalSeries(200);
@@ -23,13 +27,16 @@ const draw = (rng: Random) =>
     }),
   );
 
-async function train(options: Parameters<typeof memoryRunner>[0]) {
-  const lora = new LoraModel(tinyForecaster(backend), backend, {
-    rank: 4,
-    alpha: 8,
-    dropout: 0.1,
-    seed: 1,
-  });
+/** Trains 3 steps under `options`: LoRA (dropout 0.1) or, with `full`, every weight. */
+async function train(options: Parameters<typeof memoryRunner>[0], full = false) {
+  const lora = full
+    ? new FullModel(
+        new LlamaModel(forecasterConfig, initParameters(forecasterConfig, 1, 0.5), {
+          backend,
+          trainable: true,
+        }),
+      )
+    : new LoraModel(tinyForecaster(backend), backend, { rank: 4, alpha: 8, dropout: 0.1, seed: 1 });
   const runner = memoryRunner(options);
   const probe = draw(new Random(0));
   const peak = await runner.prepare(lora.stages(probe), probe.ids);
@@ -58,16 +65,26 @@ describe("memoryRunner", () => {
     );
   });
 
-  it.each(["sqrt", "optimal"] as const)(
-    "memoryRunner({ checkpointing: %s }) trains bit-identically to store-all",
-    async (strategy) => {
-      const reference = await train({});
+  it.each([
+    ["sqrt", "LoRA"],
+    ["optimal", "LoRA"],
+    ["optimal", "full"],
+  ] as const)(
+    "memoryRunner({ checkpointing: %s }) trains bit-identically to store-all (%s fine-tuning), context forwards included",
+    async (strategy, kind) => {
+      const full = kind === "full";
+      const reference = await train({}, full);
       const chain = reference.runner.chain;
       expect(chain).toBeNull();
-      const full = await train({ checkpointing: "none", memoryBudget: "1GB" });
-      const storeAll = full.peak as number;
+      const all = await train({ checkpointing: "none", memoryBudget: "1GB" }, full);
+      const storeAll = all.peak as number;
       const budget = strategy === "optimal" ? Math.floor(storeAll * 0.6) : undefined;
-      const run = await train({ checkpointing: strategy, memoryBudget: budget });
+      const run = await train({ checkpointing: strategy, memoryBudget: budget }, full);
+      // The last recomputation before each backward builds no output (o_proj, down_proj skipped).
+      expect(run.runner.plan?.ops.some((op) => op.type === "forward-context")).toBe(true);
+      expect(run.runner.chain?.contextForwardCost).toHaveLength(
+        run.runner.chain!.forwardCost.length,
+      );
       expect(run.losses).toEqual(reference.losses);
       const a = reference.lora.parameters();
       const b = run.lora.parameters();
@@ -80,6 +97,38 @@ describe("memoryRunner", () => {
       expect(plan && simulate(run.runner.chain as never, plan.ops).peakBytes).toBe(run.peak);
     },
   );
+
+  it("every stage's backward is bit-identical after a context forward or a lean save; attention's lean context is smaller", async () => {
+    const lora = new LoraModel(tinyForecaster(backend), backend, { rank: 4, dropout: 0.1 });
+    const batch = draw(new Random(4));
+    const stages = lora.stages(batch);
+    const modes = [{}, { output: false }, { lean: true }];
+    let input: Float32Array | Int32Array = batch.ids;
+    for (const [i, stage] of stages.entries()) {
+      const runs: { dx: number[]; grads: number[][]; bytes: number; output?: Float32Array }[] = [];
+      for (const mode of modes) {
+        lora.zeroGrad();
+        const rng = stageRandomFor(i);
+        const f = await stage.forward(input, { save: true, rng, ...mode });
+        // The output gradient: sized by the full forward, the first mode.
+        const length = (runs[0]?.output ?? f.output)?.length ?? 0;
+        const dy = Float32Array.from({ length }, (_, j) => Math.sin(j));
+        const dx = await stage.backward(f.context as { bytes: number }, input, dy);
+        const grads = lora.parameters().map((p) => Array.from(p.grad));
+        runs.push({ dx: Array.from(dx), grads, bytes: f.context?.bytes ?? 0, output: f.output });
+      }
+      // The last stage's output is the caller's: checkpointing never asks it for none.
+      if (i < stages.length - 1) expect(runs[1].output, stage.name).toBeUndefined();
+      for (const r of runs.slice(1)) {
+        expect(r.dx, stage.name).toEqual(runs[0].dx);
+        expect(r.grads, stage.name).toEqual(runs[0].grads);
+      }
+      if (stage.name.endsWith("attention")) expect(runs[2].bytes).toBeLessThan(runs[0].bytes / 2);
+      else expect(runs[2].bytes, stage.name).toBe(runs[0].bytes);
+      input = (await stage.forward(input, { save: false, rng: stageRandomFor(i) }))
+        .output as Float32Array;
+    }
+  });
 
   it("prepare(...) with a budget below the least feasible peak fails at once with the minimum", async () => {
     const lora = new LoraModel(tinyForecaster(backend), backend, { rank: 4 });
