@@ -104,7 +104,7 @@ export class LoRALinear {
   /** Counter behind the default dropout seeds; set it back to replay masks. */
   dropoutStep = 0;
   private mergedState = false;
-  private scratch = [new Float32Array(0), new Float32Array(0)];
+  private scratch: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
   /** Saved `xa` buffers backward has given back (a context serves one backward), reused by forward. */
   private readonly spare: Float32Array[] = [];
 
@@ -340,7 +340,7 @@ export class LoRALinear {
   /** A saved `xa` buffer of `length` floats from those earlier backwards gave back, or a new one. */
   private spareBuffer(length: number): Float32Array {
     const i = this.spare.findIndex((b) => b.length === length);
-    if (i < 0) return new Float32Array(length);
+    if (i < 0) return this.allocate(length);
     const found = this.spare[i];
     this.spare[i] = this.spare[this.spare.length - 1];
     this.spare.pop();
@@ -349,7 +349,15 @@ export class LoRALinear {
 
   /** Scratch buffer `slot` reused across calls (never part of a context; one call at a time). */
   private work(slot: 0 | 1, length: number): Float32Array {
-    if (this.scratch[slot].length < length) this.scratch[slot] = new Float32Array(length);
+    if (this.scratch[slot].length < length) {
+      this.backend.free?.(this.scratch[slot]); // a larger batch: the old one is never read again
+      this.scratch[slot] = this.allocate(length);
+    }
     return this.scratch[slot].subarray(0, length);
+  }
+
+  /** `length` zeros from the backend's `allocate` when it has one (the wasm one's kernels use those in place). */
+  private allocate(length: number): Float32Array {
+    return this.backend.allocate?.(length) ?? new Float32Array(length);
   }
 }

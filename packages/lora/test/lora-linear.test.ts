@@ -223,6 +223,26 @@ describe("LoRALinear", () => {
     );
   });
 
+  it("forward(x) and backward() take xa and their work buffers from backend.allocate, once", async () => {
+    const backend = new ReferenceBackend();
+    const allocate = vi.spyOn(backend, "allocate");
+    const layer = makeLayer({ dropout: 0.25 }, backend);
+    const plain = Object.assign(new ReferenceBackend(), { allocate: undefined, free: undefined });
+    const twin = makeLayer({ dropout: 0.25 }, plain); // new Float32Array instead
+    const x = randomArray(3 * 6, 5);
+    const dy = randomArray(3 * 5, 6);
+    const step = async (l: LoRALinear) => {
+      const f = await l.forward(x, { dropoutSeed: 9 });
+      return { y: Array.from(f.output), dx: Array.from(await l.backward(f.context!, dy)) };
+    };
+    const first = await step(layer);
+    const calls = allocate.mock.calls.length;
+    expect(calls).toBeGreaterThan(0);
+    expect(await step(layer)).toEqual(first); // same buffers again, nothing new
+    expect(allocate.mock.calls.length).toBe(calls);
+    expect(first).toEqual(await step(twin));
+  });
+
   it("merge() folds scaling·BA into W and unmerge() restores W within round-off", async () => {
     const backend = new ReferenceBackend();
     const retain = vi.spyOn(backend, "retain");
