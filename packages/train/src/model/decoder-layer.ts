@@ -22,7 +22,7 @@ import { type MlpContext, type MlpProjections, mlpBackward, mlpForward } from ".
 import type { ProjectionOptions } from "./projection.js";
 import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
 import type { RotaryTables } from "./rotary.js";
-import { Scratch } from "./scratch.js";
+import { allocatorOf, Scratch } from "./scratch.js";
 
 /** A layer's seven projections, by Llama module name. */
 export type LayerProjections = AttentionProjections & MlpProjections;
@@ -70,7 +70,7 @@ export class DecoderLayer {
     readonly normGrads: { input: Float32Array; post: Float32Array } | null,
     /** Runs attention's products (the projections carry their own). */
     readonly backend: MatmulBackend,
-    readonly scratch: Scratch = new Scratch(),
+    readonly scratch: Scratch = new Scratch(allocatorOf(backend)),
   ) {}
 
   /**

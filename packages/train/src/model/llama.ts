@@ -19,7 +19,7 @@ import { initParameters, LINEAR_MODULES, modulePath, parameterShapes } from "./p
 import { DenseProjection } from "./projection.js";
 import { rmsNormForward } from "./rms-norm.js";
 import { rotaryTables } from "./rotary.js";
-import { Scratch } from "./scratch.js";
+import { allocatorOf, Scratch } from "./scratch.js";
 import { type ModelStage, noRandom, outputOf } from "./stage.js";
 
 /** What the embedding stage returns as the gradient of token ids: nothing. */
@@ -45,8 +45,11 @@ export class LlamaModel {
   readonly layers: DecoderLayer[] = [];
   /** Gradients by key, when trainable. */
   readonly grads: Map<string, Float32Array> | null;
-  /** Backward temporaries shared by all layers (they run one at a time), reused across steps. */
-  readonly scratch = new Scratch();
+  /**
+   * Backward temporaries shared by all layers (they run one at a time), reused across steps;
+   * from the backend's `allocate` when it has one (the wasm one's kernels use those in place).
+   */
+  readonly scratch: Scratch;
   /** The final norm, LM head and loss stage. */
   readonly head: LmHead;
 
@@ -55,6 +58,7 @@ export class LlamaModel {
     readonly weights: Map<string, Float32Array>,
     readonly options: LlamaModelOptions,
   ) {
+    this.scratch = new Scratch(allocatorOf(options.backend));
     const shapes = parameterShapes(config);
     for (const [key, shape] of shapes) {
       const w = weights.get(key);
