@@ -237,7 +237,9 @@ const workload = {
     { name: "reference / tfjs-cpu", of: "reference", over: "tfjs-cpu", min: 3 },
     { name: "reference / tfjs-wasm", of: "reference", over: "tfjs-wasm" },
     { name: "gpu / reference", of: "gpu", over: "reference" },
-    { name: "wasm / tfjs-wasm", of: "wasm", over: "tfjs-wasm" },
+    // Plain arrays with fresh outputs: first-write page faults on this VM swing it 2–4.4× between
+    // quick runs, so only a fall past 70% counts as a regression.
+    { name: "wasm / tfjs-wasm", of: "wasm", over: "tfjs-wasm", tolerance: 0.7 },
     // The target, on the best wasm row: operands in the backend's memory, like tfjs-wasm's.
     { name: "wasm resident / tfjs-wasm", of: "wasm-resident", over: "tfjs-wasm", min: 5 },
     { name: "wasm / reference", of: "wasm", over: "reference" },

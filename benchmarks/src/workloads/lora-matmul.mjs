@@ -95,7 +95,9 @@ const workload = {
   tasks,
 
   ratios: [
-    { name: "wasm / tfjs-wasm", of: "wasm", over: "tfjs-wasm", min: 2 },
+    // tfjs-backend-wasm itself is bimodal on this VM (7.8 or ~17 ms for this product, run to
+    // run), which swings the ratio 2–4.6× in the quick form: only a fall past 60% is a regression.
+    { name: "wasm / tfjs-wasm", of: "wasm", over: "tfjs-wasm", min: 2, tolerance: 0.6 },
     { name: "wasm / reference", of: "wasm", over: "reference" },
     { name: "wasm / tfjs-cpu", of: "wasm", over: "tfjs-cpu" },
     { name: "wasm / gpu-webasm", of: "wasm", over: "gpu-webasm" },
