@@ -98,37 +98,49 @@ describe("memoryRunner", () => {
     },
   );
 
-  it("every stage's backward is bit-identical after a context forward or a lean save; attention's lean context is smaller", async () => {
-    const lora = new LoraModel(tinyForecaster(backend), backend, { rank: 4, dropout: 0.1 });
-    const batch = draw(new Random(4));
-    const stages = lora.stages(batch);
-    const modes = [{}, { output: false }, { lean: true }];
-    let input: Float32Array | Int32Array = batch.ids;
-    for (const [i, stage] of stages.entries()) {
-      const runs: { dx: number[]; grads: number[][]; bytes: number; output?: Float32Array }[] = [];
-      for (const mode of modes) {
-        lora.zeroGrad();
-        const rng = stageRandomFor(i);
-        const f = await stage.forward(input, { save: true, rng, ...mode });
-        // The output gradient: sized by the full forward, the first mode.
-        const length = (runs[0]?.output ?? f.output)?.length ?? 0;
-        const dy = Float32Array.from({ length }, (_, j) => Math.sin(j));
-        const dx = await stage.backward(f.context as { bytes: number }, input, dy);
-        const grads = lora.parameters().map((p) => Array.from(p.grad));
-        runs.push({ dx: Array.from(dx), grads, bytes: f.context?.bytes ?? 0, output: f.output });
+  it.each(["LoRA", "full"])(
+    "every stage's backward is bit-identical after a context forward or a lean save; attention's lean context is smaller (%s fine-tuning)",
+    async (kind) => {
+      const lora =
+        kind === "full"
+          ? new FullModel(
+              new LlamaModel(forecasterConfig, initParameters(forecasterConfig, 1, 0.5), {
+                backend,
+                trainable: true,
+              }),
+            )
+          : new LoraModel(tinyForecaster(backend), backend, { rank: 4, dropout: 0.1 });
+      const batch = draw(new Random(4));
+      const stages = lora.stages(batch);
+      const modes = [{}, { output: false }, { lean: true }];
+      let input: Float32Array | Int32Array = batch.ids;
+      for (const [i, stage] of stages.entries()) {
+        const runs: { dx: number[]; grads: number[][]; bytes: number; output?: Float32Array }[] =
+          [];
+        for (const mode of modes) {
+          lora.zeroGrad();
+          const rng = stageRandomFor(i);
+          const f = await stage.forward(input, { save: true, rng, ...mode });
+          // The output gradient: sized by the full forward, the first mode.
+          const length = (runs[0]?.output ?? f.output)?.length ?? 0;
+          const dy = Float32Array.from({ length }, (_, j) => Math.sin(j));
+          const dx = await stage.backward(f.context as { bytes: number }, input, dy);
+          const grads = lora.parameters().map((p) => Array.from(p.grad));
+          runs.push({ dx: Array.from(dx), grads, bytes: f.context?.bytes ?? 0, output: f.output });
+        }
+        // The last stage's output is the caller's: checkpointing never asks it for none.
+        if (i < stages.length - 1) expect(runs[1].output, stage.name).toBeUndefined();
+        for (const r of runs.slice(1)) {
+          expect(r.dx, stage.name).toEqual(runs[0].dx);
+          expect(r.grads, stage.name).toEqual(runs[0].grads);
+        }
+        if (stage.name.endsWith("attention")) expect(runs[2].bytes).toBeLessThan(runs[0].bytes / 2);
+        else expect(runs[2].bytes, stage.name).toBe(runs[0].bytes);
+        input = (await stage.forward(input, { save: false, rng: stageRandomFor(i) }))
+          .output as Float32Array;
       }
-      // The last stage's output is the caller's: checkpointing never asks it for none.
-      if (i < stages.length - 1) expect(runs[1].output, stage.name).toBeUndefined();
-      for (const r of runs.slice(1)) {
-        expect(r.dx, stage.name).toEqual(runs[0].dx);
-        expect(r.grads, stage.name).toEqual(runs[0].grads);
-      }
-      if (stage.name.endsWith("attention")) expect(runs[2].bytes).toBeLessThan(runs[0].bytes / 2);
-      else expect(runs[2].bytes, stage.name).toBe(runs[0].bytes);
-      input = (await stage.forward(input, { save: false, rng: stageRandomFor(i) }))
-        .output as Float32Array;
-    }
-  });
+    },
+  );
 
   it("prepare(...) with a budget below the least feasible peak fails at once with the minimum", async () => {
     const lora = new LoraModel(tinyForecaster(backend), backend, { rank: 4 });
