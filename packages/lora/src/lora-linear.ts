@@ -188,29 +188,27 @@ export class LoRALinear {
     const wanted = wantsOutput(fn, options);
     // [R, K]: a saved one lives until backward, which gives it back to `spare` for the next step.
     const xa = save ? this.spareBuffer(rows * K) : this.work(1, rows * K);
-    let output: Float32Array;
     let dropoutSeed: number | null = null;
     const dropping = this.training && this.dropout > 0;
-    if (!wanted) {
-      // Context only: xa = dropout(x) · Aᵀ, the mask drawn as a full forward would draw it.
-      output = NO_OUTPUT;
+    if (!wanted || dropping) {
+      // xa = dropout(x) · Aᵀ on its own: for the context alone, or through a mask (the fused
+      // step below reads x itself, unmasked).
       let xd = x;
       if (dropping) {
         dropoutSeed = options.dropoutSeed ?? mixSeed(this.seed, this.dropoutStep++);
-        xd = dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I));
+        xd = dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I)); // [R, I]
       }
       await this.backend.matmul(xd, this.loraA, xa, { m: rows, n: K, k: I, transposeB: true });
-    } else if (!dropping) {
+    }
+    let output: Float32Array = NO_OUTPUT;
+    if (wanted && !dropping) {
       // The adapter reads x itself: the backend runs x·Wᵀ, xa = x·Aᵀ and y += scaling · xa·Bᵀ
       // in one call.
       output = outputBuffer(fn, "options.out", options.out, rows * O);
       await this.backend.loraForward(this.step(rows, x, xa), output);
       if (this.bias) await this.backend.addBias(output, this.bias, rows, O);
-    } else {
+    } else if (wanted) {
       ({ output } = await this.base.forward(x, { save: false, out: options.out }));
-      dropoutSeed = options.dropoutSeed ?? mixSeed(this.seed, this.dropoutStep++);
-      const xd = dropout(x, this.dropout, dropoutSeed, this.work(0, rows * I)); // [R, I]
-      await this.backend.matmul(xd, this.loraA, xa, { m: rows, n: K, k: I, transposeB: true });
       await this.backend.matmul(xa, this.loraB, output, {
         ...{ m: rows, n: O, k: K },
         ...{ transposeB: true, accumulate: true, alpha: this.scaling },

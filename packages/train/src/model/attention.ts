@@ -67,7 +67,7 @@ async function projectQkv(x: Float32Array, setting: QkvSetting, save: boolean) {
     q: fq.output,
     k: fk.output,
     v: fv.output,
-    contexts: [fq.context, fk.context, fv.context],
+    contexts: [fq.context, fk.context, fv.context] as [unknown, unknown, unknown],
   };
 }
 
@@ -116,14 +116,19 @@ export async function selfAttentionForward(
   }
   const keepAttn = holds(fo.context, attn); // a frozen o_proj keeps nothing of its input
   if (!keepAttn) scratch.release(attn);
-  const kept = lean ? { q: null, k: null, v: null } : { q, k, v };
+  // Lean: nothing of q, k, v is kept (given back above); the backward rebuilds them.
+  const qkv = lean
+    ? { q: null, k: null, v: null, contexts: [null, null, null] as const }
+    : { q, k, v, contexts };
   return {
     output: fo.output,
     context: {
-      ...kept,
+      q: qkv.q,
+      k: qkv.k,
+      v: qkv.v,
       lse,
       attn: keepAttn ? attn : null,
-      projections: [...(lean ? [null, null, null] : contexts), fo.context] as never,
+      projections: [...qkv.contexts, fo.context],
       geometry,
       options,
     },
