@@ -1,7 +1,16 @@
 // Entry of the WebAssembly kernels of @kairos/lora's `wasm` backend (compiled by
 // scripts/build-wasm.mjs with SIMD and threads, imported shared memory, no runtime).
 
-export { addBias, axpy, mul, packPanels, packTransposed, scale, sumRows } from "./elementwise";
+export {
+  addBias,
+  addLowRank,
+  axpy,
+  mul,
+  packPanels,
+  packTransposed,
+  scale,
+  sumRows,
+} from "./elementwise";
 export {
   beginMatmul,
   doneAddress,
@@ -10,7 +19,7 @@ export {
   reservedBytes,
   runJob,
   setReductions,
-  setSecondA,
+  setSide,
   stopAddress,
   wakeAddress,
 } from "./job";

@@ -11,7 +11,7 @@
 // A tile is taken with a compare-exchange on CTL that also checks the generation, so a worker
 // that wakes late can never run a tile of a newer job with a descriptor it read for an older one.
 import { kernel5x8, MR, packA, storeBlock } from "./microkernel";
-import { gatherRows, outer5x8 } from "./outer-kernel";
+import { padRows, reduceColumns, scaleBlock } from "./reduce-kernel";
 import { kernel1x8, kernel4x8, MR_STRIDED } from "./strided-kernel";
 
 const JOB: usize = 1024;
@@ -57,37 +57,26 @@ export function packSteps(): i32 {
 }
 
 /**
- * Makes steps k1.. of the next job's op(a) come from a second operand (element (i, p) at
- * a2 + i·rsA2 + (p - k1)·csA2): op(a) is then [a | a2] side by side, as when y = x·Wᵀ +
- * xa·(s·B)ᵀ runs as one product [x | xa]·[W | s·B]ᵀ. With `from` (a panel `[k1][8]` of P,
- * 0 for none), each tile first writes its rows of a2 = fromAlpha · a·P (k - k1 ≤ 8 columns,
- * k1 ≤ KC, tiles spanning every column: the caller checks), from the rows of a it has packed
- * anyway: xa = x·Aᵀ costs no pass of its own over x. Call before every beginMatmul (k1 = k:
- * none). Safe while no job is open: the previous one was fully claimed before it finished.
+ * Makes each tile of the next job also write its rows of side = alpha · op(a)·P (`[M, cols]`,
+ * cols ≤ 8, P one packed panel `[k][8]`; 0 for none) from the rows of a it packs anyway, as
+ * xa = x·Aᵀ beside y = x·Wᵀ: no pass of its own over a. Needs k ≤ KC and tiles spanning every
+ * column (the caller checks). Call before every beginMatmul. Safe while no job is open: the
+ * previous one was fully claimed before it finished.
  */
-export function setSecondA(
-  a2: usize,
-  rsA2: usize,
-  csA2: usize,
-  k1: i32,
-  from: usize,
-  fromAlpha: f32,
-): void {
-  store<u32>(F, <u32>a2, 72);
-  store<u32>(F, <u32>rsA2, 76);
-  store<u32>(F, <u32>csA2, 80);
-  store<i32>(F, k1, 84);
-  store<u32>(F, <u32>from, 88);
-  store<f32>(F, fromAlpha, 92);
+export function setSide(side: usize, cols: i32, panel: usize, alpha: f32): void {
+  store<u32>(F, <u32>side, 72);
+  store<i32>(F, cols, 76);
+  store<u32>(F, <u32>panel, 80);
+  store<f32>(F, alpha, 84);
 }
 
 /**
- * Makes the next job (one with setSecondA's `from`, tiles spanning every column) also reduce
- * over its rows, per thread into partials + thread · partialStride (zeroed by the caller):
- * `[k1][8]` += Σ_r a[r, ·]ᵀ ⊗ v[r] (v `[M, k - k1]` rows) and then `[n][8]` += Σ_r x[r, ·]ᵀ ⊗
- * a2[r] (x `[M, n]`, rows rsX bytes apart). In a LoRA backward (a = dY, a2 = dh) these are
- * dYᵀ·xa and xᵀ·dh, gradB and gradAᵀ, from rows the tile has at hand: no passes of their own
- * over dY and x. v = 0: none. Call before every beginMatmul, as setSecondA.
+ * Makes the next job (one with a side, see setSide) also reduce over its rows, per thread into
+ * partials + thread · partialStride (zeroed by the caller): `[k][8]` += Σ_r op(a)[r, ·]ᵀ ⊗ v[r]
+ * (v `[M, cols]`) and then `[n][8]` += Σ_r x[r, ·]ᵀ ⊗ side[r] (x `[M, n]`, rows rsX bytes
+ * apart). In a LoRA backward (a = dY, side = dh) these are dYᵀ·xa and xᵀ·dh, gradB and gradAᵀ,
+ * from rows the tile has at hand: no passes of their own over dY and x. v = 0: none. Call
+ * before every beginMatmul, as setSide.
  */
 export function setReductions(
   v: usize,
@@ -105,7 +94,7 @@ export function setReductions(
 
 /**
  * Publishes a matmul job: out[M,N] (+)= alpha · op(a) · op(b) with op(a) read through byte
- * strides (rsA per row, csA per step; steps past k1 from setSecondA's operand) and op(b) as
+ * strides (rsA per row, csA per step) and op(b) as
  * 8-column panels (ldb bytes per step, panelStride bytes from one panel to the next). Returns
  * the number of tiles.
  */
@@ -184,12 +173,10 @@ export function runJob(thread: i32): i32 {
     const colsPerTile = load<i32>(F, 52);
     const colTiles = load<i32>(F, 56);
     const pack = <usize>load<u32>(F, 64) + <usize>thread * <usize>load<u32>(F, 68);
-    const a2 = <usize>load<u32>(F, 72);
-    const rsA2 = <usize>load<u32>(F, 76);
-    const csA2 = <usize>load<u32>(F, 80);
-    const k1 = load<i32>(F, 84);
-    const from = <usize>load<u32>(F, 88);
-    const fromAlpha = load<f32>(F, 92);
+    const side = <usize>load<u32>(F, 72);
+    const sideCols = load<i32>(F, 76);
+    const sidePanel = <usize>load<u32>(F, 80);
+    const sideAlpha = load<f32>(F, 84);
     const redV = <usize>load<u32>(F, 96);
     const redX = <usize>load<u32>(F, 100);
     const rsX = <usize>load<u32>(F, 104);
@@ -205,12 +192,10 @@ export function runJob(thread: i32): i32 {
       a,
       rsA,
       csA,
-      a2,
-      rsA2,
-      csA2,
-      k1,
-      from,
-      fromAlpha,
+      side,
+      sideCols,
+      sidePanel,
+      sideAlpha,
       redV,
       redX,
       rsX,
@@ -233,11 +218,11 @@ export function runJob(thread: i32): i32 {
 }
 
 /**
- * Rows i0..i1, columns j0..j1 (j0 a multiple of 8) of the output (op(a): steps below k1 from
- * a, the rest from a2; see setSecondA), blocked over the shared
+ * Rows i0..i1, columns j0..j1 (j0 a multiple of 8) of the output, blocked over the shared
  * dimension in KC steps: the block of a is packed into micro-panels at `pack`, then each panel
  * of b (KC × 8 floats, in L1) meets every micro-panel of the block. A block of one panel reads
- * a in place instead (each row of a is used once).
+ * a in place instead (each row of a is used once). Past the micro-panels, the thread's buffer
+ * holds a 5×8 block and, for reductions, the tile's rows of side and of v padded to 8 lanes.
  */
 function matmulBlock(
   n: i32,
@@ -245,12 +230,10 @@ function matmulBlock(
   a: usize,
   rsA: usize,
   csA: usize,
-  a2: usize,
-  rsA2: usize,
-  csA2: usize,
-  k1: i32,
-  from: usize,
-  fromAlpha: f32,
+  side: usize,
+  sideCols: i32,
+  sidePanel: usize,
+  sideAlpha: f32,
   redV: usize,
   redX: usize,
   rsX: usize,
@@ -268,51 +251,49 @@ function matmulBlock(
   pack: usize,
 ): void {
   const ldc = (<usize>n) << 2;
+  const rows = i1 - i0;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
     const add = accumulate || p0 > 0;
-    // Steps p0..p0+kc: kc1 of them from a, the rest from a2.
-    const kc1 = max(0, min(kc, k1 - p0));
     const aK = a + <usize>i0 * rsA + <usize>p0 * csA;
-    const a2K = a2 + <usize>i0 * rsA2 + <usize>max(0, p0 - k1) * csA2;
     if (j1 - j0 <= 8) {
       const panel = b + <usize>(j0 >> 3) * panelStride + <usize>p0 * ldb;
       const cj = c + <usize>i0 * ldc + ((<usize>j0) << 2);
-      const rows = i1 - i0;
-      const cols = j1 - j0;
-      if (kc1 > 0) stridedPanel(aK, rsA, csA, panel, ldb, cj, ldc, kc1, alpha, add, rows, cols);
-      const panel2 = panel + <usize>kc1 * ldb;
-      const add2 = add || kc1 > 0;
-      if (kc > kc1)
-        stridedPanel(a2K, rsA2, csA2, panel2, ldb, cj, ldc, kc - kc1, alpha, add2, rows, cols);
+      stridedPanel(aK, rsA, csA, panel, ldb, cj, ldc, kc, alpha, add, rows, j1 - j0);
       continue;
     }
     const panelBytes = <usize>kc * <usize>(MR << 2);
-    packA(aK, rsA, csA, i1 - i0, kc1, pack, panelBytes);
-    const acc = pack + panelBytes * <usize>((i1 - i0 + MR - 1) / MR); // a 5×8 block past the panels
-    if (from !== 0 && p0 === 0) {
-      // This tile's rows of a2 = fromAlpha · a·P, from the a just packed (see setSecondA).
+    if (redV !== 0 && p0 === 0) touchRows(redX + <usize>i0 * rsX, rsX, (<usize>n) << 2, rows, pack);
+    packA(aK, rsA, csA, rows, kc, pack, panelBytes);
+    const padded = <usize>((rows + MR - 1) / MR) * <usize>MR; // rows of the micro-panels
+    const acc = pack + panelBytes * (padded / MR); // a 5×8 block past the panels
+    const sidePad = acc + 160; // [padded][8]: this tile's side rows, 8 lanes
+    if (side !== 0 && p0 === 0) {
+      // This tile's rows of side = sideAlpha · a·P, from the a just packed (see setSide).
+      const rsSide = (<usize>sideCols) << 2;
       let pa = pack;
       for (let i = i0; i < i1; i += MR) {
-        kernel5x8(pa, from, 32, kc1, acc, 32);
-        storeBlock(acc, a2 + <usize>i * rsA2, rsA2, fromAlpha, false, min(MR, i1 - i), k - k1);
+        kernel5x8(pa, sidePanel, 32, kc, acc, 32);
+        storeBlock(
+          acc,
+          side + <usize>i * rsSide,
+          rsSide,
+          sideAlpha,
+          false,
+          min(MR, i1 - i),
+          sideCols,
+        );
+        if (redV !== 0) scaleBlock(acc, sideAlpha, sidePad + ((<usize>(i - i0)) << 5));
         pa += panelBytes;
       }
     }
     if (redV !== 0 && p0 === 0) {
       // This tile's share of the reductions over rows (see setReductions).
-      const kr = k - k1;
-      let pa = pack;
-      for (let i = i0; i < i1; i += MR) {
-        const rows = min(MR, i1 - i);
-        gatherRows(redV + <usize>i * <usize>(kr << 2), <usize>(kr << 2), kr, rows, acc);
-        outer5x8(pa, 4, MR << 2, kc1, acc, red);
-        gatherRows(a2 + <usize>i * rsA2, rsA2, kr, rows, acc);
-        outer5x8(redX + <usize>i * rsX, rsX, 4, n, acc, red + ((<usize>kc1) << 5));
-        pa += panelBytes;
-      }
+      const vPad = sidePad + (padded << 5);
+      padRows(redV + <usize>i0 * <usize>(sideCols << 2), sideCols, rows, vPad);
+      reduceColumns(aK, rsA, csA, kc, rows, vPad, red);
+      reduceColumns(redX + <usize>i0 * rsX, rsX, 4, n, rows, sidePad, red + ((<usize>kc) << 5));
     }
-    packA(a2K, rsA2, csA2, i1 - i0, kc - kc1, pack + <usize>kc1 * <usize>(MR << 2), panelBytes);
     const plain = !add && alpha === 1;
     for (let j = j0; j < j1; j += 8) {
       const nvalid = min(8, j1 - j);
@@ -365,4 +346,17 @@ function stridedPanel(
   for (; i < rows; i++) {
     kernel1x8(a + <usize>i * rsA, csA, panel, ldb, c + <usize>i * ldc, kc, alpha, add, nvalid);
   }
+}
+
+/**
+ * Reads one float of every 64-byte line of `rows` rows (`bytes` each, rs apart), so that the
+ * memory fetches them all at once now rather than one by one when the reduction needs them.
+ */
+function touchRows(src: usize, rs: usize, bytes: usize, rows: i32, sink: usize): void {
+  let sum: f32 = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = src + <usize>r * rs;
+    for (let o: usize = 0; o < bytes; o += 64) sum += load<f32>(row + o);
+  }
+  store<f32>(sink, sum);
 }

@@ -22,14 +22,7 @@ export interface KernelExports {
     pack: number,
     packStride: number,
   ): number;
-  setSecondA(
-    a2: number,
-    rsA2: number,
-    csA2: number,
-    k1: number,
-    from: number,
-    fromAlpha: number,
-  ): void;
+  setSide(side: number, cols: number, panel: number, alpha: number): void;
   setReductions(v: number, x: number, rsX: number, partials: number, partialStride: number): void;
   runJob(thread: number): number;
   packSteps(): number;
@@ -44,6 +37,16 @@ export interface KernelExports {
   mul(a: number, b: number, out: number, count: number): void;
   scale(x: number, alpha: number, out: number, count: number): void;
   packTransposed(b: number, n: number, k: number, dst: number): void;
+  addLowRank(
+    w: number,
+    b: number,
+    a: number,
+    scale: number,
+    rows: number,
+    rank: number,
+    cols: number,
+    out: number,
+  ): void;
   packPanels(
     b: number,
     stepStride: number,
@@ -52,7 +55,6 @@ export interface KernelExports {
     k: number,
     dst: number,
     panelStride: number,
-    scale: number,
   ): void;
 }
 

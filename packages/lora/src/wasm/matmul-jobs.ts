@@ -22,17 +22,16 @@ export interface PointerMatmul {
   c: number;
   alpha: number;
   accumulate: boolean;
-  /** A second a `[M,k2]` beside the first: op(a) = [a | a2], k counting both (b stacked to match). */
-  a2?: number;
-  k2?: number;
   /**
-   * Makes the job write a2 first: a2 = alpha · a·P with P one packed panel `[k - k2][8]`
-   * (k2 ≤ 8). Inside the tiles when they can (see assembly setSecondA), else a job of its own.
+   * Makes the job also write side `[M, cols]` = alpha · op(a)·P, P one packed panel set `[k][8]`
+   * (xa = x·Aᵀ beside y = x·Wᵀ): inside its tiles from the rows of a they pack anyway when
+   * `spansColumns`, else as a job of its own first.
    */
-  a2From?: { panel: number; alpha: number };
+  side?: { c: number; cols: number; panel: number; alpha: number };
   /**
-   * With a2From, when `spansColumns`: per-thread partials of a[r]ᵀ ⊗ v[r] `[k - k2][8]` and
-   * x[r]ᵀ ⊗ a2[r] `[n][8]` summed over rows (see assembly setReductions), zeroed by the caller.
+   * With side, when `spansColumns`: per-thread partials of op(a)[r]ᵀ ⊗ v[r] `[k][8]` and
+   * x[r]ᵀ ⊗ side[r] `[n][8]` summed over rows (v `[M, cols]`, x `[M, n]`; see assembly
+   * setReductions), zeroed by the caller.
    */
   reduce?: { v: number; x: number; partials: number; partialStride: number };
   /**
@@ -40,14 +39,6 @@ export interface PointerMatmul {
    * memory that the job does not touch), before it takes tiles itself; run first when alone.
    */
   meanwhile?: () => void;
-}
-
-/** One operand of `stackedPanels`: `[k,N]`, or `[N,k]` when transposed, times scale. */
-export interface PanelPart {
-  ptr: number;
-  k: number;
-  transposed: boolean;
-  scale: number;
 }
 
 /** Runs `next` after `first`: at once when `first` completed synchronously. */
@@ -96,7 +87,8 @@ export class MatmulJobs {
     private readonly view: () => Float32Array,
   ) {
     this.words = new Int32Array(memory.buffer, 0, 1024);
-    this.packStride = TILE_ROWS * kernels.packSteps() * 4 + 40 * 4 + 64; // panels, a 5×8 block
+    // Micro-panels, a 5×8 block, the tile's side and v rows padded to 8 lanes (see matmulBlock).
+    this.packStride = TILE_ROWS * kernels.packSteps() * 4 + 40 * 4 + 2 * TILE_ROWS * 32 + 64;
     this.packs = arena.alloc(this.threads * this.packStride);
   }
 
@@ -118,20 +110,16 @@ export class MatmulJobs {
       return;
     }
     const { rows, cols } = this.tiles(m, n);
-    const k2 = j.a2 === undefined ? 0 : (j.k2 ?? 0);
-    const from = j.a2From;
-    if (from !== undefined && j.a2 !== undefined) {
-      if (!this.spansColumns(m, n, k - k2, k2)) {
-        if (j.reduce !== undefined) throw new Error("job(): reduce needs spansColumns()");
-        const { a2: _a2, k2: _k2, a2From: _from, ...one } = j; // a2 = alpha · a·P on its own
-        const first = { ...one, n: k2, k: k - k2, b: from.panel, transposeB: true, c: j.a2 };
-        const rest = { ...j, a2From: undefined };
-        return andThen(this.job({ ...first, alpha: from.alpha, accumulate: false }), () =>
-          this.job(rest),
-        );
-      }
+    const side = j.side;
+    if (side !== undefined && !this.spansColumns(m, n, k, side.cols)) {
+      if (j.reduce !== undefined) throw new Error("job(): reduce needs spansColumns()");
+      const { side: _side, meanwhile: _meanwhile, ...one } = j; // side on its own, first
+      const first = { ...one, n: side.cols, b: side.panel, transposeB: true, c: side.c };
+      return andThen(this.job({ ...first, alpha: side.alpha, accumulate: false }), () =>
+        this.job({ ...j, side: undefined }),
+      );
     }
-    this.kernels.setSecondA(j.a2 ?? 0, k2 * 4, 4, k - k2, from?.panel ?? 0, from?.alpha ?? 0);
+    this.kernels.setSide(side?.c ?? 0, side?.cols ?? 0, side?.panel ?? 0, side?.alpha ?? 0);
     const r = j.reduce;
     this.kernels.setReductions(
       r?.v ?? 0,
@@ -145,7 +133,7 @@ export class MatmulJobs {
       n,
       k,
       j.a,
-      j.transposeA ? 4 : (k - k2) * 4, // a: [K,M] or [M,K] (K less a2's steps)
+      j.transposeA ? 4 : k * 4, // a: [K,M] or [M,K]
       j.transposeA ? m * 4 : 4,
       j.b,
       j.transposeB ? 32 : n * 4, // packed panels [ceil(N/8)][K][8], or [K,N] read 8 columns at a time
@@ -181,12 +169,12 @@ export class MatmulJobs {
   }
 
   /**
-   * Whether a job [M,N] over k1 + k2 steps takes a2From (and reduce) inside its tiles: tiles
-   * span every column, more than one panel, the first operand within one block, k2 ≤ 8.
+   * Whether a job [M,N] over k steps takes a side of `cols` columns (and reduce) inside its
+   * tiles: tiles span every column, more than one panel, k within one block, cols ≤ 8.
    */
-  spansColumns(m: number, n: number, k1: number, k2: number): boolean {
-    const { cols } = this.tiles(m, n);
-    return n > 8 && cols >= n && k1 <= this.kernels.packSteps() && k2 <= 8;
+  spansColumns(m: number, n: number, k: number, cols: number): boolean {
+    const { cols: tileCols } = this.tiles(m, n);
+    return n > 8 && tileCols >= n && k <= this.kernels.packSteps() && cols <= 8;
   }
 
   /** Takes tiles on this thread and waits for the workers' last tiles. */

@@ -5,7 +5,6 @@
 import { AllocatedArrays } from "./allocated-arrays";
 import type { Arena } from "./arena";
 import type { KernelExports } from "./kernels-module";
-import type { PanelPart } from "./matmul-jobs";
 import type { ResidentBuffers } from "./resident-buffers";
 
 /**
@@ -114,19 +113,34 @@ export class Operands {
   }
 
   /**
-   * Packs operands stacked along the shared dimension (`[k1 + k2 + …, N]` in all) into one set
-   * of 8-column panels, for a job with transposeB.
+   * Packs op(b) `[k,N]` at `ptr` (stored `[N,k]` when transposed) into 8-column panels
+   * `[ceil(N/8)][k][8]`, for a job with transposeB.
    */
-  stackedPanels(parts: PanelPart[], n: number, scratch: number[]): number {
-    const k = parts.reduce((sum, part) => sum + part.k, 0);
+  panels(ptr: number, n: number, k: number, transposed: boolean, scratch: number[]): number {
     const dst = this.alloc(Math.ceil(n / 8) * k * 8, scratch);
-    let offset = 0;
-    for (const { ptr, k: kp, transposed, scale } of parts) {
-      const [stepStride, colStride] = transposed ? [4, kp * 4] : [n * 4, 4];
-      this.kernels.packPanels(ptr, stepStride, colStride, n, kp, dst + offset * 32, k * 32, scale);
-      offset += kp;
-    }
+    const [stepStride, colStride] = transposed ? [4, k * 4] : [n * 4, 4];
+    this.kernels.packPanels(ptr, stepStride, colStride, n, k, dst, k * 32);
     return dst;
+  }
+
+  /**
+   * w + scale · b·a `[R, C]` in a scratch block, for w `[R, C]`, b `[R, K]`, a `[K, C]`: a frozen
+   * weight with its LoRA update merged in.
+   */
+  lowRankMerged(
+    w: Float32Array,
+    b: Float32Array,
+    a: Float32Array,
+    scale: number,
+    [rows, rank, cols]: [number, number, number],
+    scratch: number[],
+  ): number {
+    const pw = this.operand(w, rows * cols, scratch);
+    const pb = this.operand(b, rows * rank, scratch);
+    const pa = this.operand(a, rank * cols, scratch);
+    const out = this.alloc(rows * cols, scratch);
+    this.kernels.addLowRank(pw, pb, pa, scale, rows, rank, cols, out);
+    return out;
   }
 
   /** Copies a result out to `target` (unless written in place) and frees the call's scratch. */

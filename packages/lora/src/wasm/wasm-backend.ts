@@ -237,9 +237,9 @@ export class WasmBackend implements Backend {
     return this.jobs.job(j);
   }
 
-  /** Whether a job takes a2From and reduce inside its tiles (see `MatmulJobs.spansColumns`). */
-  spansColumns(m: number, n: number, k1: number, k2: number): boolean {
-    return this.jobs.spansColumns(m, n, k1, k2);
+  /** Whether a job takes a side and reduce inside its tiles (see `MatmulJobs.spansColumns`). */
+  spansColumns(m: number, n: number, k: number, cols: number): boolean {
+    return this.jobs.spansColumns(m, n, k, cols);
   }
 
   /** Tiles of the last matmul, and how many of them the calling thread ran (the rest: workers). */

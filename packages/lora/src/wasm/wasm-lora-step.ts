@@ -1,9 +1,10 @@
-// The wasm backend's LoRA layer step: the matmuls of `MatmulLoRAStep` run back to back on
-// operands that stay in the WebAssembly memory, so x, dY and the outputs cross into and out of
-// it once per call instead of once per matmul (each crossing of a [4096, 256] buffer costs
-// about as much as a rank-8 matmul over it), and the rank-K updates of y and dx ride along the
-// frozen matmuls as K more steps of the shared dimension instead of passes of their own.
-// Operands allocated in the memory (`backend.allocate`) are read and written in place instead.
+// The wasm backend's LoRA layer step: the frozen weight with its update merged in, M = W +
+// scaling·B·A (O·I·K flops, against R·(I + O)·K for K more steps in each product at R rows),
+// multiplies x and dY once each, and the rank-K work rides along those products' tiles: each
+// tile writes its rows of xa = x·Aᵀ (forward) or dh = scaling·dY·B (backward) from the rows of
+// x or dY it packs anyway, and a backward's tiles reduce their rows into gradB and gradA. So
+// x, dY and the outputs cross into and out of the memory once per call, and not at all when
+// they were allocated in it (`backend.allocate`).
 // Legend: R rows, I inFeatures, O outFeatures, K rank; pointers are byte addresses.
 import type { LoRAStep } from "../backend";
 import { checkLoRABackward, checkLoRAForward } from "../lora-step";
@@ -53,40 +54,28 @@ function touchPages(ops: Operands, target: Float32Array, floats: number): void {
   for (let i = 0; i < floats; i += 1024) target[i] = 0;
 }
 
-/**
- * out = [x | xa]·[W | scaling·B]ᵀ = x·Wᵀ + scaling · xa·Bᵀ as one product over I + K steps,
- * each tile computing its rows of xa = x·Aᵀ first: the rank-K path costs no pass of its own
- * over x or out.
- */
+/** M = W + scaling·B·A `[O, I]` in a scratch block. */
+function merged(ops: Operands, step: LoRAStep, scratch: number[]): number {
+  const { inFeatures: I, outFeatures: O, rank: K, scaling } = step;
+  return ops.lowRankMerged(step.weight, step.loraB, step.loraA, scaling, [O, K, I], scratch);
+}
+
+/** out = x·Mᵀ = x·Wᵀ + scaling · xa·Bᵀ, each tile writing its rows of xa = x·Aᵀ first. */
 export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Array) {
   checkLoRAForward(step, out);
-  const { rows: R, inFeatures: I, outFeatures: O, rank: K, scaling } = step;
+  const { rows: R, inFeatures: I, outFeatures: O, rank: K } = step;
   const ops = be.operands;
   const reads = [step.x, step.weight, step.loraA, step.loraB];
   return withScratch(ops, (scratch) => {
     const x = ops.operand(step.x, R * I, scratch);
     const xa = ops.target(step.xa, R * K, scratch, false, [...reads, out]);
     const y = ops.target(out, R * O, scratch, false, [...reads, step.xa]);
-    const w = ops.operand(step.weight, O * I, scratch);
-    const b = ops.operand(step.loraB, O * K, scratch);
-    const wb = ops.stackedPanels(
-      [
-        { ptr: w, k: I, transposed: true, scale: 1 },
-        { ptr: b, k: K, transposed: true, scale: scaling },
-      ],
-      O,
-      scratch,
-    );
-    // xa = x·Aᵀ written by the job itself, each tile from the rows of x it packs anyway.
-    const a2 = {
-      a2: xa,
-      k2: K,
-      a2From: { panel: ops.packed(step.loraA, K, I, scratch), alpha: 1 },
-    };
+    const m = ops.panels(merged(ops, step, scratch), O, I, true, scratch);
+    const side = { c: xa, cols: K, panel: ops.packed(step.loraA, K, I, scratch), alpha: 1 };
     return chain([
       () =>
         be.job({
-          ...{ ...plain, transposeB: true, m: R, n: O, k: I + K, a: x, ...a2, b: wb, c: y },
+          ...{ ...plain, transposeB: true, m: R, n: O, k: I, a: x, b: m, c: y, side },
           meanwhile: () => touchPages(ops, out, R * O),
         }),
       () => {
@@ -98,12 +87,12 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
 }
 
 /**
- * dx = [dY | dh]·[W ; A] as one product over O + K steps, each tile writing its rows of
- * dh = scaling · dY·B first and, where tiles span every column, also reducing its rows into
- * gradB += scaling · dYᵀ·xa and gradA += (xᵀ·dh)ᵀ (per-thread partials): one pass over dY and
- * x in all. Elsewhere gradB and gradAᵀ = xᵀ·dh are jobs of their own (eight columns over
- * contiguous dh: ~2× faster than dhᵀ·x, which reads x eight columns at a time), x copied in
- * while the workers start on dx and dx out while they start on gradB.
+ * dx = dY·M = dY·W + dh·A, each tile writing its rows of dh = scaling · dY·B first and, where
+ * tiles span every column, also reducing its rows into gradB += scaling · dYᵀ·xa and gradA +=
+ * (xᵀ·dh)ᵀ (per-thread partials): one pass over dY and x in all. Elsewhere gradB and gradAᵀ =
+ * xᵀ·dh are jobs of their own (eight columns over contiguous dh: ~2× faster than dhᵀ·x, which
+ * reads x eight columns at a time), x copied in while the workers start on dx and dx out while
+ * they start on gradB.
  */
 export function wasmLoraBackward(
   be: WasmBackend,
@@ -122,19 +111,11 @@ export function wasmLoraBackward(
     const xa = ops.operand(step.xa, R * K, scratch);
     const dh = ops.alloc(R * K, scratch);
     const d = ops.target(dx, R * I, scratch, false, reads);
-    const b = ops.operand(step.loraB, O * K, scratch);
-    const bPanel = ops.stackedPanels([{ ptr: b, k: O, transposed: false, scale: 1 }], K, scratch);
-    const wa = ops.stackedPanels(
-      [
-        { ptr: ops.operand(step.weight, O * I, scratch), k: O, transposed: false, scale: 1 },
-        { ptr: ops.operand(step.loraA, K * I, scratch), k: K, transposed: false, scale: 1 },
-      ],
-      I,
-      scratch,
-    );
+    const bPanel = ops.panels(ops.operand(step.loraB, O * K, scratch), K, O, false, scratch);
+    const m = ops.panels(merged(ops, step, scratch), I, O, false, scratch);
     const dxJob: PointerMatmul = {
-      ...{ ...plain, m: R, n: I, k: O + K, a: dy, b: wa, transposeB: true, c: d },
-      ...{ a2: dh, k2: K, a2From: { panel: bPanel, alpha: scaling } }, // dh by the same job
+      ...{ ...plain, m: R, n: I, k: O, a: dy, b: m, transposeB: true, c: d },
+      side: { c: dh, cols: K, panel: bPanel, alpha: scaling },
     };
     if (be.spansColumns(R, I, O, K)) {
       // gradB and gradAᵀ too, reduced by the tiles into per-thread partials [O + I][8].
