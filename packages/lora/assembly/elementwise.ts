@@ -133,69 +133,71 @@ export function packPanels(
 }
 
 /**
- * out `[R, C]` = w + scale · b·a for w `[R, C]`, b `[R, K]`, a `[K, C]`: a frozen weight with a
- * rank-K update merged in (W + scaling·B·A), so a LoRA step multiplies by one matrix instead of
- * adding K more steps to each product. out may be w.
+ * Panels `[ceil(n/8)][steps][8]` at out of op(M) = op(W) + u ᵀ·v, a frozen weight with a rank-K
+ * update merged in, so a LoRA step multiplies by one matrix instead of adding K more steps to
+ * each product. op(W)'s element (p, j) is at base + (j >> 3)·basePanel + p·baseStep + (j & 7)·4
+ * (the 8 lanes of a panel step contiguous: W's own rows, or panels packed already); u `[K][steps]`
+ * and v `[K][n8]` (rows ldu and ldv bytes apart, v zero-padded to n8 = ceil(n/8)·8 columns).
+ * Lanes past n are zero.
  */
-export function addLowRank(
-  w: usize,
-  b: usize,
-  a: usize,
-  scale: f32,
-  rows: i32,
+export function mergePanels(
+  base: usize,
+  basePanel: usize,
+  baseStep: usize,
+  u: usize,
+  ldu: usize,
+  v: usize,
+  ldv: usize,
   rank: i32,
-  cols: i32,
+  steps: i32,
+  n: i32,
   out: usize,
 ): void {
-  const c4 = cols & ~3;
-  const rowBytes = (<usize>cols) << 2;
-  for (let r = 0; r < rows; r++) {
-    const or = out + <usize>r * rowBytes;
-    const br = b + ((<usize>r * <usize>rank) << 2);
-    memory.copy(or, w + <usize>r * rowBytes, rowBytes);
-    // Row r of out += Σ_k (scale·b[r, k]) · row k of a, four k at a time: each 4-lane update
-    // of out adds one tree of four products, independent of the others.
-    let k = 0;
-    for (; k + 4 <= rank; k += 4) {
-      const s0 = scale * load<f32>(br + ((<usize>k) << 2));
-      const s1 = scale * load<f32>(br + ((<usize>k) << 2), 4);
-      const s2 = scale * load<f32>(br + ((<usize>k) << 2), 8);
-      const s3 = scale * load<f32>(br + ((<usize>k) << 2), 12);
-      const v0 = f32x4.splat(s0);
-      const v1 = f32x4.splat(s1);
-      const v2 = f32x4.splat(s2);
-      const v3 = f32x4.splat(s3);
-      const a0 = a + <usize>k * rowBytes;
-      const a1 = a0 + rowBytes;
-      const a2 = a1 + rowBytes;
-      const a3 = a2 + rowBytes;
-      let c = 0;
-      for (; c < c4; c += 4) {
-        const o = (<usize>c) << 2;
-        const lo = f32x4.add(f32x4.mul(v0, v128.load(a0 + o)), f32x4.mul(v1, v128.load(a1 + o)));
-        const hi = f32x4.add(f32x4.mul(v2, v128.load(a2 + o)), f32x4.mul(v3, v128.load(a3 + o)));
-        v128.store(or + o, f32x4.add(v128.load(or + o), f32x4.add(lo, hi)));
+  const panels = (n + 7) >> 3;
+  for (let q = 0; q < panels; q++) {
+    const lanes = min(8, n - (q << 3));
+    const vq = v + ((<usize>q) << 5);
+    let src = base + <usize>q * basePanel;
+    let dst = out + <usize>q * <usize>steps * 32;
+    for (let p = 0; p < steps; p++) {
+      let lo: v128;
+      let hi: v128;
+      if (lanes === 8) {
+        lo = v128.load(src);
+        hi = v128.load(src, 16);
+      } else {
+        // The last, partial panel: lanes past n read as zeros (W's rows may go on past them).
+        v128.store(dst, f32x4.splat(0));
+        v128.store(dst, f32x4.splat(0), 16);
+        memory.copy(dst, src, (<usize>lanes) << 2);
+        lo = v128.load(dst);
+        hi = v128.load(dst, 16);
       }
-      for (; c < cols; c++) {
-        const o = (<usize>c) << 2;
-        const lo = s0 * load<f32>(a0 + o) + s1 * load<f32>(a1 + o);
-        const hi = s2 * load<f32>(a2 + o) + s3 * load<f32>(a3 + o);
-        store<f32>(or + o, load<f32>(or + o) + (lo + hi));
+      // Two partial sums over k: each add waits on its own chain only.
+      let lo2 = f32x4.splat(0);
+      let hi2 = f32x4.splat(0);
+      let k = 0;
+      const up = u + ((<usize>p) << 2);
+      for (; k + 2 <= rank; k += 2) {
+        const s0 = v128.load32_splat(up + <usize>k * ldu);
+        const s1 = v128.load32_splat(up + <usize>(k + 1) * ldu);
+        const v0 = vq + <usize>k * ldv;
+        const v1 = v0 + ldv;
+        lo = f32x4.add(lo, f32x4.mul(s0, v128.load(v0)));
+        hi = f32x4.add(hi, f32x4.mul(s0, v128.load(v0, 16)));
+        lo2 = f32x4.add(lo2, f32x4.mul(s1, v128.load(v1)));
+        hi2 = f32x4.add(hi2, f32x4.mul(s1, v128.load(v1, 16)));
       }
-    }
-    for (; k < rank; k++) {
-      const s0 = scale * load<f32>(br + ((<usize>k) << 2));
-      const v0 = f32x4.splat(s0);
-      const a0 = a + <usize>k * rowBytes;
-      let c = 0;
-      for (; c < c4; c += 4) {
-        const o = (<usize>c) << 2;
-        v128.store(or + o, f32x4.add(v128.load(or + o), f32x4.mul(v0, v128.load(a0 + o))));
+      if (k < rank) {
+        const s0 = v128.load32_splat(up + <usize>k * ldu);
+        const v0 = vq + <usize>k * ldv;
+        lo = f32x4.add(lo, f32x4.mul(s0, v128.load(v0)));
+        hi = f32x4.add(hi, f32x4.mul(s0, v128.load(v0, 16)));
       }
-      for (; c < cols; c++) {
-        const o = (<usize>c) << 2;
-        store<f32>(or + o, load<f32>(or + o) + s0 * load<f32>(a0 + o));
-      }
+      v128.store(dst, f32x4.add(lo, lo2));
+      v128.store(dst, f32x4.add(hi, hi2), 16);
+      src += baseStep;
+      dst += 32;
     }
   }
 }

@@ -3,8 +3,8 @@
 
 export {
   addBias,
-  addLowRank,
   axpy,
+  mergePanels,
   mul,
   packPanels,
   packTransposed,

@@ -53,7 +53,6 @@ function storeLane(c: usize, lane: i32, v: f32, accumulate: bool, nvalid: i32): 
 /**
  * Packs `rows` rows, steps 0..kc of a (element (i, p) at a + i·rsA + p·csA) into
  * ceil(rows / MR) micro-panels `[·][MR]` at dst, panelBytes apart, rows past the last as zeros.
- * Two calls at dst and dst + kc·MR·4 stack two operands along the shared dimension.
  */
 export function packA(
   a: usize,
@@ -64,23 +63,70 @@ export function packA(
   dst: usize,
   panelBytes: usize,
 ): void {
-  const stride: usize = MR << 2;
   for (let i = 0; i < rows; i += MR) {
-    for (let r = 0; r < MR; r++) {
-      let out = dst + ((<usize>r) << 2);
-      const end = out + <usize>kc * stride;
-      if (i + r < rows) {
-        let src = a + <usize>(i + r) * rsA;
-        if (csA === 4) {
-          for (; out < end; out += stride, src += 4) store<f32>(out, load<f32>(src));
-        } else {
-          for (; out < end; out += stride, src += csA) store<f32>(out, load<f32>(src));
-        }
-      } else {
-        for (; out < end; out += stride) store<f32>(out, 0);
+    const src = a + <usize>i * rsA;
+    if (i + MR > rows) packRows(src, rsA, csA, rows - i, kc, dst);
+    else if (csA === 4) packFiveRows(src, rsA, kc, dst);
+    else if (rsA === 4) {
+      // op(a) stored transposed: a step's five values are contiguous.
+      let from = src;
+      let out = dst;
+      const end = dst + <usize>kc * <usize>(MR << 2);
+      for (; out < end; out += MR << 2, from += csA) {
+        v128.store(out, v128.load(from));
+        store<f32>(out, load<f32>(from, 16), 16);
       }
-    }
+    } else packRows(src, rsA, csA, MR, kc, dst);
     dst += panelBytes;
+  }
+}
+
+/**
+ * One micro-panel from five rows whose steps are contiguous: four steps of four rows at a time
+ * through a 4×4 transpose in registers (the fifth row's four values stored one by one), instead
+ * of a load and a store per value.
+ */
+function packFiveRows(a: usize, rsA: usize, kc: i32, dst: usize): void {
+  const stride: usize = MR << 2;
+  const k4 = kc & ~3;
+  let p = 0;
+  let out = dst;
+  for (; p < k4; p += 4) {
+    const src = a + ((<usize>p) << 2);
+    const r0 = v128.load(src);
+    const r1 = v128.load(src + rsA);
+    const r2 = v128.load(src + rsA * 2);
+    const r3 = v128.load(src + rsA * 3);
+    const r4 = v128.load(src + rsA * 4);
+    const lo01 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+    const hi01 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    const lo23 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+    const hi23 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    v128.store(out, f32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
+    store<f32>(out, f32x4.extract_lane(r4, 0), 16);
+    v128.store(out, f32x4.shuffle(lo01, lo23, 2, 3, 6, 7), 20);
+    store<f32>(out, f32x4.extract_lane(r4, 1), 36);
+    v128.store(out, f32x4.shuffle(hi01, hi23, 0, 1, 4, 5), 40);
+    store<f32>(out, f32x4.extract_lane(r4, 2), 56);
+    v128.store(out, f32x4.shuffle(hi01, hi23, 2, 3, 6, 7), 60);
+    store<f32>(out, f32x4.extract_lane(r4, 3), 76);
+    out += stride << 2;
+  }
+  if (p < kc) packRows(a + ((<usize>p) << 2), rsA, 4, MR, kc - p, out);
+}
+
+/** One micro-panel `[kc][MR]` at dst from `rows` ≤ MR rows, value by value, zeros past them. */
+function packRows(a: usize, rsA: usize, csA: usize, rows: i32, kc: i32, dst: usize): void {
+  const stride: usize = MR << 2;
+  for (let r = 0; r < MR; r++) {
+    let out = dst + ((<usize>r) << 2);
+    const end = out + <usize>kc * stride;
+    if (r < rows) {
+      let src = a + <usize>r * rsA;
+      for (; out < end; out += stride, src += csA) store<f32>(out, load<f32>(src));
+    } else {
+      for (; out < end; out += stride) store<f32>(out, 0);
+    }
   }
 }
 

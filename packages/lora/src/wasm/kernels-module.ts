@@ -37,14 +37,17 @@ export interface KernelExports {
   mul(a: number, b: number, out: number, count: number): void;
   scale(x: number, alpha: number, out: number, count: number): void;
   packTransposed(b: number, n: number, k: number, dst: number): void;
-  addLowRank(
-    w: number,
-    b: number,
-    a: number,
-    scale: number,
-    rows: number,
+  mergePanels(
+    base: number,
+    basePanel: number,
+    baseStep: number,
+    u: number,
+    ldu: number,
+    v: number,
+    ldv: number,
     rank: number,
-    cols: number,
+    steps: number,
+    n: number,
     out: number,
   ): void;
   packPanels(

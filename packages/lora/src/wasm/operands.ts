@@ -124,23 +124,61 @@ export class Operands {
   }
 
   /**
-   * w + scale · b·a `[R, C]` in a scratch block, for w `[R, C]`, b `[R, K]`, a `[K, C]`: a frozen
-   * weight with its LoRA update merged in.
+   * Panels `[ceil(n/8)][steps][8]` of op(W) + Σ_k u[k]ᵀ ⊗ v[k] in a scratch block (a frozen
+   * weight with a rank-K update merged in; see assembly mergePanels): op(W) `[steps, n]` is W
+   * `[n, steps]` read transposed (from its kept panels when retained) or W `[steps, n]` itself;
+   * u `[K][steps]` and v `[K][n8]` rows ld floats apart, v zero-padded to a multiple of 8.
    */
-  lowRankMerged(
+  mergedPanels(
     w: Float32Array,
-    b: Float32Array,
-    a: Float32Array,
-    scale: number,
-    [rows, rank, cols]: [number, number, number],
+    transposed: boolean,
+    [steps, n, rank]: [number, number, number],
+    u: { ptr: number; ld: number },
+    v: { ptr: number; ld: number },
     scratch: number[],
   ): number {
-    const pw = this.operand(w, rows * cols, scratch);
-    const pb = this.operand(b, rows * rank, scratch);
-    const pa = this.operand(a, rank * cols, scratch);
-    const out = this.alloc(rows * cols, scratch);
-    this.kernels.addLowRank(pw, pb, pa, scale, rows, rank, cols, out);
+    const [base, basePanel, baseStep] = transposed
+      ? [this.packed(w, n, steps, scratch), steps * 32, 32]
+      : [this.operand(w, steps * n, scratch), 32, n * 4];
+    const out = this.alloc(Math.ceil(n / 8) * steps * 8, scratch);
+    const [ldu, ldv] = [u.ld * 4, v.ld * 4];
+    this.kernels.mergePanels(
+      base,
+      basePanel,
+      baseStep,
+      u.ptr,
+      ldu,
+      v.ptr,
+      ldv,
+      rank,
+      steps,
+      n,
+      out,
+    );
     return out;
+  }
+
+  /**
+   * `scale` · a `[R, C]` as `[transposed ? C : R][ld]` (transposed or not), rows zero-padded to
+   * ld = a multiple of 8 floats, in a scratch block: a rank-K factor laid out for mergedPanels.
+   */
+  factor(
+    a: Float32Array,
+    [rows, cols]: [number, number],
+    transposed: boolean,
+    scale: number,
+    scratch: number[],
+  ): { ptr: number; ld: number } {
+    const ld = Math.ceil((transposed ? rows : cols) / 8) * 8;
+    const ptr = this.alloc((transposed ? cols : rows) * ld, scratch);
+    const out = this.view().subarray(ptr >> 2, (ptr >> 2) + (transposed ? cols : rows) * ld);
+    out.fill(0);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        out[transposed ? c * ld + r : r * ld + c] = scale * a[r * cols + c];
+      }
+    }
+    return { ptr, ld };
   }
 
   /** Copies a result out to `target` (unless written in place) and frees the call's scratch. */

@@ -54,10 +54,18 @@ function touchPages(ops: Operands, target: Float32Array, floats: number): void {
   for (let i = 0; i < floats; i += 1024) target[i] = 0;
 }
 
-/** M = W + scaling·B·A `[O, I]` in a scratch block. */
-function merged(ops: Operands, step: LoRAStep, scratch: number[]): number {
+/**
+ * Panels of M = W + scaling·B·A, as a forward reads it (op(M) = Mᵀ `[I, O]`) or a backward
+ * (op(M) = M `[O, I]`), in a scratch block.
+ */
+function merged(ops: Operands, step: LoRAStep, forward: boolean, scratch: number[]): number {
   const { inFeatures: I, outFeatures: O, rank: K, scaling } = step;
-  return ops.lowRankMerged(step.weight, step.loraB, step.loraA, scaling, [O, K, I], scratch);
+  const a = ops.factor(step.loraA, [K, I], false, 1, scratch); // A `[K][I8]`
+  const sb = ops.factor(step.loraB, [O, K], true, scaling, scratch); // scaling·Bᵀ `[K][O8]`
+  // Mᵀ[i, o] = W[o, i] + Σ_k A[k, i]·sBᵀ[k, o]; M[o, i] = W[o, i] + Σ_k sBᵀ[k, o]·A[k, i].
+  return forward
+    ? ops.mergedPanels(step.weight, true, [I, O, K], a, sb, scratch)
+    : ops.mergedPanels(step.weight, false, [O, I, K], sb, a, scratch);
 }
 
 /** out = x·Mᵀ = x·Wᵀ + scaling · xa·Bᵀ, each tile writing its rows of xa = x·Aᵀ first. */
@@ -70,7 +78,7 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
     const x = ops.operand(step.x, R * I, scratch);
     const xa = ops.target(step.xa, R * K, scratch, false, [...reads, out]);
     const y = ops.target(out, R * O, scratch, false, [...reads, step.xa]);
-    const m = ops.panels(merged(ops, step, scratch), O, I, true, scratch);
+    const m = merged(ops, step, true, scratch);
     const side = { c: xa, cols: K, panel: ops.packed(step.loraA, K, I, scratch), alpha: 1 };
     return chain([
       () =>
@@ -112,7 +120,7 @@ export function wasmLoraBackward(
     const dh = ops.alloc(R * K, scratch);
     const d = ops.target(dx, R * I, scratch, false, reads);
     const bPanel = ops.panels(ops.operand(step.loraB, O * K, scratch), K, O, false, scratch);
-    const m = ops.panels(merged(ops, step, scratch), I, O, false, scratch);
+    const m = merged(ops, step, false, scratch);
     const dxJob: PointerMatmul = {
       ...{ ...plain, m: R, n: I, k: O, a: dy, b: m, transposeB: true, c: d },
       side: { c: dh, cols: K, panel: bPanel, alpha: scaling },
