@@ -336,6 +336,7 @@ describe.each(cases)("$name backend", ({ backend, epsilon, compilesPerShape }) =
       [5, 17, 3, 2],
       [257, 9, 17, 8],
       [64, 40, 48, 8],
+      [203, 33, 20, 16], // rank past one 8-column panel
     ])(
       "loraForward(step, out) and loraBackward(step, dOutput, dx, gradA, gradB) match naive matmuls at rows=%i in=%i out=%i rank=%i",
       async (rows, inFeatures, outFeatures, rank) => {
