@@ -1,5 +1,6 @@
-// The non-matmul kernels of the Backend contract, 4 lanes at a time with a scalar tail, and
-// the packing of a transposed b (`[N,K]`, the nn.Linear weight layout) into 8-column panels.
+// The non-matmul kernels of the Backend contract, 4 lanes at a time with a scalar tail; the
+// packing of b into the microkernel's 8-column panels (plain, or with a LoRA update merged in);
+// and the zero-padding of narrow rows to 8 lanes.
 // Legend: R rows, C columns, N elements; all pointers are byte addresses in linear memory.
 
 /** x[r, c] += bias[c] for x `[R, C]`, in place. */
@@ -167,9 +168,7 @@ export function mergePanels(
         hi = v128.load(src, 16);
       } else {
         // The last, partial panel: lanes past n read as zeros (W's rows may go on past them).
-        v128.store(dst, f32x4.splat(0));
-        v128.store(dst, f32x4.splat(0), 16);
-        memory.copy(dst, src, (<usize>lanes) << 2);
+        padRows(src, lanes, 1, dst);
         lo = v128.load(dst);
         hi = v128.load(dst, 16);
       }
@@ -199,5 +198,16 @@ export function mergePanels(
       src += baseStep;
       dst += 32;
     }
+  }
+}
+
+/** Copies `rows` rows of `width` ≤ 8 floats (`[rows][width]` at src) into `[rows][8]`, zero-padded. */
+export function padRows(src: usize, width: i32, rows: i32, dst: usize): void {
+  const bytes = (<usize>width) << 2;
+  for (let r = 0; r < rows; r++) {
+    const row = dst + ((<usize>r) << 5);
+    v128.store(row, f32x4.splat(0));
+    v128.store(row, f32x4.splat(0), 16);
+    memory.copy(row, src + <usize>r * bytes, bytes);
   }
 }

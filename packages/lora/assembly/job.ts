@@ -10,8 +10,9 @@
 // bytes, at least rowsPerTile rounded up to MR, times min(k, KC), floats).
 // A tile is taken with a compare-exchange on CTL that also checks the generation, so a worker
 // that wakes late can never run a tile of a newer job with a descriptor it read for an older one.
+import { padRows } from "./elementwise";
 import { kernel5x8, MR, packA, storeBlock } from "./microkernel";
-import { padRows, reduceColumns, scaleBlock } from "./reduce-kernel";
+import { reduceColumns, scaleBlock } from "./reduce-kernel";
 import { kernel1x8, kernel4x8, MR_STRIDED } from "./strided-kernel";
 
 const JOB: usize = 1024;

@@ -81,17 +81,6 @@ export function reduceColumns(
   for (; c < cols; c++) reduce1x8(a + <usize>c * cs, rs, rows, v, acc + ((<usize>c) << 5));
 }
 
-/** Copies `rows` rows of `width` ≤ 8 floats (`[rows][width]` at src) into `[rows][8]`, zero-padded. */
-export function padRows(src: usize, width: i32, rows: i32, dst: usize): void {
-  const bytes = (<usize>width) << 2;
-  for (let r = 0; r < rows; r++) {
-    const row = dst + ((<usize>r) << 5);
-    v128.store(row, f32x4.splat(0));
-    v128.store(row, f32x4.splat(0), 16);
-    memory.copy(row, src + <usize>r * bytes, bytes);
-  }
-}
-
 /** dst `[5][8]` = alpha · acc `[5][8]` (a kernel5x8 block kept whole, padding lanes included). */
 export function scaleBlock(acc: usize, alpha: f32, dst: usize): void {
   const va = f32x4.splat(alpha);

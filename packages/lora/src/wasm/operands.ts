@@ -107,9 +107,7 @@ export class Operands {
   packed(b: Float32Array, n: number, k: number, scratch: number[]): number {
     const resident = this.resident.panels(b, n, k);
     if (resident !== undefined) return resident;
-    const dst = this.alloc(Math.ceil(n / 8) * k * 8, scratch);
-    this.kernels.packTransposed(this.operand(b, n * k, scratch), n, k, dst);
-    return dst;
+    return this.panels(this.operand(b, n * k, scratch), n, k, true, scratch);
   }
 
   /**
@@ -169,10 +167,10 @@ export class Operands {
     scale: number,
     scratch: number[],
   ): { ptr: number; ld: number } {
-    const ld = Math.ceil((transposed ? rows : cols) / 8) * 8;
-    const ptr = this.alloc((transposed ? cols : rows) * ld, scratch);
-    const out = this.view().subarray(ptr >> 2, (ptr >> 2) + (transposed ? cols : rows) * ld);
-    out.fill(0);
+    const [outRows, width] = transposed ? [cols, rows] : [rows, cols];
+    const ld = Math.ceil(width / 8) * 8;
+    const ptr = this.alloc(outRows * ld, scratch);
+    const out = this.floats(ptr, outRows * ld).fill(0);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         out[transposed ? c * ld + r : r * ld + c] = scale * a[r * cols + c];
