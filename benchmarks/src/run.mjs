@@ -1,16 +1,21 @@
 // The benchmark runner: loads every workload in ./workloads, times its tasks with tinybench,
 // prints a table, writes results/latest.json, and with --check compares against the committed
 // baseline (baseline/baseline.json). Speed is judged only by ratios measured in the same run
-// (ours / a reference), because these machines are too noisy for absolute times.
+// (ours / a reference), because these machines are too noisy for absolute times; a gated
+// ratio that falls below its band is re-measured (more rounds) before it counts (check.mjs).
 //
-//   node src/run.mjs [--quick] [--check] [--update-baseline] [--only a,b] [--list]
+//   node src/run.mjs [--quick] [--check] [--update-baseline [--repeats N]] [--only a,b] [--list]
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { compareWithBaseline } from "./check.mjs";
+import { judgeRatio, memoryProblems, ratioProblem, spreadOf } from "./check.mjs";
+import { measureRatios } from "./ratios.mjs";
 import { printTable } from "./table.mjs";
-import { timeInterleaved } from "./time-task.mjs";
+import { ROUNDS, timeInterleaved } from "./time-task.mjs";
+
+/** Re-measurements of an out-of-band ratio before it fails, each with twice the rounds. */
+const REMEASURES = 2;
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const { values: args } = parseArgs({
@@ -18,11 +23,17 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     check: { type: "boolean", default: false },
     "update-baseline": { type: "boolean", default: false },
+    repeats: { type: "string" },
     only: { type: "string" },
     list: { type: "boolean", default: false },
   },
 });
 const mode = args.quick ? "quick" : "full";
+const repeats = Number(args.repeats ?? (args["update-baseline"] ? 5 : 1));
+if (!Number.isInteger(repeats) || repeats < 1) {
+  console.error(`bench: --repeats must be a positive integer, got ${args.repeats}`);
+  process.exit(2);
+}
 
 const files = (await readdir(join(root, "src", "workloads")))
   .filter((f) => f.endsWith(".mjs"))
@@ -47,16 +58,28 @@ if (only) {
   }
 }
 
+const baselinePath = join(root, "baseline", "baseline.json");
+const baseline = JSON.parse(await readFile(baselinePath, "utf8").catch(() => "{}"));
 const results = { mode, node: process.version, date: new Date().toISOString(), workloads: {} };
+/** Each ratio's value in every repeat, for the baseline's spread. */
+const seen = {};
+const problems = [];
 let failed = false;
-for (const w of workloads) {
-  if (only && !only.includes(w.name)) continue;
-  console.log(`\n## ${w.name}${w.description ? ` — ${w.description}` : ""}`);
-  try {
-    results.workloads[w.name] = await runWorkload(w);
-  } catch (error) {
-    failed = true;
-    console.error(`bench: workload ${w.name} failed: ${error?.stack ?? error}`);
+for (let repeat = 0; repeat < repeats; repeat++) {
+  for (const w of workloads) {
+    if (only && !only.includes(w.name)) continue;
+    const of = repeats > 1 ? ` (run ${repeat + 1} of ${repeats})` : "";
+    console.log(`\n## ${w.name}${w.description ? ` — ${w.description}` : ""}${of}`);
+    try {
+      const result = await runWorkload(w, baseline[mode]?.[w.name]);
+      results.workloads[w.name] = result;
+      for (const [ratio, r] of Object.entries(result.ratios)) {
+        ((seen[w.name] ??= {})[ratio] ??= []).push(r.value);
+      }
+    } catch (error) {
+      failed = true;
+      console.error(`bench: workload ${w.name} failed: ${error?.stack ?? error}`);
+    }
   }
 }
 
@@ -64,17 +87,13 @@ await mkdir(join(root, "results"), { recursive: true });
 await writeFile(join(root, "results", "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote benchmarks/results/latest.json (${mode})`);
 
-const baselinePath = join(root, "baseline", "baseline.json");
 if (args["update-baseline"]) {
-  const baseline = JSON.parse(await readFile(baselinePath, "utf8").catch(() => "{}"));
-  baseline[mode] = { ...(baseline[mode] ?? {}), ...slim(results).workloads };
+  baseline[mode] = { ...(baseline[mode] ?? {}), ...slim(results.workloads) };
   await mkdir(dirname(baselinePath), { recursive: true });
   await writeFile(baselinePath, `${JSON.stringify(baseline, null, 2)}\n`);
-  console.log(`updated ${mode} section of benchmarks/baseline/baseline.json`);
+  console.log(`updated ${mode} section of benchmarks/baseline/baseline.json (${repeats} runs)`);
 }
 if (args.check) {
-  const baseline = JSON.parse(await readFile(baselinePath, "utf8").catch(() => "{}"));
-  const problems = compareWithBaseline(results.workloads, baseline[mode] ?? {}, mode);
   if (problems.length > 0) {
     failed = true;
     console.error(`\nbench:check FAILED against the ${mode} baseline:`);
@@ -85,9 +104,9 @@ if (args.check) {
 }
 process.exit(failed ? 1 : 0);
 
-async function runWorkload(w) {
+async function runWorkload(w, base) {
   const ctx = (await w.setup?.({ quick: args.quick })) ?? {};
-  const tasks = await timeInterleaved(w.tasks ?? {}, ctx, args.quick);
+  const tasks = await timeInterleaved(w.tasks ?? {}, ctx, { quick: args.quick });
   printTable(
     Object.entries(tasks).map(([name, t]) => ({
       task: name,
@@ -98,26 +117,16 @@ async function runWorkload(w) {
       unit: `${t.unit}/s`,
     })),
   );
-  const ratios = {};
-  for (const r of w.ratios ?? []) {
-    const of = tasks[r.of];
-    const over = tasks[r.over];
-    if (!of || !over) continue; // a task unavailable here (e.g. no GPU) skips its ratio
-    const value = of.throughput / over.throughput;
-    ratios[r.name] = {
-      value,
-      of: r.of,
-      over: r.over,
-      min: r.min ?? null,
-      tolerance: r.tolerance ?? null,
-    };
-  }
+  const ratios = measureRatios(w.ratios ?? [], tasks);
+  const verdicts = args.check ? await checkRatios(w, ctx, ratios, base) : {};
   if (Object.keys(ratios).length > 0) {
     printTable(
       Object.entries(ratios).map(([name, r]) => ({
         ratio: name,
         value: `${r.value.toFixed(2)}×`,
-        target: r.min == null ? "" : `≥ ${r.min}× ${r.value >= r.min ? "met" : "MISSED"}`,
+        target:
+          r.min == null ? "" : `≥ ${r.min.toFixed(2)}× ${r.value >= r.min ? "met" : "MISSED"}`,
+        ...verdicts[name],
       })),
     );
   }
@@ -125,25 +134,70 @@ async function runWorkload(w) {
   if (Object.keys(memory).length > 0) {
     printTable(Object.entries(memory).map(([name, m]) => ({ memory: name, bytes: bytesOf(m) })));
   }
+  if (args.check) {
+    if (base) problems.push(...memoryProblems(w.name, memory, base));
+    else console.log(`bench:check: ${w.name} has no baseline yet (run with --update-baseline)`);
+  }
   const report = (await w.report?.(ctx, { tasks, ratios })) ?? [];
   if (report.length > 0) printTable(report);
   await w.teardown?.(ctx);
   return { tasks, ratios, memory, report };
 }
 
+/**
+ * Judges each ratio against its band; one that falls out is re-measured (its two tasks only,
+ * twice the rounds) up to REMEASURES times and fails only if every re-measurement stays out.
+ * Updates `ratios` in place with the last measurement and returns the table columns.
+ */
+async function checkRatios(w, ctx, ratios, base) {
+  const columns = {};
+  for (const [name, r] of Object.entries(ratios)) {
+    let verdict = judgeRatio(r, base?.ratios?.[name], mode);
+    const tried = [r.rounds];
+    for (let i = 0; verdict.status === "out" && i < REMEASURES; i++) {
+      const rounds = 2 ** (i + 1) * (args.quick ? ROUNDS.quick : ROUNDS.full);
+      const again = await timeInterleaved(w.tasks, ctx, {
+        quick: args.quick,
+        rounds,
+        only: [r.of, r.over],
+      });
+      const spec = (w.ratios ?? []).find((s) => s.name === name);
+      Object.assign(r, measureRatios([spec], again)[name]);
+      tried.push(r.rounds);
+      verdict = judgeRatio(r, base?.ratios?.[name], mode);
+    }
+    const { status, band } = verdict;
+    if (status === "out") problems.push(ratioProblem(w.name, name, r, band));
+    columns[name] = {
+      band: band && r.gated ? `≥ ${band.floor.toFixed(2)}×` : "",
+      baseline: band
+        ? `${band.value.toFixed(2)}× (${band.low.toFixed(2)}–${band.high.toFixed(2)}, ${band.runs} runs)`
+        : "",
+      rounds: tried.join(" + "),
+      check: { ok: "ok", out: "FAILED", new: "no baseline", reported: `reported: ${r.why}` }[
+        status
+      ],
+    };
+  }
+  return columns;
+}
+
 function bytesOf(m) {
   return typeof m === "number" ? m : m.bytes;
 }
 
-// The baseline keeps what check compares (ratios, memory) and the medians for the record.
-function slim(res) {
-  const workloads = {};
-  for (const [name, w] of Object.entries(res.workloads)) {
-    workloads[name] = {
-      ratios: Object.fromEntries(Object.entries(w.ratios).map(([k, r]) => [k, r.value])),
+// The baseline keeps what check compares (each ratio's median and spread over the repeats,
+// memory) and the medians for the record.
+function slim(workloadResults) {
+  const out = {};
+  for (const [name, w] of Object.entries(workloadResults)) {
+    out[name] = {
+      ratios: Object.fromEntries(
+        Object.keys(w.ratios).map((ratio) => [ratio, spreadOf(seen[name][ratio])]),
+      ),
       memory: w.memory,
       medianMs: Object.fromEntries(Object.entries(w.tasks).map(([k, t]) => [k, t.medianMs])),
     };
   }
-  return { workloads };
+  return out;
 }

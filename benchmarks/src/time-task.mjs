@@ -1,35 +1,42 @@
 // Times a workload's tasks with tinybench and reduces each to what we report: median and
-// p75 latency, sample count, and throughput in the task's own units per second.
+// p75 latency, sample count, throughput in the task's own units per second, and the median
+// of every round (for ratios paired round by round, see ratios.mjs).
 // Tasks run interleaved in rounds (A B C, A B C, …) and each task's figure is the median
 // of its round medians: on a shared machine the load drifts, and a ratio of two tasks timed
 // minutes apart measures the drift; timed side by side, it measures the code.
 import { Bench } from "tinybench";
 
+/** Rounds per measurement: the CI form runs fewer, shorter ones. */
+export const ROUNDS = { quick: 5, full: 7 };
+
 /**
  * @param {Record<string, { fn: (ctx: unknown) => unknown, items?: number, unit?: string, time?: number }>} tasks
  * @param {unknown} ctx built by the workload's setup, outside the timed function
- * @param {boolean} quick the CI form: fewer rounds, shorter time per round
+ * @param {{ quick: boolean, rounds?: number, only?: string[] }} options `only`: time just these
+ *   tasks (a re-measurement of the tasks behind one ratio)
  */
-export async function timeInterleaved(tasks, ctx, quick) {
-  const rounds = quick ? 3 : 5;
-  const runs = Object.fromEntries(Object.keys(tasks).map((name) => [name, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, task] of Object.entries(tasks)) {
-      runs[name].push(await timeOnce(task, ctx, quick, rounds));
-    }
+export async function timeInterleaved(tasks, ctx, { quick, rounds, only }) {
+  const n = rounds ?? (quick ? ROUNDS.quick : ROUNDS.full);
+  const names = Object.keys(tasks).filter((name) => !only || only.includes(name));
+  const runs = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < n; round++) {
+    for (const name of names) runs[name].push(await timeOnce(tasks[name], ctx, quick, n));
   }
   const out = {};
-  for (const [name, task] of Object.entries(tasks)) {
+  for (const name of names) {
+    const task = tasks[name];
     const r = runs[name];
     const medianMs = median(r.map((x) => x.p50));
     const items = task.items ?? 1;
     out[name] = {
       medianMs: round4(medianMs),
       p75Ms: round4(median(r.map((x) => x.p75))),
-      samples: r.reduce((n, x) => n + x.samples, 0),
+      samples: r.reduce((total, x) => total + x.samples, 0),
       throughput: round4((items * 1000) / medianMs),
       items,
       unit: task.unit ?? "ops",
+      peer: task.peer ?? null,
+      roundMs: r.map((x) => x.p50),
     };
   }
   return out;
@@ -37,7 +44,8 @@ export async function timeInterleaved(tasks, ctx, quick) {
 
 async function timeOnce(task, ctx, quick, rounds) {
   const bench = new Bench({
-    time: (task.time ?? (quick ? 300 : 1500)) / rounds,
+    // The same time in all per task, whatever the round count: more rounds, shorter each.
+    time: (task.time ?? (quick ? 400 : 1500)) / rounds,
     iterations: quick ? 2 : 3,
     warmupTime: quick ? 20 : 100,
     warmupIterations: 1,
@@ -53,7 +61,7 @@ async function timeOnce(task, ctx, quick, rounds) {
   return { p50: result.latency.p50, p75: result.latency.p75, samples };
 }
 
-function median(xs) {
+export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;

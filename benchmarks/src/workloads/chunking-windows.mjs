@@ -1,12 +1,31 @@
 // chunking-windows: cutting a long series into (context, target) windows with stride 1.
-// `ours` iterates windows() (zero-copy subarray views); `copying` is the straightforward
-// slice-per-window loop. Memory: bytes of values windows() copied (0 unless padded).
+// `ours` iterates windows() (zero-copy subarray views); `views` is the plain subarray loop it
+// stands for (the gated reference); `copying` is the straightforward slice-per-window loop. Memory: bytes of values windows() copied (0 unless padded).
 import { batches, windows } from "@kairos/chunking";
 
 const contextLength = 512;
 const predictionLength = 64;
 // Window count of this run (quick or full), known once setup has run; tasks read it for `items`.
 const size = { count: 0 };
+
+/** The straightforward stride-1 loop over a series, cutting each window with `cut`. */
+function loopTask(cut) {
+  return {
+    fn: ({ series }) => {
+      let sink = 0;
+      for (let t = contextLength; t + predictionLength <= series.length; t++) {
+        const context = cut(series, t - contextLength, t);
+        const target = cut(series, t, t + predictionLength);
+        sink += context[0] + target[0];
+      }
+      return sink;
+    },
+    get items() {
+      return size.count;
+    },
+    unit: "windows",
+  };
+}
 
 export default {
   name: "chunking-windows",
@@ -31,21 +50,9 @@ export default {
       },
       unit: "windows",
     },
-    copying: {
-      fn: ({ series }) => {
-        let sink = 0;
-        for (let t = contextLength; t + predictionLength <= series.length; t++) {
-          const context = series.slice(t - contextLength, t);
-          const target = series.slice(t, t + predictionLength);
-          sink += context[0] + target[0];
-        }
-        return sink;
-      },
-      get items() {
-        return size.count;
-      },
-      unit: "windows",
-    },
+    // The plain loop windows() replaces, on views: the reference its own overhead is gated on.
+    views: loopTask((series, start, end) => series.subarray(start, end)),
+    copying: loopTask((series, start, end) => series.slice(start, end)),
     shuffledBatches: {
       fn: ({ series, options }) => {
         let sink = 0;
@@ -64,7 +71,19 @@ export default {
       unit: "windows",
     },
   },
-  ratios: [{ name: "speed-up over copying", of: "ours", over: "copying", min: 1 }],
+  ratios: [
+    { name: "ours / plain views", of: "ours", over: "views" },
+    // 16–88× run to run: the copying loop allocates 229 MB a pass and its time is the collector's.
+    // What it guards is exact and gated as memory (copiedBytes: windows() copies nothing).
+    {
+      name: "speed-up over copying",
+      of: "ours",
+      over: "copying",
+      min: 1,
+      gate: false,
+      why: "the copying side is GC-bound",
+    },
+  ],
   memory({ series, options }) {
     let copiedBytes = 0;
     for (const w of windows(series, options)) {
