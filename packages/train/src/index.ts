@@ -1,9 +1,3 @@
-export type { CsvLocation, CsvProblem } from "./data/csv-input-error.js";
-export { CsvInputError } from "./data/csv-input-error.js";
-export { DELIMITERS, detectDelimiter } from "./data/detect-delimiter.js";
-export { futureTimestamps } from "./data/future-timestamps.js";
-export { inferFrequency } from "./data/infer-frequency.js";
-export { parseCell } from "./data/parse-cell.js";
 export type { FinetuneOptions, FinetuneResult } from "./finetune/finetune.js";
 export { finetune } from "./finetune/finetune.js";
 export type { LoraOptions } from "./finetune/lora-model.js";
@@ -27,6 +21,7 @@ export { naiveForecast, seasonalNaiveForecast } from "./metrics/baselines.js";
 export type { ForecastScores, ScoredWindow } from "./metrics/evaluate-forecasts.js";
 export { evaluateForecasts } from "./metrics/evaluate-forecasts.js";
 export { geometricMean, relativeScore } from "./metrics/geometric-mean.js";
+export { inferFrequency } from "./metrics/infer-frequency.js";
 export { mase } from "./metrics/mase.js";
 export { normalQuantile } from "./metrics/normal-quantile.js";
 export type { QuantileForecast } from "./metrics/quantile-forecast.js";
@@ -63,8 +58,6 @@ export {
 export type { Projection } from "./model/projection.js";
 export { DenseProjection } from "./model/projection.js";
 export type { ModelStage, StageForward } from "./model/stage.js";
-export type { ForecastPlotInput } from "./plot/forecast-plot-spec.js";
-export { forecastPlotSpec } from "./plot/forecast-plot-spec.js";
 export { FullModel } from "./pretrain/full-model.js";
 export type { PretrainOptions, PretrainProgress } from "./pretrain/pretrain.js";
 export { pretrain, syntheticWindow } from "./pretrain/pretrain.js";
