@@ -1,22 +1,15 @@
-// `--epochs E` as optimizer steps: one epoch is as many windows as the training split holds, cut
-// by @kairos/chunking's `splitByTime` with the settings `finetune` uses by default.
+// `--epochs E` as optimizer steps: one epoch is as many windows as the training part of the split
+// holds — the split `finetune()` will use, asked of the same `finetuneSplit` with the same options.
 
-import { splitByTime } from "@kairos/chunking";
-import type { TokenizerSettings } from "@kairos/train";
+import { type FinetuneDataOptions, finetuneSplit, type TokenizerSettings } from "@kairos/train";
 
-/** ⌈epochs × training windows / batch size⌉ (at least 1). */
+/** ⌈epochs × training windows / batch size⌉ (at least 1), for `finetune()`'s `data` options. */
 export function epochSteps(
   values: Float64Array,
   tokenizer: TokenizerSettings,
   epochs: number,
-  batchSize: number,
-  validation = 0.1,
+  data: FinetuneDataOptions & { batchSize: number },
 ): number {
-  const { train } = splitByTime(values, {
-    contextLength: tokenizer.contextLength,
-    predictionLength: tokenizer.predictionLength,
-    validation,
-    minContext: Math.min(tokenizer.contextLength, 32),
-  });
-  return Math.max(1, Math.ceil((epochs * train.windows.length) / batchSize));
+  const { train } = finetuneSplit(values, tokenizer, data);
+  return Math.max(1, Math.ceil((epochs * train.windows.length) / data.batchSize));
 }

@@ -12,6 +12,7 @@ import { merge } from "./commands/merge.js";
 import { pretrain } from "./commands/pretrain.js";
 import { byteSizeFlag, choiceFlag, integerFlag, listFlag, numberFlag } from "./flags.js";
 import type { CliIo } from "./io.js";
+import { DEFAULT_YEARS } from "./recent-years.js";
 
 /** `--backend`, shared by every command that computes with a model. */
 const backendOption = () =>
@@ -41,7 +42,7 @@ export function buildProgram(io: CliIo): Command {
     program
       .command("finetune")
       .description(
-        "LoRA fine-tune the base model on a series (default: bundled S&P 500, last 5 years)",
+        `LoRA fine-tune the base model on a series (default: bundled S&P 500, last ${DEFAULT_YEARS} years)`,
       ),
   )
     .option("--rank <r>", "LoRA rank", integerFlag("--rank"), 8)
@@ -78,7 +79,7 @@ export function buildProgram(io: CliIo): Command {
       "--years <n>",
       "with the bundled data: how many recent years to use",
       integerFlag("--years"),
-      5,
+      DEFAULT_YEARS,
     )
     .option(
       "--horizon <n>",

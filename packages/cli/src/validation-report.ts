@@ -17,8 +17,8 @@ export interface ValidationInput extends SamplingFlags {
   horizon: number;
   /** Folds wanted; fewer when the validation tail is shorter. */
   folds: number;
-  /** Steps at the end that training kept for validation. */
-  validationSteps: number;
+  /** The validation part of the split `finetune()` trained with (`split.validation`). */
+  validation: { start: number; end: number };
   zeroShot: LlamaModel;
   fineTuned: LlamaModel;
   /** Side effect per finished fold (progress). */
@@ -30,7 +30,8 @@ export async function validationReport(
   input: ValidationInput,
 ): Promise<{ result: BacktestResult; folds: number; plot: TopLevelSpec } | null> {
   const { values, horizon } = input;
-  const folds = Math.min(input.folds, Math.floor(input.validationSteps / horizon));
+  const steps = input.validation.end - input.validation.start;
+  const folds = Math.min(input.folds, Math.floor(steps / horizon));
   if (folds < 1) return null;
   const context = input.fineTuned.config.tokenizer?.contextLength ?? 512;
   const result = await backtest(values, {

@@ -114,6 +114,8 @@ describe("kairos finetune", () => {
     expect(r.code, r.stderr).toBe(0);
     const record = JSON.parse(r.stdout);
     expect(record.steps).toBe(Math.ceil((0.5 * record.trainWindows) / 2));
+    // The split finetune() reports, which the epoch count was taken from: a tenth held out.
+    expect(record.split).toEqual({ train: [0, 108], validation: [108, 120] });
   }, 60_000);
 
   it("main(['finetune', ...]) rejects bad flags with exit 2 and a short series with exit 1 saying the minimum", async () => {

@@ -1,5 +1,8 @@
-export type { FinetuneOptions, FinetuneResult } from "./finetune/finetune.js";
+export type { FinetuneResult } from "./finetune/finetune.js";
 export { finetune } from "./finetune/finetune.js";
+export type { FinetuneDataOptions, FinetuneOptions } from "./finetune/finetune-options.js";
+export type { FinetuneSplit, FinetuneSplitOptions } from "./finetune/finetune-split.js";
+export { finetuneSplit, minFinetuneContext } from "./finetune/finetune-split.js";
 export type { LoraOptions } from "./finetune/lora-model.js";
 export { DEFAULT_TARGET_MODULES, LoraModel } from "./finetune/lora-model.js";
 export type { TrainingWindow } from "./finetune/token-windows.js";

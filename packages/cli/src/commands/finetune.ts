@@ -1,9 +1,14 @@
 // `kairos finetune`: LoRA fine-tuning of the base model (default kairos-base-tiny) on a CSV column
-// (default the bundled S&P 500 closes, last five years), with progress on stderr; the adapter and
+// (default the bundled S&P 500 closes, last --years years), with progress on stderr; the adapter and
 // a training record are written whole into --out.
 
 import { type BackendName, serializeAdapter } from "@kairos/lora";
-import { finetune as finetuneModel, type LinearModule, sequenceLength } from "@kairos/train";
+import {
+  finetune as finetuneModel,
+  type LinearModule,
+  minFinetuneContext,
+  sequenceLength,
+} from "@kairos/train";
 import { DEFAULT_BASE, openBackend, resolveBase } from "../base-model.js";
 import { emit } from "../emit.js";
 import { epochSteps } from "../epoch-steps.js";
@@ -12,6 +17,7 @@ import { openModel } from "../load-models.js";
 import { writeOutputDirectory } from "../output-directory.js";
 import { renderForecastPlot } from "../plot/render-forecast-plot.js";
 import { createProgress } from "../progress.js";
+import { recentYears } from "../recent-years.js";
 import { loadSeries, type SeriesFlags } from "../series-input.js";
 import { UsageError } from "../usage-error.js";
 import { validationReport } from "../validation-report.js";
@@ -39,9 +45,6 @@ export interface FinetuneFlags extends SeriesFlags {
   json?: boolean;
 }
 
-/** Trading days in `years` years of daily business data (the bundled S&P 500). */
-const TRADING_DAYS_A_YEAR = 252;
-
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)}MiB`;
 
 /** Runs `kairos finetune`. */
@@ -56,63 +59,62 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     const t = model.config.tokenizer;
     if (!t)
       throw new Error(`${baseDir}/config.json has no chronos_config: not a forecasting model`);
-    const series = await loadSeries(flags, {
-      // finetune() left-pads contexts down to min(context, 32) steps, as Chronos trains.
-      minLength: Math.min(t.contextLength, 32) + t.predictionLength,
-      reason: `shortest context ${Math.min(t.contextLength, 32)} + the model's prediction length ${t.predictionLength}`,
-    });
-    // The bundled history is 20 years; the main job fine-tunes on its last `--years` (default 5).
-    const keep = flags.csv
-      ? series.values.length
-      : Math.min(series.values.length, flags.years * TRADING_DAYS_A_YEAR);
-    const values = series.values.subarray(series.values.length - keep);
-    // A tenth of the history for validation, but at least one prediction window of it.
-    const validationSteps = Math.max(Math.round(0.1 * values.length), t.predictionLength);
-    const steps =
-      flags.maxSteps ?? epochSteps(values, t, flags.epochs ?? 1, flags.batchSize, validationSteps);
+    const minContext = minFinetuneContext(t);
+    const series = recentYears(
+      await loadSeries(flags, {
+        // finetune() left-pads contexts down to minContext steps, as Chronos trains.
+        minLength: minContext + t.predictionLength,
+        reason: `shortest context ${minContext} + the model's prediction length ${t.predictionLength}`,
+      }),
+      flags.years,
+      flags.csv,
+    );
+    const { values } = series;
+    // The library's default split (a tenth for validation, at least one prediction window).
+    const data = { batchSize: flags.batchSize };
+    const steps = flags.maxSteps ?? epochSteps(values, t, flags.epochs ?? 1, data);
     const tokensPerStep = flags.batchSize * sequenceLength(t);
     const progress = createProgress(io, "finetune", steps);
     const started = Date.now();
     const evals: string[] = [];
     const run = await finetuneModel(model, values, {
-      validation: validationSteps,
       backend,
-      steps,
-      lr: flags.lr,
-      warmupSteps: Math.min(20, Math.floor(steps / 10)),
-      batchSize: flags.batchSize,
-      rank: flags.rank,
-      alpha: flags.alpha,
-      targetModules: flags.targetModules,
-      memoryBudget: flags.memoryBudget,
-      checkpointing: flags.checkpointing === "auto" ? undefined : flags.checkpointing,
-      evalEvery: Math.max(1, Math.floor(steps / 5)),
-      seed: flags.seed,
-      onStep: (s) => {
-        const seconds = (Date.now() - started) / 1000;
-        progress.update(s.step, {
-          loss: s.loss.toFixed(4),
-          "tok/s": (seconds > 0 ? (s.step * tokensPerStep) / seconds : 0).toFixed(0),
-          mem: mib(process.memoryUsage().rss),
-        });
+      lora: { rank: flags.rank, alpha: flags.alpha, targetModules: flags.targetModules },
+      trainer: {
+        steps,
+        lr: flags.lr,
+        warmupSteps: Math.min(20, Math.floor(steps / 10)),
+        evalEvery: Math.max(1, Math.floor(steps / 5)),
+        onStep: (s) => {
+          const seconds = (Date.now() - started) / 1000;
+          progress.update(s.step, {
+            loss: s.loss.toFixed(4),
+            "tok/s": (seconds > 0 ? (s.step * tokensPerStep) / seconds : 0).toFixed(0),
+            mem: mib(process.memoryUsage().rss),
+          });
+        },
+        onEval: (e) => void evals.push(`step ${e.step} validation loss ${e.loss.toFixed(4)}`),
       },
-      onEval: (e) => void evals.push(`step ${e.step} validation loss ${e.loss.toFixed(4)}`),
+      memory: {
+        memoryBudget: flags.memoryBudget,
+        checkpointing: flags.checkpointing === "auto" ? undefined : flags.checkpointing,
+      },
+      data,
+      seed: flags.seed,
     });
     progress.stop();
     const trainSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
-    const { result } = run;
+    const { result, split } = run;
     run.lora.setTraining(false);
     const zeroShot = await openModel(baseDir, backend);
     const report = await validationReport({
       values,
-      timestamps: series.timestamps
-        ? series.timestamps.subarray(series.timestamps.length - keep)
-        : null,
+      timestamps: series.timestamps,
       column: series.column,
       season: series.season,
       horizon: flags.horizon,
       folds: flags.folds,
-      validationSteps,
+      validation: split.validation,
       zeroShot,
       fineTuned: run.lora.base,
       samples: flags.samples,
@@ -123,7 +125,11 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       file: series.file,
       column: series.column,
       values: values.length,
-      trainWindows: run.trainWindows,
+      split: {
+        train: [split.train.start, split.train.end],
+        validation: [split.validation.start, split.validation.end],
+      },
+      trainWindows: split.train.windows.length,
       validationWindows: run.validationWindows,
       steps: result.steps,
       tokens: result.steps * tokensPerStep,
@@ -164,13 +170,13 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     );
     const table = report
       ? `validation backtest, ${report.folds} folds × horizon ${flags.horizon}, season ${series.season}:\n${formatBacktest(report.result)}`
-      : `validation tail (${validationSteps} steps) shorter than --horizon ${flags.horizon}: no backtest`;
+      : `validation tail (${split.validation.end - split.validation.start} steps) shorter than --horizon ${flags.horizon}: no backtest`;
     emit(
       io,
       flags.json,
       { ...record, metrics },
       [
-        `fine-tuned ${baseName} on ${series.column} (${values.length} values, ${run.trainWindows} windows): ${result.steps} steps in ${trainSeconds}s (${record.wallSeconds}s with the validation backtest)`,
+        `fine-tuned ${baseName} on ${series.column} (${values.length} values, ${record.trainWindows} windows): ${result.steps} steps in ${trainSeconds}s (${record.wallSeconds}s with the validation backtest)`,
         `training loss ${record.firstLoss?.toFixed(4)} → ${record.lastLoss?.toFixed(4)}; ${evals.join("; ") || "no validation"}`,
         table,
         `adapter${report ? ", metrics and forecast plot (forecast.png, forecast.svg)" : ""} written to ${flags.out}`,
