@@ -19,7 +19,7 @@ export const baseModelDir =
 const assets: Record<string, string> = {
   "models/kairos-base-tiny/config.json": join(baseModelDir, "config.json"),
   "models/kairos-base-tiny/model.safetensors": join(baseModelDir, "model.safetensors"),
-  "data/sp500-2000.csv": join(repo, "packages/train/data/sp500-2000.csv"),
+  "data/sp500-2000.csv": join(repo, "packages/cli/data/sp500-2000.csv"),
 };
 
 function kairosAssets(): Plugin {

@@ -1,7 +1,8 @@
-// Reads a CSV file's text into named columns for the page: the delimiter is detected from the
-// header (as the CLI does), each cell goes through @kairos/train's parseCell (NaN for missing),
-// and a column counts as numeric when every non-missing cell is a number.
-import { detectDelimiter, parseCell } from "@kairos/train";
+// Reads a CSV file's text into named columns for the page, with csv-parse's browser build (quotes,
+// `""` escapes and CRLF handled there). The delimiter is the one among , ; tab | that splits the
+// header into the most fields; a missing cell (empty, NA, N/A, NaN, null) reads as NaN, and a
+// column counts as numeric when every other cell is a finite number.
+import { parse } from "csv-parse/browser/esm/sync";
 
 /** A parsed CSV: the header names, the raw cells by column and which columns are numeric. */
 export interface CsvTable {
@@ -12,27 +13,26 @@ export interface CsvTable {
   labels: string[];
 }
 
-/** Splits one line on `delimiter`, honouring double quotes (`""` is a quote inside one). */
-function splitLine(line: string, delimiter: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      cells.push(cell);
-      cell = "";
-    } else cell += ch;
+const CANDIDATES = [",", ";", "\t", "|"];
+const MISSING = /^(|na|n\/a|nan|null)$/i;
+
+/** The candidate delimiter that splits `header` into the most fields (ties: the earlier one). */
+function delimiterOf(header: string): string {
+  let best = CANDIDATES[0];
+  let most = 0;
+  for (const delimiter of CANDIDATES) {
+    const [fields = []] = parse(header, { delimiter, relax_quotes: true }) as string[][];
+    if (fields.length > most) [best, most] = [delimiter, fields.length];
   }
-  cells.push(cell);
-  return cells;
+  return best;
+}
+
+/** A cell as a number: NaN when missing, undefined when it is not a number. */
+function numberOf(cell: string): number | undefined {
+  const s = cell.trim();
+  if (MISSING.test(s)) return Number.NaN;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : undefined;
 }
 
 /**
@@ -41,21 +41,26 @@ function splitLine(line: string, delimiter: string): string[] {
  * @example parseCsv("date,close\n2020-01-02,3257.85").numeric.get("close"); // Float64Array [3257.85]
  */
 export function parseCsv(text: string): CsvTable {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-  if (lines.length < 2) {
+  const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+  const records = parse(text, {
+    delimiter: delimiterOf(header),
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+  }) as string[][];
+  if (records.length < 2) {
     throw new RangeError(
-      `parseCsv(): need a header and at least one row, got ${lines.length} lines`,
+      `parseCsv(): need a header and at least one row, got ${records.length} lines`,
     );
   }
-  const delimiter = detectDelimiter(lines[0]);
-  const names = splitLine(lines[0], delimiter).map((n) => n.trim());
-  const rows = lines.slice(1).map((l) => splitLine(l, delimiter));
+  const names = records[0].map((n) => n.trim());
+  const rows = records.slice(1);
   const numeric = new Map<string, Float64Array>();
   names.forEach((name, c) => {
     const values = new Float64Array(rows.length);
     let numbers = 0;
     for (const [r, row] of rows.entries()) {
-      const v = parseCell(row[c] ?? "");
+      const v = numberOf(row[c] ?? "");
       if (v === undefined) return; // a non-numeric cell: not a numeric column
       values[r] = v;
       if (!Number.isNaN(v)) numbers++;

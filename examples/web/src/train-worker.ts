@@ -70,22 +70,22 @@ async function run(start: StartMessage): Promise<void> {
     const trainStart = performance.now();
     const { lora, result } = await finetune(model, start.series, {
       backend,
-      steps: start.steps,
-      batchSize: start.batchSize,
-      lr: start.lr,
-      warmupSteps: Math.min(10, Math.floor(start.steps / 10)),
-      rank: start.rank,
-      alpha: 2 * start.rank,
-      validation: 0,
-      seed: start.seed,
-      onStep: ({ step, loss }) => {
-        // The first step's clock starts when finetune() has built its windows and plan.
-        if (step === 1) began = performance.now();
-        const seconds = (performance.now() - began) / 1000;
-        // Steady rate: steps after the first (which also compiles kernels / starts workers).
-        tokensPerSecond = step > 1 ? ((step - 1) * tokensPerStep) / seconds : 0;
-        post({ type: "step", step, steps: start.steps, loss, tokensPerSecond });
+      lora: { rank: start.rank, alpha: 2 * start.rank },
+      trainer: {
+        steps: start.steps,
+        lr: start.lr,
+        warmupSteps: Math.min(10, Math.floor(start.steps / 10)),
+        onStep: ({ step, loss }) => {
+          // The first step's clock starts when finetune() has built its windows and plan.
+          if (step === 1) began = performance.now();
+          const seconds = (performance.now() - began) / 1000;
+          // Steady rate: steps after the first (which also compiles kernels / starts workers).
+          tokensPerSecond = step > 1 ? ((step - 1) * tokensPerStep) / seconds : 0;
+          post({ type: "step", step, steps: start.steps, loss, tokensPerSecond });
+        },
       },
+      data: { batchSize: start.batchSize, validation: 0 },
+      seed: start.seed,
     });
     lora.setTraining(false);
     post({

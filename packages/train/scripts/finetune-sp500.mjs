@@ -1,4 +1,4 @@
-// Fine-tunes kairos-base-tiny with LoRA on the bundled S&P 500 closes (last five years) and
+// Fine-tunes kairos-base-tiny with LoRA on the S&P 500 closes @kairos/cli bundles (last five years) and
 // forecasts the next 20 days; prints losses and wall time (the record in the model README).
 // Usage (from packages/train, after `npx tsup`): node scripts/finetune-sp500.mjs [--steps N]
 import { readFile } from "node:fs/promises";
@@ -10,7 +10,7 @@ import { loadModel } from "../dist/node.js";
 const { values: args } = parseArgs({
   options: { steps: { type: "string", default: "60" }, budget: { type: "string" } },
 });
-const csv = await readFile(new URL("../data/sp500-2000.csv", import.meta.url), "utf8");
+const csv = await readFile(new URL("../../cli/data/sp500-2000.csv", import.meta.url), "utf8");
 const closes = Float64Array.from(
   csv
     .trim()
@@ -23,21 +23,14 @@ const model = await loadModel(new URL("../models/kairos-base-tiny", import.meta.
   backend,
 });
 const started = Date.now();
-const { result, trainWindows, validationWindows, plannedPeakBytes } = await finetune(
-  model,
-  closes,
-  {
-    backend,
+const { result, split, validationWindows, plannedPeakBytes } = await finetune(model, closes, {
+  backend,
+  lora: { rank: 8, alpha: 16, dropout: 0.05 },
+  trainer: {
     steps: Number(args.steps),
     lr: 2e-3,
     warmupSteps: 5,
-    batchSize: 8,
-    rank: 8,
-    alpha: 16,
-    dropout: 0.05,
     evalEvery: 10,
-    seed: 1,
-    memoryBudget: args.budget,
     onStep: (s) => {
       if (s.step % 10 === 0)
         console.log(
@@ -49,12 +42,15 @@ const { result, trainWindows, validationWindows, plannedPeakBytes } = await fine
         `eval step ${e.step} loss ${e.loss.toFixed(4)} (best ${e.bestLoss.toFixed(4)} at ${e.bestStep})`,
       ),
   },
-);
+  memory: { memoryBudget: args.budget },
+  data: { batchSize: 8 },
+  seed: 1,
+});
 const seconds = (Date.now() - started) / 1000;
 const f = await forecast(model, closes, { horizon: 20, samples: 20, seed: 1 });
 console.log(
   JSON.stringify({
-    trainWindows,
+    trainWindows: split.train.windows.length,
     validationWindows,
     plannedPeakBytes,
     steps: result.steps,

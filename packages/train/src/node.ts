@@ -68,6 +68,4 @@ export async function loadModel(dir: string, options: LlamaModelOptions): Promis
 }
 
 export { loadAdapter, saveAdapter } from "@kairos/lora/node";
-export type { CsvSeries, ReadCsvOptions } from "./data/read-csv.js";
-export { readCsv } from "./data/read-csv.js";
-export { renderForecastPlot } from "./plot/render-forecast-plot.js";
+export { BUNDLED_MODEL, bundledModelDir } from "./bundled-model.js";

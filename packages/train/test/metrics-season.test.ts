@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inferFrequency } from "../src/data/infer-frequency.js";
+import { inferFrequency } from "../src/metrics/infer-frequency.js";
 import { seasonFromFrequency } from "../src/metrics/season.js";
 
 const days = (start: string, n: number, skipWeekends: boolean) => {

@@ -1,5 +1,5 @@
 // The browser entry points of the Kairos packages (each package's main entry, and lora's `gpu`
-// subpath), by source file. The CLI (`@kairos/train`'s bin) and the `./node` subpaths are Node
+// subpath), by source file. `@kairos/cli` (the `kairos` app) and the `./node` subpaths are Node
 // only and left out on purpose.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,33 +1,15 @@
 // `finetune(...)`: LoRA fine-tuning of a pretrained model on one long history. The history is cut
-// into windows and split along time by `@kairos/chunking` (validation after training, no leakage),
+// into windows and split along time by `finetuneSplit` (validation after training, no leakage),
 // windows are tokenized with the model's own tokenizer settings, and a {@link Trainer} trains only
-// the adapters, optionally under a byte budget on activations (`memoryBudget`).
-import { splitByTime } from "@kairos/chunking";
-import type { Backend } from "@kairos/lora";
+// the adapters, optionally under a byte budget on activations (`memory.memoryBudget`).
 import type { TokenBatch } from "../model/batch.js";
 import type { LlamaModel } from "../model/llama.js";
-import { type MemoryOptions, memoryRunner } from "../train/memory-runner.js";
+import { memoryRunner } from "../train/memory-runner.js";
 import { Trainer, type TrainResult } from "../train/trainer.js";
-import type { TrainerOptions } from "../train/trainer-options.js";
-import { LoraModel, type LoraOptions } from "./lora-model.js";
+import { checkFinetuneOptions, type FinetuneOptions } from "./finetune-options.js";
+import { type FinetuneSplit, finetuneSplit } from "./finetune-split.js";
+import { LoraModel } from "./lora-model.js";
 import { tokenizerFor, windowBatch } from "./token-windows.js";
-
-/** Options of {@link finetune}: LoRA, trainer and data options together. */
-export interface FinetuneOptions extends LoraOptions, Omit<TrainerOptions, "seed">, MemoryOptions {
-  /** The backend the LoRA layers run on (the model's own backend is used for its matmuls). */
-  backend: Backend;
-  /** Windows a micro-batch (default 8). */
-  batchSize?: number;
-  /** Validation part of the history: a fraction in (0, 1) or a step count (default 0.1; 0 = none). */
-  validation?: number;
-  /** Steps between window starts (default 1). */
-  stride?: number;
-  /** Shortest context a window may have; shorter ones are left-padded (default min(contextLength, 32)). */
-  minContext?: number;
-  /** At most this many validation windows, evenly spaced (default 64). */
-  maxValidationWindows?: number;
-  seed?: number;
-}
 
 /** What {@link finetune} returns. */
 export interface FinetuneResult {
@@ -35,9 +17,11 @@ export interface FinetuneResult {
   lora: LoraModel;
   result: TrainResult;
   trainer: Trainer;
-  /** The planner's predicted activation peak in bytes (null without `memoryBudget`/`checkpointing`). */
+  /** The planner's predicted activation peak in bytes (null without a memory budget or strategy). */
   plannedPeakBytes: number | null;
-  trainWindows: number;
+  /** The time split trained and validated on: step ranges and windows of each part. */
+  split: FinetuneSplit<Float32Array | Float64Array>;
+  /** Validation windows evaluated: the split's, evenly thinned to `data.maxValidationWindows`. */
   validationWindows: number;
 }
 
@@ -45,7 +29,13 @@ export interface FinetuneResult {
  * Fine-tunes `model` (frozen; its target projections get LoRA adapters in place) on `series`.
  *
  * @example
- * const { lora, result } = await finetune(model, closes, { backend, steps: 200, rank: 8, evalEvery: 20 });
+ * const { lora, result, split } = await finetune(model, closes, {
+ *   backend,
+ *   lora: { rank: 8, alpha: 16 },
+ *   trainer: { steps: 200, evalEvery: 20 },
+ *   memory: { memoryBudget: "64MB" },
+ *   data: { batchSize: 8, validation: 0.1 },
+ * });
  * await saveAdapter("runs/spx", lora.adapter("kairos-base-tiny"));
  */
 export async function finetune(
@@ -55,46 +45,22 @@ export async function finetune(
 ): Promise<FinetuneResult> {
   const t = model.config.tokenizer;
   if (!t) throw new RangeError("finetune(): model.config.tokenizer must be set, got undefined");
-  const {
-    backend,
-    batchSize = 8,
-    validation = 0.1,
-    stride = 1,
-    minContext = Math.min(t.contextLength, 32),
-    maxValidationWindows = 64,
-    seed = 0,
-    memoryBudget,
-    checkpointing,
-    targetModules,
-    rank,
-    alpha,
-    dropout,
-    useRslora,
-    init,
-    ...trainerOptions
-  } = options;
-  if (!Number.isInteger(batchSize) || batchSize <= 0) {
-    throw new RangeError(`finetune(): batchSize must be a positive integer, got ${batchSize}`);
-  }
+  checkFinetuneOptions(options);
+  const { backend, seed = 0, lora: loraOptions, trainer: trainerOptions, memory = {} } = options;
+  const { batchSize = 8, maxValidationWindows = 64, ...splitOptions } = options.data ?? {};
   const values =
     series instanceof Float32Array || series instanceof Float64Array
       ? series
       : Float64Array.from(series);
-  const splits = splitByTime(values, {
-    contextLength: t.contextLength,
-    predictionLength: t.predictionLength,
-    validation: validation > 0 ? validation : undefined,
-    stride,
-    minContext,
-  });
-  const trainWindows = splits.train.windows;
+  const split = finetuneSplit(values, t, splitOptions, "finetune()");
+  const trainWindows = split.train.windows;
   if (trainWindows.length === 0) {
     throw new RangeError(
       `finetune(): series must hold at least one training window, got ${values.length} values`,
     );
   }
   const tok = tokenizerFor(t);
-  const valWindows = splits.validation.windows;
+  const valWindows = split.validation.windows;
   const pick = Math.min(valWindows.length, maxValidationWindows);
   const chosen = Array.from({ length: pick }, (_, i) =>
     valWindows.at(Math.floor((i * valWindows.length) / pick)),
@@ -102,15 +68,7 @@ export async function finetune(
   const validationBatches: TokenBatch[] = [];
   for (let i = 0; i < chosen.length; i += batchSize)
     validationBatches.push(windowBatch(tok, t, chosen.slice(i, i + batchSize)));
-  const lora = new LoraModel(model, backend, {
-    targetModules,
-    rank,
-    alpha,
-    dropout,
-    useRslora,
-    init,
-    seed,
-  });
+  const lora = new LoraModel(model, backend, { ...loraOptions, seed });
   const data = {
     train: (rng: { int(n: number): number }) =>
       windowBatch(
@@ -120,7 +78,7 @@ export async function finetune(
       ),
     validation: validationBatches.length > 0 ? validationBatches : undefined,
   };
-  const runner = memoryRunner({ memoryBudget, checkpointing }, "finetune()");
+  const runner = memoryRunner(memory, "finetune()");
   // Plan before the first step, so a budget that cannot fit fails at once with its minimum.
   const probe = windowBatch(
     tok,
@@ -136,7 +94,7 @@ export async function finetune(
     result,
     trainer,
     plannedPeakBytes: planned,
-    trainWindows: trainWindows.length,
+    split,
     validationWindows: chosen.length,
   };
 }

@@ -29,6 +29,17 @@ export interface LoraOptions {
   seed?: number;
 }
 
+/** Every key of {@link LoraOptions}, as unknown-option errors list them. */
+export const LORA_OPTION_KEYS: readonly (keyof LoraOptions)[] = [
+  "targetModules",
+  "rank",
+  "alpha",
+  "dropout",
+  "useRslora",
+  "init",
+  "seed",
+];
+
 /** Default LoRA targets: the attention projections. */
 export const DEFAULT_TARGET_MODULES: LinearModule[] = ["q_proj", "k_proj", "v_proj", "o_proj"];
 

@@ -16,6 +16,12 @@ export interface MemoryOptions {
   checkpointing?: "none" | "sqrt" | "optimal";
 }
 
+/** Every key of {@link MemoryOptions}, as unknown-option errors list them. */
+export const MEMORY_OPTION_KEYS: readonly (keyof MemoryOptions)[] = [
+  "memoryBudget",
+  "checkpointing",
+];
+
 /** A step runner that plans once for the batch shape it is prepared with. */
 export interface MemoryRunner extends StepRunner {
   /** Measures the chain and plans; returns the planned peak bytes (null when nothing is planned). */

@@ -1,4 +1,5 @@
 // Options of the Trainer, their defaults and their validation.
+import { checkKeys } from "../options/check-keys.js";
 import type { ScheduleOptions } from "./schedule.js";
 
 /** Reported after every optimizer step. */
@@ -50,7 +51,8 @@ export type ResolvedTrainerOptions = Required<
 > &
   Pick<TrainerOptions, "onStep" | "onEval" | "patience">;
 
-const KNOWN = [
+/** Every key of {@link TrainerOptions}, as unknown-option errors list them. */
+export const TRAINER_OPTION_KEYS: readonly (keyof TrainerOptions)[] = [
   "steps",
   "lr",
   "minLr",
@@ -70,12 +72,7 @@ const KNOWN = [
 
 /** Fills defaults and validates; errors name the option and its value. */
 export function resolveTrainerOptions(o: TrainerOptions, fn = "Trainer()"): ResolvedTrainerOptions {
-  for (const k of Object.keys(o)) {
-    if (!KNOWN.includes(k))
-      throw new RangeError(
-        `${fn}: unknown option ${JSON.stringify(k)}; valid: ${KNOWN.join(", ")}`,
-      );
-  }
+  checkKeys(fn, "", o, TRAINER_OPTION_KEYS);
   const r: ResolvedTrainerOptions = {
     lr: 1e-3,
     minLr: 0,

@@ -12,25 +12,32 @@ const series = seasonalSeries(240);
 
 it("finetune(...) for a fixed seed gives the pinned first losses, lowers the loss, and saves a PEFT adapter", async () => {
   const steps: number[] = [];
-  const { lora, result, trainWindows, validationWindows } = await finetune(
+  const { lora, result, split, validationWindows } = await finetune(
     tinyForecaster(backend),
     series,
     {
       backend,
-      steps: 24,
-      lr: 2e-2,
-      warmupSteps: 2,
-      batchSize: 4,
-      rank: 4,
-      alpha: 8,
-      dropout: 0.05,
-      evalEvery: 8,
+      lora: { rank: 4, alpha: 8, dropout: 0.05 },
+      trainer: {
+        steps: 24,
+        lr: 2e-2,
+        warmupSteps: 2,
+        evalEvery: 8,
+        onStep: (s) => steps.push(s.step),
+      },
+      data: { batchSize: 4 },
       seed: 42,
-      onStep: (s) => steps.push(s.step),
     },
   );
-  expect(trainWindows).toBeGreaterThan(100);
-  expect(validationWindows).toBeGreaterThan(0);
+  expect(split.train.windows.length).toBeGreaterThan(100);
+  // The default validation tenth: 24 of 240 steps, after the training steps.
+  expect([
+    split.train.start,
+    split.train.end,
+    split.validation.start,
+    split.validation.end,
+  ]).toEqual([0, 216, 216, 240]);
+  expect(validationWindows).toBe(split.validation.windows.length);
   expect(steps).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
   // Pinned from a first run (computed once by running; any change to the model, LoRA, tokenizer,
   // chunking, AdamW or the sampling order moves them).
@@ -63,21 +70,44 @@ it("finetune(...) for a fixed seed gives the pinned first losses, lowers the los
 
 it("finetune(...) rejects a series too short for one window", async () => {
   await expect(
-    finetune(tinyForecaster(backend), seasonalSeries(10), { backend, steps: 1 }),
+    finetune(tinyForecaster(backend), seasonalSeries(10), { backend, trainer: { steps: 1 } }),
   ).rejects.toThrow(/finetune\(\)|splitByTime\(\)/);
 });
 
 const PINNED = [7.9061, 8.2815, 8.3116];
+
+it("finetune(...) rejects an unknown key of a group and lists every valid key of that group", async () => {
+  const model = tinyForecaster(backend);
+  const run = (options: object) =>
+    finetune(model, series, { backend, trainer: { steps: 1 }, ...options } as never);
+  await expect(run({ lora: { rnak: 4 } })).rejects.toThrow(
+    'finetune(): unknown lora option "rnak"; valid: targetModules, rank, alpha, dropout, useRslora, init',
+  );
+  await expect(run({ trainer: { steps: 1, batchSize: 4 } })).rejects.toThrow(
+    /^finetune\(\): unknown trainer option "batchSize"; valid: steps, lr, .*, onStep, onEval$/,
+  );
+  await expect(run({ memory: { budget: "1MB" } })).rejects.toThrow(
+    'finetune(): unknown memory option "budget"; valid: memoryBudget, checkpointing',
+  );
+  await expect(run({ data: { steps: 3 } })).rejects.toThrow(
+    'finetune(): unknown data option "steps"; valid: batchSize, validation, stride, minContext, maxValidationWindows',
+  );
+  await expect(run({ rank: 4 })).rejects.toThrow(
+    'finetune(): unknown option "rank"; valid: backend, lora, trainer, memory, data, seed',
+  );
+  await expect(run({ data: { batchSize: 0 } })).rejects.toThrow(
+    "finetune(): data.batchSize must be a positive integer, got 0",
+  );
+});
 
 it("finetune(...) leaves the model in inference mode: two forecasts with one seed agree", async () => {
   const { forecast } = await import("../../src/forecast/forecast.js");
   const model = tinyForecaster(backend);
   const { lora } = await finetune(model, series, {
     backend,
-    steps: 2,
-    batchSize: 2,
-    dropout: 0.5,
-    validation: 0,
+    lora: { dropout: 0.5 },
+    trainer: { steps: 2 },
+    data: { batchSize: 2, validation: 0 },
   });
   expect(Object.values(lora.layers).every((l) => l.training === false)).toBe(true);
   const a = await forecast(model, series, { samples: 3, seed: 4 });
@@ -90,11 +120,9 @@ it("LoraModel.loadAdapter(adapter()) on a fresh copy of the base reproduces the 
   const { tokenizerFor, windowBatch } = await import("../../src/finetune/token-windows.js");
   const { lora } = await finetune(tinyForecaster(backend), series, {
     backend,
-    steps: 3,
-    batchSize: 2,
-    rank: 4,
-    alpha: 8,
-    validation: 0,
+    lora: { rank: 4, alpha: 8 },
+    trainer: { steps: 3 },
+    data: { batchSize: 2, validation: 0 },
   });
   const copy = new LoraModel(tinyForecaster(backend), backend, { rank: 4, alpha: 8 });
   const t = lora.base.config.tokenizer as NonNullable<typeof lora.base.config.tokenizer>;
