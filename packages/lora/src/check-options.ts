@@ -64,9 +64,6 @@ function describe(value: unknown): string {
       : typeof value;
 }
 
-/** The `output` of a forward run with `output: false`: empty, shared, never written. */
-export const NO_OUTPUT = new Float32Array(0);
-
 /** Reads `options.output` (default true); `false` needs `save`, or there would be nothing to build. */
 export function wantsOutput(fn: string, options: { save?: boolean; output?: boolean }): boolean {
   const output = options.output ?? true;

@@ -22,6 +22,7 @@ export {
   naiveScale,
   naiveSumRows,
 } from "./naive-kernels";
+export { NO_OUTPUT } from "./no-output";
 export type { ForwardOptions, Parameter } from "./parameter";
 export type {
   Adapter,

@@ -7,11 +7,11 @@ import {
   checkInteger,
   checkPositiveInteger,
   checkRows,
-  NO_OUTPUT,
   outputBuffer,
   wantsOutput,
 } from "./check-options";
 import { kaimingUniform, uniform } from "./init";
+import { NO_OUTPUT } from "./no-output";
 import type { ForwardOptions, Parameter } from "./parameter";
 import { Random } from "./random";
 import { ReferenceBackend } from "./reference-backend";

@@ -9,13 +9,13 @@ import {
   checkInteger,
   checkPositiveInteger,
   checkRows,
-  NO_OUTPUT,
   outputBuffer,
   wantsOutput,
 } from "./check-options";
 import { dropout } from "./dropout";
 import { kaimingUniform, normal } from "./init";
 import { Linear } from "./linear";
+import { NO_OUTPUT } from "./no-output";
 import type { ForwardOptions, Parameter } from "./parameter";
 import { mixSeed, Random } from "./random";
 import { ReferenceBackend } from "./reference-backend";
