@@ -9,7 +9,7 @@ export { dropout } from "./dropout";
 export { kaimingUniform, normal, uniform } from "./init";
 export type { LayerSizes } from "./layer-sizes";
 export { linearSizes, loraLinearSizes } from "./layer-sizes";
-export type { LinearContext, LinearOptions } from "./linear";
+export type { LinearBackend, LinearContext, LinearOptions } from "./linear";
 export { Linear } from "./linear";
 export type { LoRAContext, LoRAForwardOptions, LoRALinearOptions } from "./lora-linear";
 export { LoRALinear } from "./lora-linear";

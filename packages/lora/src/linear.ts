@@ -24,11 +24,24 @@ export interface LinearOptions {
   weight?: Float32Array;
   /** `[outFeatures]`, used in place; `true` creates one as `nn.Linear` does; default none. */
   bias?: Float32Array | boolean;
-  /** When true, `backward` accumulates `gradWeight`/`gradBias`; default false (frozen). */
+  /** When true, `backward` accumulates `gradWeight`/`gradBias`; default false (frozen), true with `gradWeight`. */
   trainable?: boolean;
+  /**
+   * `[outFeatures, inFeatures]` buffer `backward` accumulates dW into, used in place instead of
+   * one of the layer's own (a model keeping every gradient in one map). Makes the layer trainable.
+   */
+  gradWeight?: Float32Array;
   /** Seed of the default initialisation (default 0). */
   seed?: number;
 }
+
+/**
+ * The kernels a Linear calls: `matmul` always, `addBias` with a bias, `sumRows` with a trainable
+ * bias, `retain`/`release` (where present) for a frozen weight. Any {@link Backend} fits; so does
+ * a bare matmul (a test's naive one) for a layer without bias.
+ */
+export type LinearBackend = Pick<Backend, "name" | "matmul"> &
+  Partial<Pick<Backend, "addBias" | "sumRows" | "retain" | "release">>;
 
 /** What `Linear.backward` needs: x when trainable, nothing else. */
 export interface LinearContext {
@@ -58,9 +71,9 @@ export class Linear {
   readonly gradWeight: Float32Array | null;
   /** `[O]`, accumulated by `backward` when trainable and biased, else null. */
   readonly gradBias: Float32Array | null;
-  readonly backend: Backend;
+  readonly backend: LinearBackend;
 
-  constructor(options: LinearOptions, backend: Backend = new ReferenceBackend()) {
+  constructor(options: LinearOptions, backend: LinearBackend = new ReferenceBackend()) {
     const fn = "new Linear()";
     const inF = checkPositiveInteger(fn, "inFeatures", options.inFeatures);
     const outF = checkPositiveInteger(fn, "outFeatures", options.outFeatures);
@@ -78,11 +91,18 @@ export class Linear {
         : bias === true
           ? uniform(new Float32Array(outF), 1 / Math.sqrt(inF), rng)
           : checkFloats(fn, "bias", bias, outF);
-    this.trainable = options.trainable ?? false;
-    this.gradWeight = this.trainable ? new Float32Array(outF * inF) : null;
+    const given = options.gradWeight;
+    if (given !== undefined) checkFloats(fn, "gradWeight", given, outF * inF);
+    if (given !== undefined && options.trainable === false) {
+      throw new RangeError(`${fn}: gradWeight needs a trainable layer, got trainable false`);
+    }
+    this.trainable = options.trainable ?? given !== undefined;
+    this.gradWeight = this.trainable ? (given ?? new Float32Array(outF * inF)) : null;
     this.gradBias = this.trainable && this.bias ? new Float32Array(outF) : null;
+    if (this.bias && !backend.addBias) throw missingKernel(fn, "addBias", backend);
+    if (this.gradBias && !backend.sumRows) throw missingKernel(fn, "sumRows", backend);
     this.backend = backend;
-    if (!this.trainable) backend.retain(this.weight);
+    if (!this.trainable) backend.retain?.(this.weight);
   }
 
   /** y `[R, O]` = x `[R, I]` · Wᵀ + b; the context holds x when trainable (`output: false`: only it). */
@@ -102,7 +122,7 @@ export class Linear {
       k: this.inFeatures,
       transposeB: true,
     });
-    if (this.bias) await this.backend.addBias(output, this.bias, rows, this.outFeatures);
+    if (this.bias) await this.backend.addBias?.(output, this.bias, rows, this.outFeatures);
     return { output, context: options.save === false ? null : context };
   }
 
@@ -126,7 +146,7 @@ export class Linear {
       const shape = { m: O, n: I, k: rows, transposeA: true, accumulate: true };
       await this.backend.matmul(dOutput, context.x, this.gradWeight, shape);
     }
-    if (this.gradBias) await this.backend.sumRows(dOutput, rows, O, this.gradBias, true);
+    if (this.gradBias) await this.backend.sumRows?.(dOutput, rows, O, this.gradBias, true);
     return dx;
   }
 
@@ -156,6 +176,12 @@ export class Linear {
 
   /** Tell the backend the frozen weight is no longer used by this layer. */
   release(): void {
-    if (!this.trainable) this.backend.release(this.weight);
+    if (!this.trainable) this.backend.release?.(this.weight);
   }
+}
+
+function missingKernel(fn: string, kernel: string, backend: LinearBackend): TypeError {
+  return new TypeError(
+    `${fn}: backend must have ${kernel} for a layer with a bias, got backend "${backend.name}" without it`,
+  );
 }

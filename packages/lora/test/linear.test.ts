@@ -103,6 +103,43 @@ describe("Linear", () => {
     );
   });
 
+  it("new Linear({ gradWeight }) accumulates dW into the caller's buffer, over a bare matmul backend", async () => {
+    const reference = new ReferenceBackend();
+    const bare = { name: "bare", matmul: reference.matmul.bind(reference) };
+    const c = fixtures.linear.find((f) => !f.bias)!;
+    const gradWeight = new Float32Array(c.outFeatures * c.inFeatures).fill(1);
+    const shape = { inFeatures: c.inFeatures, outFeatures: c.outFeatures, weight: f32(c.weight) };
+    const layer = new Linear({ ...shape, gradWeight }, bare);
+    expect(layer.trainable).toBe(true);
+    expect(layer.gradWeight).toBe(gradWeight);
+    const { output, context } = await layer.forward(f32(c.x));
+    expect(relativeError(output, c.output)).toBeLessThan(1e-5);
+    expect(relativeError(await layer.backward(context!, f32(c.dOutput)), c.dx)).toBeLessThan(1e-5);
+    const want = c.gradWeight.map((g) => g + 1); // added to what the buffer held
+    expect(relativeError(gradWeight, want)).toBeLessThan(1e-5);
+    // A frozen layer over it keeps no context input and retains nothing it cannot.
+    expect((await new Linear(shape, bare).forward(f32(c.x))).context!.x).toBeNull();
+  });
+
+  it("new Linear() rejects a gradWeight on a frozen layer and a bias on a backend without its kernels", () => {
+    const shape = { inFeatures: 3, outFeatures: 2 };
+    expect(() => new Linear({ ...shape, gradWeight: new Float32Array(5) })).toThrow(
+      "new Linear(): gradWeight must hold 6 floats, got 5",
+    );
+    expect(
+      () => new Linear({ ...shape, gradWeight: new Float32Array(6), trainable: false }),
+    ).toThrow("new Linear(): gradWeight needs a trainable layer, got trainable false");
+    const bare = { name: "bare", matmul: () => {} };
+    expect(() => new Linear({ ...shape, bias: true }, bare)).toThrow(
+      'new Linear(): backend must have addBias for a layer with a bias, got backend "bare" without it',
+    );
+    expect(
+      () => new Linear({ ...shape, bias: true, trainable: true }, { ...bare, addBias: () => {} }),
+    ).toThrow(
+      'new Linear(): backend must have sumRows for a layer with a bias, got backend "bare" without it',
+    );
+  });
+
   it("new Linear() and forward(x) reject bad arguments, naming them", async () => {
     expect(() => new Linear({ inFeatures: 3, outFeatures: -1 })).toThrow(
       "new Linear(): outFeatures must be a positive integer, got -1",

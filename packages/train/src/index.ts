@@ -59,7 +59,6 @@ export {
   parameterShapes,
 } from "./model/parameters.js";
 export type { Projection } from "./model/projection.js";
-export { DenseProjection } from "./model/projection.js";
 export type { ModelStage, StageForward } from "./model/stage.js";
 export { FullModel } from "./pretrain/full-model.js";
 export type { PretrainOptions, PretrainProgress } from "./pretrain/pretrain.js";

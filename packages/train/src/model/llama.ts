@@ -2,21 +2,26 @@
 // live in one map under Hugging Face key names; the model exposes itself as a chain of stages
 // [embed, layer₀.attention, layer₀.mlp, …, norm+head+loss] for the checkpointing executor.
 // Legend: N rows (B·T tokens), C hidden size, V vocabulary.
+import { Linear } from "@kairos/lora";
 import { checkBatch, type TokenBatch } from "./batch.js";
 import { crossEntropyWorkspace } from "./chunked-cross-entropy.js";
 import { headDim, type LlamaConfig } from "./config.js";
 import {
   type AttentionSublayerContext,
   DecoderLayer,
-  type LayerProjections,
   type MlpSublayerContext,
 } from "./decoder-layer.js";
 import { embeddingBackward, embeddingForward } from "./embedding.js";
 import type { Geometry } from "./geometry.js";
 import { type LmHead, type LmHeadContext, lmHeadBackward, lmHeadForward } from "./lm-head.js";
 import type { MatmulBackend } from "./matmul.js";
-import { initParameters, LINEAR_MODULES, modulePath, parameterShapes } from "./parameters.js";
-import { DenseProjection } from "./projection.js";
+import {
+  initParameters,
+  LINEAR_MODULES,
+  type LinearModule,
+  modulePath,
+  parameterShapes,
+} from "./parameters.js";
 import { rmsNormForward } from "./rms-norm.js";
 import { rotaryTables } from "./rotary.js";
 import { allocatorOf, Scratch } from "./scratch.js";
@@ -74,17 +79,16 @@ export class LlamaModel {
       : null;
     const rope = rotaryTables(headDim(config), config.maxPositionEmbeddings, config.ropeTheta);
     for (let l = 0; l < config.numHiddenLayers; l++) {
-      const projections = {} as Record<string, DenseProjection>;
+      // Frozen, or trainable accumulating into this model's gradient map.
+      const projections = {} as Record<LinearModule, Linear>;
       for (const m of LINEAR_MODULES) {
         const key = `${modulePath(l, m)}.weight`;
-        const w = weights.get(key) as Float32Array;
-        const [out, inp] = shapes.get(key) as number[];
-        projections[m] = new DenseProjection(
-          w,
-          out,
-          inp,
+        const [outFeatures, inFeatures] = shapes.get(key) as number[];
+        const weight = weights.get(key) as Float32Array;
+        const gradWeight = this.grads?.get(key);
+        projections[m] = new Linear(
+          { inFeatures, outFeatures, weight, gradWeight },
           options.backend,
-          this.grads?.get(key) ?? null,
         );
       }
       const pre = `model.layers.${l}.`;
@@ -92,7 +96,7 @@ export class LlamaModel {
       this.layers.push(
         new DecoderLayer(
           config,
-          projections as unknown as LayerProjections,
+          projections,
           weights.get(`${pre}input_layernorm.weight`) as Float32Array,
           weights.get(`${pre}post_attention_layernorm.weight`) as Float32Array,
           rope,

@@ -1,6 +1,8 @@
 // Llama's MLP (`LlamaMLP`): down_proj(silu(gate_proj(x)) ⊙ up_proj(x)), no biases.
+
+import { NO_OUTPUT } from "@kairos/lora";
 import { holds } from "./held-bytes.js";
-import { NO_OUTPUT, type Projection, type ProjectionOptions } from "./projection.js";
+import type { Projection, ProjectionOptions } from "./projection.js";
 import type { Scratch } from "./scratch.js";
 import { swigluBackward, swigluForward } from "./swiglu.js";
 
@@ -31,11 +33,9 @@ export interface MlpContext {
  */
 export const FROZEN_BLOCK_ROWS = 256;
 
-/** True when a projection keeps no input and has no gradient (frozen weights). */
+/** True when a projection keeps no input and has no gradient (a frozen `Linear`). */
 function isFrozen(p: Projection): boolean {
-  return (
-    (p as { trainable?: boolean }).trainable === false || (p as { grad?: unknown }).grad === null
-  );
+  return (p as { trainable?: boolean }).trainable === false;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Linear, ReferenceBackend } from "@kairos/lora";
 import { expect, it } from "vitest";
 import { FROZEN_BLOCK_ROWS, mlpBackward, mlpForward } from "../../src/model/mlp.js";
-import { DenseProjection } from "../../src/model/projection.js";
 import { Scratch } from "../../src/model/scratch.js";
 import { maxRelError, randomFloats } from "../helpers/finite-difference.js";
 
@@ -18,13 +17,14 @@ it("mlpForward/mlpBackward of a frozen MLP run in row blocks and match the whole
   const frozen = shapes.map(
     ([o, i], k) => new Linear({ inFeatures: i, outFeatures: o, weight: w[k] }, backend),
   );
-  // Trainable dense projections take the single-block path (their contexts keep inputs).
+  // Trainable projections take the single-block path (their contexts keep inputs).
   const dense = shapes.map(
-    ([o, i], k) => new DenseProjection(w[k], o, i, backend, new Float32Array(o * i)),
+    ([o, i], k) =>
+      new Linear({ inFeatures: i, outFeatures: o, weight: w[k], trainable: true }, backend),
   );
   const x = randomFloats(new Float32Array(N * C), 7);
   const dy = randomFloats(new Float32Array(N * C), 8);
-  const run = async (p: (Linear | DenseProjection)[]) => {
+  const run = async (p: Linear[]) => {
     const projections = { gate_proj: p[0], up_proj: p[1], down_proj: p[2] };
     const scratch = new Scratch();
     const f = await mlpForward(x, projections, () => ({}), scratch, true);
