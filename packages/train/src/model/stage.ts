@@ -1,32 +1,26 @@
-// A model stage in the shape of `@kairos/checkpointing`'s `Stage`: forward with or without keeping
-// a context (drawing any randomness from the given stream, so a recomputation replays it), and a
-// backward from (context, input, output gradient). Stage 0 takes token ids; the last returns `[loss]`.
+// A model stage: `@kairos/checkpointing`'s `Stage` over the model's buffers, a forward with or
+// without keeping a context (drawing any randomness from the given stream, so a recomputation
+// replays it), and a backward from (context, input, output gradient). Stage 0 takes token ids;
+// the last returns `[loss]`.
+import type { Stage, StageForwardOptions, StageForwardResult } from "@kairos/checkpointing";
 
-/** Options the executor passes to a forward. */
-export interface StageOptions {
-  save: boolean;
-  /**
-   * `false` (with `save`): checkpointing's context forward, right before this stage's backward —
-   * build only the context; the output (a whole projection and a residual add) is not built and
-   * comes back undefined. Default true.
-   */
-  output?: boolean;
-  /**
-   * `true` (with `save`): checkpointing's lean save — an attention stage keeps its log-sum-exps
-   * and o_proj's context, and its backward rebuilds q, k, v; other stages keep their whole context.
-   */
-  lean?: boolean;
-  /** Uniform [0, 1) stream of this stage for this step; the same on every recomputation. */
-  rng: () => number;
+/**
+ * Options the executor passes to a forward: checkpointing's {@link StageForwardOptions}, where
+ * `output` may be left out (true) by the model's own callers (evaluation, the memory runner).
+ */
+export type StageOptions = Omit<StageForwardOptions, "output"> &
+  Partial<Pick<StageForwardOptions, "output">>;
+
+/** What a backward needs beyond the stage input, with its size. */
+export interface StageContext {
+  bytes: number;
 }
 
-/** Forward result of a stage. */
-export interface StageForward {
-  /** Undefined only when the forward was asked for no output. */
-  output: Float32Array | undefined;
-  /** What backward needs beyond the input (absent when not saving), with its size. */
-  context?: { bytes: number };
-}
+/**
+ * Forward result of a stage: `output` is undefined only when the forward was asked for none;
+ * `context` (absent when not saving) is what backward needs beyond the input.
+ */
+export type StageForward = StageForwardResult<Float32Array, StageContext>;
 
 /** Live-byte counters of the pool a stage draws its buffers from (the model's `Scratch`). */
 export interface LiveMemory {
@@ -35,8 +29,12 @@ export interface LiveMemory {
   resetPeak(): void;
 }
 
-/** One link of the model's chain. */
-export interface ModelStage {
+/**
+ * One link of the model's chain: a checkpointing {@link Stage} over Float32Array activations
+ * (stage 0 takes the Int32Array token ids), so `execute()` runs the chain as it is.
+ */
+export interface ModelStage
+  extends Stage<Float32Array | Int32Array, Float32Array, StageContext, Float32Array, Float32Array> {
   readonly name: string;
   /** Its buffer pool, so a runner can measure what a forward holds only while it runs. */
   readonly memory?: LiveMemory;
@@ -48,7 +46,7 @@ export interface ModelStage {
   release?(value: Float32Array): void;
   /** Accumulates parameter gradients; returns the gradient of the input (empty for stage 0). */
   backward(
-    context: { bytes: number },
+    context: StageContext,
     input: Float32Array | Int32Array,
     dOutput: Float32Array,
   ): Promise<Float32Array>;

@@ -25,7 +25,7 @@ export function scheduledRunner(schedule: (n: number) => Pick<Plan, "ops">): Ste
     async run(stages, input, dLoss, seed) {
       dOutput[0] = dLoss;
       const { output } = await execute<Float32Array>(
-        stages as unknown as Parameters<typeof execute>[0],
+        stages,
         input,
         schedule(stages.length),
         dOutput,
