@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { BudgetTooSmallError, plan } from "@kairos/checkpointing";
-import { createBackend } from "@kairos/lora";
+import { createBackend, Random } from "@kairos/lora";
 import {
   AdamW,
   FullModel,
@@ -20,7 +20,6 @@ import {
   LoraModel,
   measureChain,
   memoryRunner,
-  Random,
   storeAllRunner,
   syntheticWindow,
   tokenizerFor,

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ReferenceBackend } from "@kairos/lora";
+import { Random, ReferenceBackend } from "@kairos/lora";
 import { saveAdapter } from "@kairos/lora/node";
 import {
   CHRONOS_TOKENIZER,
@@ -9,7 +9,6 @@ import {
   LlamaModel,
   LoraModel,
   llamaConfig,
-  Random,
   type TokenBatch,
 } from "@kairos/train";
 import { loadModel, saveModel } from "@kairos/train/node";

@@ -32,6 +32,7 @@ export type {
   ModelDescription,
 } from "./peft-adapter";
 export { checkAdapterFits, parseAdapter, serializeAdapter } from "./peft-adapter";
+export type { RandomState } from "./random";
 export { mixSeed, Random } from "./random";
 export { ReferenceBackend } from "./reference-backend";
 export type {

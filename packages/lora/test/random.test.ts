@@ -34,6 +34,30 @@ describe("Random", () => {
     expect(() => new Random(0.5)).toThrow("Random(): seed must be an integer, got 0.5");
   });
 
+  it("state() and Random.fromState(state) continue the same stream", () => {
+    const rng = new Random(11);
+    for (let i = 0; i < 5; i++) rng.nextUint32();
+    const resumed = Random.fromState(rng.state());
+    expect(Array.from({ length: 4 }, () => resumed.uniform())).toEqual(
+      Array.from({ length: 4 }, () => rng.uniform()),
+    );
+    expect(new Random(-1).state()).toBe(0xffffffff); // a seed is taken modulo 2^32
+  });
+
+  it("Random.fromState(state) rejects what state() never returns, naming it", () => {
+    expect(() => Random.fromState([1, 2, 3, 4] as never)).toThrow(
+      "Random.fromState(): state must be an unsigned 32-bit integer from state(), got [1,2,3,4]",
+    );
+    expect(() => Random.fromState(-1)).toThrow("got -1");
+  });
+
+  it("int(n) draws every integer in [0, n) and nothing else", () => {
+    const rng = new Random(5);
+    const counts = new Array(6).fill(0);
+    for (let i = 0; i < 6000; i++) counts[rng.int(6)]++;
+    expect(counts.every((c) => c > 900 && c < 1100)).toBe(true);
+  });
+
   it("mixSeed(seed, step) gives different seeds for different steps", () => {
     const seeds = new Set(Array.from({ length: 1000 }, (_, step) => mixSeed(42, step)));
     expect(seeds.size).toBe(1000);

@@ -5,13 +5,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createBackend } from "@kairos/lora";
+import { createBackend, Random } from "@kairos/lora";
 import {
   CHRONOS_TOKENIZER,
   llamaConfig,
   parameterCount,
   pretrain,
-  Random,
   sequenceLength,
   syntheticWindow,
   tokenizerFor,

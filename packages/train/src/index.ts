@@ -65,8 +65,6 @@ export type { PretrainOptions, PretrainProgress } from "./pretrain/pretrain.js";
 export { pretrain, syntheticWindow } from "./pretrain/pretrain.js";
 export type { SyntheticOptions } from "./pretrain/synthetic-series.js";
 export { syntheticSeries } from "./pretrain/synthetic-series.js";
-export type { RandomState } from "./random.js";
-export { Random } from "./random.js";
 export type { AdamWOptions, AdamWState, ParameterRef } from "./train/adamw.js";
 export { AdamW } from "./train/adamw.js";
 export { clipGradNorm } from "./train/clip.js";

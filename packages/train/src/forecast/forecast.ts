@@ -3,9 +3,9 @@
 // summarise the paths as a median and quantiles. Horizons beyond the model's prediction length
 // roll forward as Chronos's `ChronosPipeline.predict` does: append the median and sample again.
 
+import { Random } from "@kairos/lora";
 import { tokenizerFor } from "../finetune/token-windows.js";
 import type { LlamaModel } from "../model/llama.js";
-import { Random } from "../random.js";
 import { CachedDecoder } from "./cached-decoder.js";
 import { pathQuantiles } from "./quantiles.js";
 import { sampleToken } from "./sample-token.js";

@@ -1,6 +1,6 @@
 // Sampling one token from logits with temperature, top-k and nucleus (top-p) filtering, as
 // transformers' `TemperatureLogitsWarper`, `TopKLogitsWarper` and `TopPLogitsWarper` do, in that order.
-import type { Random } from "../random.js";
+import type { Random } from "@kairos/lora";
 
 /** Sampling options. `topK` 0 and `topP` 1 disable the filters. */
 export interface SamplingOptions {

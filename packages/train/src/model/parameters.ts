@@ -1,6 +1,6 @@
 // The model's tensors under Hugging Face Llama's key names, their shapes from the config, and a
 // seeded initialisation like `LlamaPreTrainedModel._init_weights` (normal, std 0.02; norms at 1).
-import { Random } from "../random.js";
+import { Random } from "@kairos/lora";
 import { headDim, type LlamaConfig } from "./config.js";
 
 /** Names of the seven linear modules of a decoder layer, as in `modeling_llama.py`. */

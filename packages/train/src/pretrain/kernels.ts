@@ -1,7 +1,7 @@
 // Gaussian-process kernels of KernelSynth (Ansari et al. 2024, "Chronos", App. A), over inputs
 // scaled to [0, 1]: linear (DotProduct), periodic (ExpSineSquared), RBF, rational quadratic,
 // white noise, and their sums and products. A kernel is a function of two inputs.
-import type { Random } from "../random.js";
+import type { Random } from "@kairos/lora";
 
 /** k(x, y) over x, y in [0, 1]; `white` adds its variance on the diagonal only. */
 export type Kernel = (x: number, y: number) => number;

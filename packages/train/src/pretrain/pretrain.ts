@@ -3,6 +3,7 @@
 // every weight trained with AdamW. All randomness comes from the trainer's generator, so a run
 // resumed from a checkpoint takes the same steps as an uninterrupted one.
 
+import type { Random } from "@kairos/lora";
 import {
   sequenceLength,
   type TrainingWindow,
@@ -13,7 +14,6 @@ import type { LlamaConfig } from "../model/config.js";
 import { LlamaModel } from "../model/llama.js";
 import type { MatmulBackend } from "../model/matmul.js";
 import { initParameters } from "../model/parameters.js";
-import type { Random } from "../random.js";
 import { Trainer, type TrainerCheckpoint, type TrainResult } from "../train/trainer.js";
 import type { StepInfo, TrainerOptions } from "../train/trainer-options.js";
 import { FullModel } from "./full-model.js";

@@ -1,6 +1,6 @@
 // A seeded generator of general synthetic series for pretraining: KernelSynth GP draws, random
 // walks, trends with level shifts, and multiplicative seasonality, at several lengths and scales.
-import { Random } from "../random.js";
+import { Random } from "@kairos/lora";
 import { composeKernel, PERIODS, sampleGaussianProcess } from "./kernels.js";
 
 /** Options of {@link syntheticSeries}. */

@@ -3,8 +3,9 @@
 // evaluation every N steps with early stopping that restores the best parameters, and a complete
 // checkpoint (parameters, optimizer, step, random state) so a resumed run equals an uninterrupted
 // one. It knows nothing of the model's insides and never prints: it reports through callbacks.
+
+import { Random, type RandomState } from "@kairos/lora";
 import type { TokenBatch } from "../model/batch.js";
-import { Random, type RandomState } from "../random.js";
 import { AdamW, type AdamWState, type ParameterRef } from "./adamw.js";
 import { clipGradNorm } from "./clip.js";
 import { learningRate } from "./schedule.js";

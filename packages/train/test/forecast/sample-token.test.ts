@@ -1,6 +1,6 @@
+import { Random } from "@kairos/lora";
 import { expect, it } from "vitest";
 import { sampleToken } from "../../src/forecast/sample-token.js";
-import { Random } from "../../src/random.js";
 
 const logits = Float32Array.from([9, 0, Math.log(0.5), Math.log(0.3), Math.log(0.2)]);
 const draw = (o: { temperature: number; topK: number; topP: number }, n: number) => {

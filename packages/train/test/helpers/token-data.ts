@@ -1,7 +1,8 @@
 // Synthetic token data for trainer tests: each sequence walks a cycle of token ids from a random
 // phase, so a model can learn the next token.
+
+import type { Random } from "@kairos/lora";
 import type { TokenBatch } from "../../src/model/batch.js";
-import type { Random } from "../../src/random.js";
 
 export function cycleBatch(
   rng: Random,

@@ -1,3 +1,4 @@
+import { Random } from "@kairos/lora";
 import { expect, it } from "vitest";
 import {
   periodic,
@@ -6,7 +7,6 @@ import {
   sampleGaussianProcess,
 } from "../../src/pretrain/kernels.js";
 import { syntheticSeries } from "../../src/pretrain/synthetic-series.js";
-import { Random } from "../../src/random.js";
 
 it("rbf/periodic/rationalQuadratic(...) follow scikit-learn's formulas", () => {
   expect(rbf(0.5)(0.1, 0.6)).toBeCloseTo(Math.exp(-0.25 / 0.5), 12);

@@ -1,12 +1,11 @@
 import { simulate, stageRandom } from "@kairos/checkpointing";
-import { ReferenceBackend } from "@kairos/lora";
+import { Random, ReferenceBackend } from "@kairos/lora";
 import { describe, expect, it } from "vitest";
 import { LoraModel } from "../../src/finetune/lora-model.js";
 import { tokenizerFor, windowBatch } from "../../src/finetune/token-windows.js";
 import { LlamaModel } from "../../src/model/llama.js";
 import { initParameters } from "../../src/model/parameters.js";
 import { FullModel } from "../../src/pretrain/full-model.js";
-import { Random } from "../../src/random.js";
 import { measureChain, memoryRunner } from "../../src/train/memory-runner.js";
 import { parseBytes } from "../../src/train/parse-bytes.js";
 import { Trainer } from "../../src/train/trainer.js";

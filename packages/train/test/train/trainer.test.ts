@@ -1,9 +1,8 @@
-import { ReferenceBackend } from "@kairos/lora";
+import { Random, ReferenceBackend } from "@kairos/lora";
 import { describe, expect, it } from "vitest";
 import { LoraModel } from "../../src/finetune/lora-model.js";
 import { LlamaModel } from "../../src/model/llama.js";
 import { initParameters } from "../../src/model/parameters.js";
-import { Random } from "../../src/random.js";
 import { Trainer, type TrainerData } from "../../src/train/trainer.js";
 import type { TrainerOptions } from "../../src/train/trainer-options.js";
 import { tinyConfig } from "../helpers/tiny.js";
@@ -112,7 +111,7 @@ describe("Trainer", () => {
   });
 });
 
-const PINNED = [4.05527, 3.0741, 2.83802];
+const PINNED = [2.09674, 3.31784, 2.63285];
 
 describe("trainer checkpoint files", () => {
   it("saveCheckpoint(dir)/loadCheckpoint(dir) round-trip a checkpoint that resumes exactly", async () => {
