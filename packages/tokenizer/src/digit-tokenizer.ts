@@ -6,7 +6,9 @@
  * negative one, digits and values separated as LLMTime's GPT settings do.
  * Decoding never throws on a model's malformed output.
  */
+import { DIGIT_IDS, DIGIT_VOCAB_SIZE, digitIdsToText } from "./digit-vocabulary.js";
 import { type DigitState, fitScaler } from "./llmtime-scaler.js";
+import type { SpecialTokenIds, TokenEncoding, TokenIds, Tokenizer } from "./tokenizer.js";
 import {
   checkFinite,
   checkInteger,
@@ -40,6 +42,16 @@ export interface DigitTokenizerOptions {
   maxValue?: number;
 }
 
+/**
+ * What {@link DigitTokenizer.encode} returns: the text and the state that decodes it, and the same
+ * text as ids, one a symbol (see `DIGIT_IDS`), with `scale` the same state (the
+ * {@link Tokenizer} name for it). The mask is 0 at a missing value's token.
+ */
+export interface DigitEncoding extends TokenEncoding<DigitState> {
+  text: string;
+  state: DigitState;
+}
+
 /** Options of {@link DigitTokenizer.decode}. */
 export interface DigitDecodeOptions {
   /** Values wanted: more are cut; fewer are padded with the last (LLMTime's `handle_prediction`). */
@@ -70,9 +82,16 @@ const DIGIT = /^[0-9]$/;
  * const { text, state } = tok.encode([101.5, 102.25, Number.NaN, 99]);
  * // text " 8 3 7 , 1 0 1 8 , Nan , 2 3 4 ,", state { offset: 98.025, scale: 4.15 }
  * const values = tok.decode(modelOutput, state, { steps: 24 });
+ * // or as ids: tok.encode(values).ids, and tok.decode(sampledIds, state)
  */
-export class DigitTokenizer {
+export class DigitTokenizer implements Tokenizer<DigitState> {
   readonly options: Readonly<Required<DigitTokenizerOptions>>;
+  /** 16 ids: PAD, EOS, ten digits, value separator, minus, plus, missing. */
+  readonly vocabSize = DIGIT_VOCAB_SIZE;
+  readonly specialIds: Readonly<SpecialTokenIds> = Object.freeze({
+    pad: DIGIT_IDS.pad,
+    eos: DIGIT_IDS.eos,
+  });
   /** 10^(intDigits - 1) down to 10^-precision: the place values, as LLMTime computes them. */
   readonly #places: number[];
 
@@ -128,12 +147,13 @@ export class DigitTokenizer {
 
   /**
    * Scales `values` (LLMTime: by their own history, or by a given `state`, as
-   * for a target after its context) and writes them as text.
+   * for a target after its context) and writes them as text, and as ids.
    *
    * @param values `[T]` values; NaN is missing
-   * @returns the text, ending with `valueSeparator`, and the state that decodes it
+   * @returns the text, ending with `valueSeparator`, the state that decodes it,
+   *   and the text's ids and mask (`[symbols]`); `scale` is the state too
    */
-  encode(values: Series, state?: DigitState): { text: string; state: DigitState } {
+  encode(values: Series, state?: DigitState): DigitEncoding {
     const fn = "encode()";
     checkSeries(fn, "values", values);
     checkValues(fn, "values", values);
@@ -141,10 +161,18 @@ export class DigitTokenizer {
       this.options;
     const s = state === undefined ? fitScaler(values, alpha, beta) : checkState(fn, state);
     const parts: string[] = [];
+    const ids: number[] = [];
+    const mask: number[] = [];
+    const emit = (id: number, observed = 1) => {
+      ids.push(id);
+      mask.push(observed);
+    };
     for (let i = 0; i < values.length; i++) {
       const x = values[i];
       if (Number.isNaN(x)) {
         parts.push(missingValue);
+        emit(DIGIT_IDS.missingValue, 0);
+        emit(DIGIT_IDS.valueSeparator);
         continue;
       }
       const v = (x - s.offset) / s.scale;
@@ -153,9 +181,29 @@ export class DigitTokenizer {
           `${fn}: values[${i}] scales to ${v}, beyond maxValue ${maxValue}; raise maxValue`,
         );
       }
-      parts.push((v >= 0 ? plusSign : minusSign) + this.#digits(Math.abs(v)));
+      if (v < 0) emit(DIGIT_IDS.minusSign);
+      else if (plusSign !== "") emit(DIGIT_IDS.plusSign);
+      const digits = this.#digits(Math.abs(v));
+      for (const d of digits) emit(DIGIT_IDS.zero + d);
+      emit(DIGIT_IDS.valueSeparator);
+      const sep = this.options.digitSeparator;
+      parts.push((v >= 0 ? plusSign : minusSign) + digits.map((d) => sep + d).join(""));
     }
-    return { text: parts.join(valueSeparator) + valueSeparator, state: { ...s } };
+    if (values.length === 0) emit(DIGIT_IDS.valueSeparator); // the text's lone separator
+    const text = parts.join(valueSeparator) + valueSeparator;
+    const scale = { ...s };
+    return { text, state: scale, ids: Int32Array.from(ids), mask: Uint8Array.from(mask), scale };
+  }
+
+  /**
+   * Ids and mask of a target after its context, scaled by the context's state
+   * (`encode(target, state)` without the text).
+   *
+   * @param scale the `state` (or `scale`) that {@link encode} returned for the context
+   */
+  encodeLabels(target: Series, scale: DigitState): TokenIds {
+    const { ids, mask } = this.encode(target, scale);
+    return { ids, mask };
   }
 
   /**
@@ -165,16 +213,26 @@ export class DigitTokenizer {
    * value's digits end at its first non-digit, and the last value, however
    * short, is read like the others unless `ignoreLast`.
    *
+   * @param text the text, or its ids (as {@link encode} gives them; PAD is
+   *   skipped, EOS ends them; an id outside the vocabulary throws)
    * @returns `[steps]` values when `steps` is given (NaN when nothing parsed), else one per value
    */
-  decode(text: string, state: DigitState, options: DigitDecodeOptions = {}): Float64Array {
+  decode(
+    text: string | ArrayLike<number>,
+    state: DigitState,
+    options: DigitDecodeOptions = {},
+  ): Float64Array {
     const fn = "decode()";
-    checkString(fn, "text", text);
+    const source = checkString(
+      fn,
+      "text",
+      typeof text === "string" || !isIds(text) ? text : digitIdsToText(fn, text, this.options),
+    );
     const s = checkState(fn, state);
     checkOptions(fn, options, ["steps", "ignoreLast"]);
     const { steps, ignoreLast = false } = options;
     if (steps !== undefined) checkInteger(fn, "steps", steps, 0);
-    let pieces = text.split(this.options.valueSeparator).filter((p) => p.length > 0);
+    let pieces = source.split(this.options.valueSeparator).filter((p) => p.length > 0);
     if (ignoreLast) pieces = pieces.slice(0, -1);
     if (steps !== undefined) pieces = pieces.slice(0, steps);
     const out = new Float64Array(steps ?? pieces.length).fill(Number.NaN);
@@ -183,16 +241,16 @@ export class DigitTokenizer {
     return out;
   }
 
-  /** LLMTime's `vec_num2repr` for one value >= 0, leading zeros dropped, with separators. */
-  #digits(v: number): string {
+  /** LLMTime's `vec_num2repr` for one value >= 0: its digits, leading zeros dropped ([0] for 0). */
+  #digits(v: number): number[] {
     let rest = v;
-    let text = "";
+    const digits: number[] = [];
     for (const place of this.#places) {
       const digit = Math.trunc(rest / place); // numpy's astype(int)
       rest -= digit * place;
-      if (digit !== 0 || text !== "") text += this.options.digitSeparator + digit;
+      if (digit !== 0 || digits.length > 0) digits.push(digit);
     }
-    return text === "" ? this.options.digitSeparator + "0" : text;
+    return digits.length === 0 ? [0] : digits;
   }
 
   /** One value's text to its scaled value, NaN when it holds no digit. */
@@ -218,6 +276,10 @@ export class DigitTokenizer {
     const v = n * unit + 0.5 * unit; // LLMTime's half-bin correction
     return negative ? -v : v;
   }
+}
+
+function isIds(value: unknown): value is ArrayLike<number> {
+  return Array.isArray(value) || ArrayBuffer.isView(value);
 }
 
 function checkState(fn: string, state: unknown): DigitState {

@@ -9,6 +9,7 @@ import {
   chronosConfig,
   type MeanScaleUniformBinsOptions,
 } from "./chronos-options.js";
+import type { SpecialTokenIds, Tokenizer } from "./tokenizer.js";
 import { meanAbs, meanAbsScratch } from "./torch-nansum.js";
 import { tokenizeInto, type UniformBins, uniformBins } from "./uniform-bins.js";
 import { checkSeries, checkValues, type Series, show } from "./validate.js";
@@ -55,8 +56,10 @@ function allocate(length: number): { ids: Int32Array; mask: Uint8Array } {
  * const { ids, mask, scale } = tok.encode(closes);   // last 512 values + EOS
  * const values = tok.decode(sampledIds, scale);      // bin centres × scale
  */
-export class MeanScaleUniformBins {
+export class MeanScaleUniformBins implements Tokenizer<number> {
   readonly config: Readonly<ChronosConfig>;
+  /** `{ pad: padTokenId, eos: eosTokenId }` of the config. */
+  readonly specialIds: Readonly<SpecialTokenIds>;
   readonly #bins: UniformBins;
   /** id -> bin centre, NaN for the special ids: decode is one lookup and a product. */
   readonly #decodeTable: Float32Array;
@@ -65,6 +68,7 @@ export class MeanScaleUniformBins {
 
   constructor(options: MeanScaleUniformBinsOptions = {}) {
     this.config = Object.freeze(chronosConfig(options));
+    this.specialIds = Object.freeze({ pad: this.config.padTokenId, eos: this.config.eosTokenId });
     const { nTokens, nSpecialTokens, low, high } = this.config;
     this.#bins = uniformBins(low, high, nTokens - nSpecialTokens - 1);
     const centers = this.#bins.centers;
@@ -74,6 +78,11 @@ export class MeanScaleUniformBins {
     for (let id = nSpecialTokens; id < nTokens; id++) {
       this.#decodeTable[id] = centers[Math.max(0, id - nSpecialTokens - 1)];
     }
+  }
+
+  /** The config's `nTokens`: special ids, then the bins. */
+  get vocabSize(): number {
+    return this.config.nTokens;
   }
 
   /** `[nTokens - nSpecialTokens - 1]` float32 bin centres (a copy). */

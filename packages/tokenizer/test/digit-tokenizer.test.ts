@@ -166,8 +166,45 @@ describe("DigitTokenizer", () => {
     expect(text).toBe(" 5 0 0 , - 1 2 4 9 , Nan , 0 , 1 2 0 0 0 ,");
   });
 
+  it("encode(values) gives ids that spell its text, one a symbol, mask 0 at a missing value", () => {
+    const t = new DigitTokenizer({ plusSign: " +", digitSeparator: "" });
+    const { text, ids, mask, state, scale } = t.encode([1.5, -0.5, Number.NaN], {
+      offset: 0,
+      scale: 1,
+    });
+    expect(text).toBe(" +1500 , -500 , Nan ,");
+    const [sep, minus, plus, nan] = [12, 13, 14, 15];
+    const d = (...digits: number[]) => digits.map((x) => 2 + x);
+    expect(Array.from(ids)).toEqual([
+      plus,
+      ...d(1, 5, 0, 0),
+      sep,
+      minus,
+      ...d(5, 0, 0),
+      sep,
+      nan,
+      sep,
+    ]);
+    expect(Array.from(mask)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1]);
+    expect(scale).toEqual(state);
+    expect(tok.encode([]).ids).toEqual(Int32Array.of(sep)); // the text's lone separator
+  });
+
+  it("decode(ids, state) reads ids as their text: PAD skipped, EOS ends, an unknown id throws", () => {
+    const history = [101.5, 102.25, Number.NaN, 99, 97.5];
+    const { text, ids, state } = tok.encode(history);
+    expect(tok.decode(ids, state)).toEqual(tok.decode(text, state));
+    expect(tok.decode([0, ...ids, 1, 2 + 9, 12], state)).toEqual(tok.decode(text, state));
+    expect(tok.decode(Array.from(ids), state, { steps: 2 })).toEqual(
+      tok.decode(text, state, { steps: 2 }),
+    );
+    expect(() => tok.decode([3, 16], state)).toThrow(
+      "decode(): ids[1] must be an integer in [0, 16), got 16",
+    );
+  });
+
   it("encode(values) with nothing observed uses the identity scaling", () => {
-    expect(tok.encode([Number.NaN, Number.NaN])).toEqual({
+    expect(tok.encode([Number.NaN, Number.NaN])).toMatchObject({
       text: " Nan , Nan ,",
       state: { offset: 0, scale: 1 },
     });
