@@ -6,7 +6,7 @@ export { finetuneSplit, minFinetuneContext } from "./finetune/finetune-split.js"
 export type { LoraOptions } from "./finetune/lora-model.js";
 export { DEFAULT_TARGET_MODULES, LoraModel } from "./finetune/lora-model.js";
 export type { TrainingWindow } from "./finetune/token-windows.js";
-export { sequenceLength, tokenizerFor, windowBatch } from "./finetune/token-windows.js";
+export { sequenceLength, windowBatch } from "./finetune/token-windows.js";
 export { CachedDecoder } from "./forecast/cached-decoder.js";
 export type { Forecast, ForecastOptions } from "./forecast/forecast.js";
 export { FORECAST_LEVELS, forecast } from "./forecast/forecast.js";
@@ -39,6 +39,7 @@ export { IGNORE_INDEX } from "./model/chunked-cross-entropy.js";
 export type { LlamaConfig, TokenizerSettings } from "./model/config.js";
 export {
   CHRONOS_TOKENIZER,
+  DEFAULT_TOKENIZER_CLASS,
   fromConfigJson,
   headDim,
   llamaConfig,
@@ -60,6 +61,8 @@ export {
 } from "./model/parameters.js";
 export type { Projection } from "./model/projection.js";
 export type { ModelStage, StageForward } from "./model/stage.js";
+export type { TokenizerFactory } from "./model/tokenizer-registry.js";
+export { tokenizerClasses, tokenizerFor } from "./model/tokenizer-registry.js";
 export { FullModel } from "./pretrain/full-model.js";
 export type { PretrainOptions, PretrainProgress } from "./pretrain/pretrain.js";
 export { pretrain, syntheticWindow } from "./pretrain/pretrain.js";

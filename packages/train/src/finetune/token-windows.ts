@@ -1,29 +1,18 @@
 // Forecast windows as causal-LM token sequences: the context (left-padded to `contextLength`) and
-// the target, tokenized with the context's mean scale (Chronos's MeanScaleUniformBins), then
-// inputs = sequence[0 … S−2] and labels = sequence[1 … S−1], −100 where the next value is missing.
-import { MeanScaleUniformBins } from "@kairos/tokenizer";
+// the target, tokenized with the context's scale (Chronos's mean scale, for MeanScaleUniformBins),
+// then inputs = sequence[0 … S−2] and labels = sequence[1 … S−1], −100 where the next value is
+// missing. One token a value: a scheme writing more must fit them in contextLength.
+import type { Tokenizer } from "@kairos/tokenizer";
 import type { TokenBatch } from "../model/batch.js";
 import { IGNORE_INDEX } from "../model/chunked-cross-entropy.js";
 import type { TokenizerSettings } from "../model/config.js";
+
+export { tokenizerFor } from "../model/tokenizer-registry.js";
 
 /** A context and the target that follows it. */
 export interface TrainingWindow {
   context: ArrayLike<number>;
   target: ArrayLike<number>;
-}
-
-/** The tokenizer a model's settings describe (causal: no EOS after the context). */
-export function tokenizerFor(s: TokenizerSettings): MeanScaleUniformBins {
-  return new MeanScaleUniformBins({
-    nTokens: s.nTokens,
-    nSpecialTokens: s.nSpecialTokens,
-    low: s.lowLimit,
-    high: s.highLimit,
-    contextLength: s.contextLength,
-    predictionLength: s.predictionLength,
-    useEosToken: s.useEosToken,
-    modelType: "causal",
-  });
 }
 
 /** Positions of one window's sequence: contextLength + predictionLength − 1. */
@@ -33,7 +22,7 @@ export function sequenceLength(s: TokenizerSettings): number {
 
 /** Tokenizes windows into one batch `[windows.length, sequenceLength]`. */
 export function windowBatch(
-  tok: MeanScaleUniformBins,
+  tok: Tokenizer,
   s: TokenizerSettings,
   windows: TrainingWindow[],
 ): TokenBatch {
@@ -48,6 +37,11 @@ export function windowBatch(
     const c = tok.encode(w.context);
     const y = tok.encodeLabels(w.target, c.scale);
     const pad = s.contextLength - c.ids.length;
+    if (pad < 0 || s.contextLength + y.ids.length !== T + 1) {
+      throw new RangeError(
+        `windowBatch(): windows[${b}] must tokenize to at most ${s.contextLength} context ids and ${T + 1 - s.contextLength} label ids (one a value), got ${c.ids.length} and ${y.ids.length}`,
+      );
+    }
     full.fill(0);
     mask.fill(0);
     full.set(c.ids, pad);

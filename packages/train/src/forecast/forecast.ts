@@ -4,8 +4,8 @@
 // roll forward as Chronos's `ChronosPipeline.predict` does: append the median and sample again.
 
 import { Random } from "@kairos/lora";
-import { tokenizerFor } from "../finetune/token-windows.js";
 import type { LlamaModel } from "../model/llama.js";
+import { tokenizerFor } from "../model/tokenizer-registry.js";
 import { CachedDecoder } from "./cached-decoder.js";
 import { pathQuantiles } from "./quantiles.js";
 import { sampleToken } from "./sample-token.js";

@@ -1,8 +1,16 @@
 // The model's configuration: Hugging Face `LlamaConfig`'s fields in camelCase, validated, and its
 // `config.json` form (snake_case, `model_type: "llama"`) that `transformers.LlamaConfig` reads as is.
 
-/** Settings of the Chronos tokenizer the model was trained with (`chronos_config` in config.json). */
+/** The tokenizer class of settings that name none (every model written before the field). */
+export const DEFAULT_TOKENIZER_CLASS = "MeanScaleUniformBins";
+
+/** Settings of the tokenizer the model was trained with (`chronos_config` in config.json). */
 export interface TokenizerSettings {
+  /**
+   * The tokenizer's class (`tokenizer_class`), one of `tokenizerClasses`; default
+   * `"MeanScaleUniformBins"` (Chronos).
+   */
+  tokenizerClass?: string;
   /** Vocabulary size including special tokens (Chronos: 4096). */
   nTokens: number;
   /** Special tokens before the bins (PAD = 0, EOS = 1). */
@@ -129,7 +137,7 @@ export function toConfigJson(c: LlamaConfig): Record<string, unknown> {
     json.pad_token_id = 0;
     json.eos_token_id = 1;
     json.chronos_config = {
-      tokenizer_class: "MeanScaleUniformBins",
+      tokenizer_class: t.tokenizerClass ?? DEFAULT_TOKENIZER_CLASS,
       tokenizer_kwargs: { low_limit: t.lowLimit, high_limit: t.highLimit },
       n_tokens: t.nTokens,
       n_special_tokens: t.nSpecialTokens,
@@ -169,6 +177,7 @@ export function fromConfigJson(json: Record<string, unknown>): LlamaConfig {
     tieWordEmbeddings: json.tie_word_embeddings === true,
     tokenizer: cc
       ? {
+          ...(typeof cc.tokenizer_class === "string" && { tokenizerClass: cc.tokenizer_class }),
           nTokens: cc.n_tokens as number,
           nSpecialTokens: cc.n_special_tokens as number,
           lowLimit: kw.low_limit,

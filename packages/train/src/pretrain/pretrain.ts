@@ -4,16 +4,12 @@
 // resumed from a checkpoint takes the same steps as an uninterrupted one.
 
 import type { Random } from "@kairos/lora";
-import {
-  sequenceLength,
-  type TrainingWindow,
-  tokenizerFor,
-  windowBatch,
-} from "../finetune/token-windows.js";
+import { sequenceLength, type TrainingWindow, windowBatch } from "../finetune/token-windows.js";
 import type { LlamaConfig } from "../model/config.js";
 import { LlamaModel } from "../model/llama.js";
 import type { MatmulBackend } from "../model/matmul.js";
 import { initParameters } from "../model/parameters.js";
+import { tokenizerFor } from "../model/tokenizer-registry.js";
 import { Trainer, type TrainerCheckpoint, type TrainResult } from "../train/trainer.js";
 import type { StepInfo, TrainerOptions } from "../train/trainer-options.js";
 import { FullModel } from "./full-model.js";

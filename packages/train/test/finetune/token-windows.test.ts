@@ -1,4 +1,4 @@
-import { MeanScaleUniformBins } from "@kairos/tokenizer";
+import { DigitTokenizer, MeanScaleUniformBins } from "@kairos/tokenizer";
 import { expect, it } from "vitest";
 import { sequenceLength, tokenizerFor, windowBatch } from "../../src/finetune/token-windows.js";
 import { CHRONOS_TOKENIZER } from "../../src/model/config.js";
@@ -36,4 +36,13 @@ it("windowBatch(...) left-pads short contexts, shifts labels by one and ignores 
     -100,
     seq[8],
   ]);
+});
+
+it("windowBatch(tok, ...) takes any Tokenizer, and rejects one writing more ids than a window holds", () => {
+  const digits = new DigitTokenizer(); // several ids a value: " 8 3 7 ,"
+  expect(() =>
+    windowBatch(digits, settings, [{ context: [1, 2, 3, 4], target: [5, 6, 7] }]),
+  ).toThrow(
+    /^windowBatch\(\): windows\[0\] must tokenize to at most 6 context ids and 3 label ids \(one a value\), got \d+ and \d+$/,
+  );
 });
