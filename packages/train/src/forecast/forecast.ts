@@ -6,6 +6,7 @@
 import { Random } from "@kairos/lora";
 import type { LlamaModel } from "../model/llama.js";
 import { tokenizerFor } from "../model/tokenizer-registry.js";
+import { QUANTILE_LEVELS } from "../metrics/quantile-forecast.js";
 import { CachedDecoder } from "./cached-decoder.js";
 import { pathQuantiles } from "./quantiles.js";
 import { sampleToken } from "./sample-token.js";
@@ -24,8 +25,6 @@ export interface ForecastOptions {
   seed?: number;
 }
 
-/** Quantile levels reported: 0.1, 0.2, …, 0.9. */
-export const FORECAST_LEVELS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /** What {@link forecast} returns: `[samples][horizon]` paths, the median and `[9][horizon]` quantiles. */
 export interface Forecast {
@@ -108,6 +107,6 @@ export async function forecast(
       history = next;
     }
   }
-  const quantiles = pathQuantiles(paths, FORECAST_LEVELS);
-  return { samples: paths, median: quantiles[4], levels: [...FORECAST_LEVELS], quantiles };
+  const quantiles = pathQuantiles(paths, QUANTILE_LEVELS);
+  return { samples: paths, median: quantiles[4], levels: [...QUANTILE_LEVELS], quantiles };
 }

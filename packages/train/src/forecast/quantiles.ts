@@ -10,7 +10,7 @@ export function quantileSorted(sorted: Float64Array | Float32Array, q: number): 
 }
 
 /** `[levels.length][horizon]` quantiles of `paths` (`[samples][horizon]`). */
-export function pathQuantiles(paths: Float32Array[], levels: number[]): Float32Array[] {
+export function pathQuantiles(paths: Float32Array[], levels: readonly number[]): Float32Array[] {
   const horizon = paths[0].length;
   const out = levels.map(() => new Float32Array(horizon));
   const column = new Float64Array(paths.length);
