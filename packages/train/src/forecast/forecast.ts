@@ -4,9 +4,9 @@
 // roll forward as Chronos's `ChronosPipeline.predict` does: append the median and sample again.
 
 import { Random } from "@kairos/lora";
+import { QUANTILE_LEVELS } from "../metrics/quantile-forecast.js";
 import type { LlamaModel } from "../model/llama.js";
 import { tokenizerFor } from "../model/tokenizer-registry.js";
-import { QUANTILE_LEVELS } from "../metrics/quantile-forecast.js";
 import { CachedDecoder } from "./cached-decoder.js";
 import { pathQuantiles } from "./quantiles.js";
 import { sampleToken } from "./sample-token.js";
@@ -24,7 +24,6 @@ export interface ForecastOptions {
   topP?: number;
   seed?: number;
 }
-
 
 /** What {@link forecast} returns: `[samples][horizon]` paths, the median and `[9][horizon]` quantiles. */
 export interface Forecast {
