@@ -134,7 +134,7 @@ export function buildProgram(io: CliIo): Command {
     program
       .command("evaluate")
       .description(
-        "Rolling-origin backtest: models against naive and seasonal naive (MASE, sMAPE, WQL)",
+        "Rolling-origin backtest: models against seasonal naive, naive and damped ETS (MASE, sMAPE, WQL)",
       ),
   )
     .option("--horizon <n>", "steps to forecast per fold", integerFlag("--horizon"), 20)
@@ -146,7 +146,7 @@ export function buildProgram(io: CliIo): Command {
     )
     .option("--base <dir>", "base model, scored zero-shot (default: kairos-base-tiny when shipped)")
     .option("--adapter <dir>", "fine-tuned adapter of the base model, scored too")
-    .option("--baselines-only", "score naive and seasonal naive only, loading no model")
+    .option("--baselines-only", "score the three baselines only, loading no model")
     .option("--samples <n>", "sample paths per model forecast", integerFlag("--samples"), 20)
     .option("--seed <n>", "sampling seed", integerFlag("--seed", 0), 0)
     .addOption(backendOption())

@@ -1,5 +1,6 @@
 // After fine-tuning: a backtest on the validation tail (which training never saw as targets) of
-// the base model zero-shot, the fine-tuned model, naive and seasonal naive, and a plot of the
+// the base model zero-shot, the fine-tuned model and the baselines (seasonal naive, naive,
+// damped-trend ETS, which backtest() always scores), and a plot of the
 // fine-tuned forecast of the last fold against what happened.
 
 import { type BacktestResult, backtest, forecast, type LlamaModel } from "@kairos/train";

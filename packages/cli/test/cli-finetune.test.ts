@@ -55,7 +55,7 @@ describe("kairos finetune", () => {
     expect(r.stderr).toMatch(/finetune 3\/3 \(100%\) loss \d/);
   }, 60_000);
 
-  it("main(['finetune', '--horizon', ...]) backtests base, fine-tuned, naive and seasonal naive on the validation tail and plots", async () => {
+  it("main(['finetune', '--horizon', ...]) backtests base and fine-tuned beside the baselines (ets included) on the validation tail and plots", async () => {
     const out = join(root, "report");
     const r = await kairos(
       "finetune",
@@ -90,6 +90,7 @@ describe("kairos finetune", () => {
     expect(metrics.rows.map((x: { name: string }) => x.name)).toEqual([
       "seasonal naive",
       "naive",
+      "ets (damped)",
       "base (zero-shot)",
       "fine-tuned",
     ]);

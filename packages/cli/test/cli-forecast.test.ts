@@ -135,7 +135,7 @@ describe("kairos forecast", () => {
 });
 
 describe("kairos evaluate with models", () => {
-  it("main(['evaluate', '--base', '--adapter', ...]) scores zero-shot, fine-tuned, naive and seasonal naive side by side", async () => {
+  it("main(['evaluate', '--base', '--adapter', ...]) scores zero-shot and fine-tuned beside the three baselines", async () => {
     const r = await kairos(
       "evaluate",
       "--csv",
@@ -154,6 +154,7 @@ describe("kairos evaluate with models", () => {
     expect(out.rows.map((x: { name: string }) => x.name)).toEqual([
       "seasonal naive",
       "naive",
+      "ets (damped)",
       "base (zero-shot)",
       "fine-tuned",
     ]);

@@ -96,7 +96,7 @@ describe("kairos CLI: bad CSV input exits 1 naming file, row and column", () => 
 });
 
 describe("kairos evaluate", () => {
-  it("main(['evaluate', ...]) prints naive and seasonal naive side by side; seasonal naive wins on weekly data", async () => {
+  it("main(['evaluate', ...]) prints seasonal naive, naive and ets (damped) side by side; seasonal naive beats naive on weekly data", async () => {
     const r = await kairos(
       "evaluate",
       "--baselines-only",
@@ -114,7 +114,8 @@ describe("kairos evaluate", () => {
     expect(r.stdout).toMatch(/^seasonal naive .* 1\.000 +1\.000$/m);
     const naive = /^naive +([\d.]+) +[\d.]+ +[\d.]+ +([\d.]+)/m.exec(r.stdout);
     expect(Number(naive?.[2])).toBeGreaterThan(1);
-    expect(r.stderr).toMatch(/backtest 6\/6 \(100%\)/);
+    expect(r.stdout).toMatch(/^ets \(damped\) +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+$/m);
+    expect(r.stderr).toMatch(/backtest 9\/9 \(100%\)/);
   });
 
   it("main(['evaluate', '--json']) prints only JSON with every row's scores", async () => {
@@ -133,7 +134,11 @@ describe("kairos evaluate", () => {
     );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.rows.map((x: { name: string }) => x.name)).toEqual(["seasonal naive", "naive"]);
+    expect(out.rows.map((x: { name: string }) => x.name)).toEqual([
+      "seasonal naive",
+      "naive",
+      "ets (damped)",
+    ]);
     expect(out.season).toBe(7);
     expect(out.foldStarts).toEqual([106, 113]);
     for (const row of out.rows)

@@ -1,5 +1,5 @@
 // @kairos/train's public API: what the CLI, the browser demo, the benchmarks and the README's
-// examples use (42 values). Everything else in src/ is internal, reachable through these.
+// examples use (43 values). Everything else in src/ is internal, reachable through these.
 
 export type { FinetuneResult } from "./finetune/finetune.js";
 export { finetune } from "./finetune/finetune.js";
@@ -22,6 +22,7 @@ export type {
 } from "./metrics/backtest.js";
 export { backtest } from "./metrics/backtest.js";
 export { naiveForecast, seasonalNaiveForecast } from "./metrics/baselines.js";
+export { etsForecast } from "./metrics/ets-forecast.js";
 export type { ForecastScores, ScoredWindow } from "./metrics/evaluate-forecasts.js";
 export { evaluateForecasts } from "./metrics/evaluate-forecasts.js";
 export { inferFrequency } from "./metrics/infer-frequency.js";

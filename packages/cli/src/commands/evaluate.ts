@@ -1,5 +1,6 @@
-// `kairos evaluate`: a rolling-origin backtest of the bundled or given series, scoring naive and
-// seasonal naive (and the models given as forecasters) side by side, relative to seasonal naive.
+// `kairos evaluate`: a rolling-origin backtest of the bundled or given series, scoring the
+// baselines backtest() always runs (seasonal naive, naive, damped-trend ETS) and the models given
+// as forecasters side by side, relative to seasonal naive.
 
 import type { BackendName } from "@kairos/lora";
 import { type BacktestResult, backtest, type Forecaster } from "@kairos/train";
@@ -26,13 +27,13 @@ export interface EvaluateCommandFlags extends EvaluateFlags, SamplingFlags {
   base?: string;
   adapter?: string;
   backend?: BackendName;
-  /** Score naive and seasonal naive only, without loading a model. */
+  /** Score the baselines only (seasonal naive, naive, ets (damped)), without loading a model. */
   baselinesOnly?: boolean;
 }
 
 /**
  * Runs `kairos evaluate`: the base model zero-shot (when one is given or shipped) and, with
- * `--adapter`, the fine-tuned model, beside naive and seasonal naive.
+ * `--adapter`, the fine-tuned model, beside seasonal naive, naive and damped-trend ETS.
  */
 export async function evaluateCommand(
   flags: EvaluateCommandFlags,
@@ -66,6 +67,9 @@ export async function evaluateCommand(
   }
 }
 
+/** Rows backtest() scores before the given forecasters: seasonal naive, naive, ets (damped). */
+const BASELINES = 3;
+
 /** The backtest table as text. */
 export function formatBacktest(result: BacktestResult): string {
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
@@ -92,7 +96,7 @@ export async function evaluate(
     minLength: horizon * folds + 1,
     reason: `${folds} folds × horizon ${horizon} + 1 step of history`,
   });
-  const names = 2 + Object.keys(forecasters).length;
+  const names = BASELINES + Object.keys(forecasters).length;
   const progress = createProgress(io, "backtest", names * folds);
   let done = 0;
   const result = await backtest(series.values, {

@@ -2,6 +2,11 @@
 // scale, sample `samples` continuations token by token, decode them with the same scale, and
 // summarise the paths as a median and quantiles. Horizons beyond the model's prediction length
 // roll forward as Chronos's `ChronosPipeline.predict` does: append the median and sample again.
+// One departure from Chronos: when every observed context value is > 0, sampled values below 0
+// are clamped to 0. Chronos does not clamp (its bins span −15…15 times the scale whatever the
+// sign of the data), so a price or a count can get a negative 10 % quantile; clamping is monotone,
+// so it moves only the quantiles below 0, to 0, and for an actual ≥ 0 that never raises the
+// quantile loss.
 
 import { Random } from "@kairos/lora";
 import { QUANTILE_LEVELS } from "../metrics/quantile-forecast.js";
@@ -37,8 +42,20 @@ function check(name: string, value: number, ok: boolean, want: string): void {
   if (!ok) throw new RangeError(`forecast(): ${name} must be ${want}, got ${value}`);
 }
 
+/** True when `context` has an observed (non-NaN) value and every observed value is > 0. */
+function strictlyPositive(context: ArrayLike<number>): boolean {
+  let seen = false;
+  for (let t = 0; t < context.length; t++) {
+    if (Number.isNaN(context[t])) continue;
+    if (!(context[t] > 0)) return false;
+    seen = true;
+  }
+  return seen;
+}
+
 /**
- * Samples forecast paths for `context` (NaN = missing).
+ * Samples forecast paths for `context` (NaN = missing). When every observed context value is
+ * > 0, sampled values are clamped at 0, so no quantile is negative (Chronos does not clamp).
  *
  * @example
  * const { median, quantiles } = await forecast(model, closes, { horizon: 30, samples: 20, seed: 1 });
@@ -77,6 +94,7 @@ export async function forecast(
   const order = new Int32Array(V);
   const sampling = { temperature, topK, topP, firstId: t.nSpecialTokens };
   const paths = Array.from({ length: samples }, () => new Float32Array(horizon));
+  const floor = strictlyPositive(context) ? 0 : Number.NEGATIVE_INFINITY;
   let history = Float64Array.from(context);
   for (let done = 0; done < horizon; ) {
     const steps = Math.min(t.predictionLength, horizon - done);
@@ -93,7 +111,10 @@ export async function forecast(
       }
       if (h + 1 < steps) logits = await start.decoder.step(next);
     }
-    for (let s = 0; s < samples; s++) paths[s].set(tok.decode(generated[s], enc.scale), done);
+    for (let s = 0; s < samples; s++) {
+      const decoded = tok.decode(generated[s], enc.scale);
+      for (let h = 0; h < steps; h++) paths[s][done + h] = Math.max(floor, decoded[h]);
+    }
     done += steps;
     if (done < horizon) {
       const [median] = pathQuantiles(

@@ -1,10 +1,12 @@
 // A rolling-origin backtest that scores several forecasters side by side on the same folds
 // (GluonTS `split` + `generate_instances`, via @kairos/chunking's `rollingOrigin`), each forecaster
 // seeing only the context before its fold. Scores follow `evaluateForecasts`; each is also given
-// relative to the seasonal-naive baseline, as Chronos reports.
+// relative to the seasonal-naive baseline, as Chronos reports. The baselines are naive, seasonal
+// naive and damped-trend Holt–Winters (`etsForecast`, standing in for Chronos's AutoETS).
 
 import { rollingOrigin } from "@kairos/chunking";
 import { naiveForecast, seasonalNaiveForecast } from "./baselines.js";
+import { etsForecast } from "./ets-forecast.js";
 import { evaluateForecasts, type ForecastScores, type ScoredWindow } from "./evaluate-forecasts.js";
 import type { QuantileForecast } from "./quantile-forecast.js";
 
@@ -21,9 +23,9 @@ export interface BacktestOptions {
   horizon: number;
   /** Number of folds, each `horizon` steps after the previous; default 1. */
   folds?: number;
-  /** Seasonal period m for MASE and seasonal naive. */
+  /** Seasonal period m for MASE, seasonal naive and the ETS season. */
   season: number;
-  /** Extra forecasters by name, scored beside "naive" and "seasonal naive". */
+  /** Extra forecasters by name, scored beside "seasonal naive", "naive" and "ets (damped)". */
   forecasters?: Record<string, Forecaster>;
   /** Called after each forecaster finishes a fold. */
   onFold?: (name: string, fold: number, folds: number) => void;
@@ -46,7 +48,8 @@ export interface BacktestResult {
 }
 
 /**
- * Scores naive, seasonal naive and the given forecasters over the last `folds × horizon` steps.
+ * Scores seasonal naive, naive, damped-trend ETS ({@link etsForecast}) and the given forecasters
+ * over the last `folds × horizon` steps; rows come in that order.
  *
  * @example
  * const { rows } = await backtest(closes, { contextLength: 256, horizon: 20, folds: 5, season: 5 });
@@ -67,6 +70,7 @@ export async function backtest(
   const all: [string, Forecaster, boolean][] = [
     ["seasonal naive", (c, h) => seasonalNaiveForecast(c, h, season), true],
     ["naive", (c, h) => naiveForecast(c, h), true],
+    ["ets (damped)", (c, h) => etsForecast(c, h, season), true],
     ...Object.entries(options.forecasters ?? {}).map(([n, f]): [string, Forecaster, boolean] => [
       n,
       f,

@@ -36,13 +36,34 @@ it("forecast(...) is deterministic for a seed, rolls past the prediction length 
 it("forecast(...) of a model with flat logits spreads uniformly over the bins: quantiles match the uniform law", async () => {
   const model = tinyForecaster(backend);
   model.weights.get("model.norm.weight")?.fill(0); // every logit 0: uniform over the 62 bins
-  const f = await forecast(model, context, { horizon: 1, samples: 600, topK: 0, seed: 1 });
+  const signed = context.map((v) => v - 10); // not all positive: no clamp at 0
+  const f = await forecast(model, signed, { horizon: 1, samples: 600, topK: 0, seed: 1 });
   let scale = 0;
-  for (const v of context.subarray(context.length - 24)) scale += Math.abs(v) / 24;
+  for (const v of signed.subarray(signed.length - 24)) scale += Math.abs(v) / 24;
   // Bin centres: 62 evenly spaced from -15 to 15 (Chronos linspace); uniform → q-quantile ≈ -15 + 30q.
   for (const [i, q] of [0.1, 0.5, 0.9].map((q) => [Math.round(q * 10) - 1, q])) {
     expect(Math.abs(f.quantiles[i][0] / scale - (-15 + 30 * q))).toBeLessThan(2.5);
   }
+});
+
+it("forecast(...) of a strictly positive context clamps its samples at 0: no negative quantile", async () => {
+  const model = tinyForecaster(backend);
+  model.weights.get("model.norm.weight")?.fill(0); // uniform over bins from -15 to 15 × scale
+  // The same last 24 values (all the model sees), hence the same tokens and draws; a 0 in front
+  // of the window makes the context not strictly positive, and the paths go unclamped.
+  const withZero = Float64Array.from(context);
+  withZero[0] = 0;
+  const options = { horizon: 8, samples: 50, topK: 0, seed: 3 }; // one prediction length: no roll
+  const raw = await forecast(model, withZero, options);
+  const clamped = await forecast(model, context, options);
+  expect(Math.min(...raw.quantiles[0])).toBeLessThan(0);
+  for (let s = 0; s < 50; s++) {
+    expect(Array.from(clamped.samples[s])).toEqual(
+      Array.from(raw.samples[s], (v) => Math.max(0, v)),
+    );
+  }
+  for (const q of clamped.quantiles) expect(Math.min(...q)).toBeGreaterThanOrEqual(0);
+  expect(Array.from(clamped.quantiles[0])).toEqual(Array(8).fill(0));
 });
 
 it("forecast(...) rejects a bad option naming it", async () => {
