@@ -1,7 +1,7 @@
 // Which tokenizer a model was trained with, by the class name its config records
 // (`chronos_config.tokenizer_class`, as Chronos names them): one factory a scheme. A new scheme is
 // a class implementing `@kairos/tokenizer`'s `Tokenizer` and one line here.
-import { MeanScaleUniformBins, type Tokenizer } from "@kairos/tokenizer";
+import { MeanScaleUniformBins, RobustScaleUniformBins, type Tokenizer } from "@kairos/tokenizer";
 import { DEFAULT_TOKENIZER_CLASS, type TokenizerSettings } from "./config.js";
 
 /** Builds a scheme's tokenizer from a model's settings (causal: no EOS after the context). */
@@ -18,6 +18,18 @@ const TOKENIZERS: Readonly<Record<string, TokenizerFactory>> = {
       predictionLength: s.predictionLength,
       useEosToken: s.useEosToken,
       modelType: "causal",
+    }),
+  // Kairos's own scheme (median/IQR instance normalisation); causal: EOS after labels only.
+  RobustScaleUniformBins: (s) =>
+    new RobustScaleUniformBins({
+      nTokens: s.nTokens,
+      nSpecialTokens: s.nSpecialTokens,
+      low: s.lowLimit,
+      high: s.highLimit,
+      contextLength: s.contextLength,
+      predictionLength: s.predictionLength,
+      useEosToken: s.useEosToken,
+      minScale: s.minScale,
     }),
 };
 
