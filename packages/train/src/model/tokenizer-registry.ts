@@ -7,30 +7,24 @@ import { DEFAULT_TOKENIZER_CLASS, type TokenizerSettings } from "./config.js";
 /** Builds a scheme's tokenizer from a model's settings (causal: no EOS after the context). */
 export type TokenizerFactory = (settings: TokenizerSettings) => Tokenizer;
 
+/** The settings every uniform-bin scheme shares, under their tokenizer option names. */
+function binOptions(s: TokenizerSettings) {
+  return {
+    nTokens: s.nTokens,
+    nSpecialTokens: s.nSpecialTokens,
+    low: s.lowLimit,
+    high: s.highLimit,
+    contextLength: s.contextLength,
+    predictionLength: s.predictionLength,
+    useEosToken: s.useEosToken,
+  };
+}
+
 const TOKENIZERS: Readonly<Record<string, TokenizerFactory>> = {
-  MeanScaleUniformBins: (s) =>
-    new MeanScaleUniformBins({
-      nTokens: s.nTokens,
-      nSpecialTokens: s.nSpecialTokens,
-      low: s.lowLimit,
-      high: s.highLimit,
-      contextLength: s.contextLength,
-      predictionLength: s.predictionLength,
-      useEosToken: s.useEosToken,
-      modelType: "causal",
-    }),
+  MeanScaleUniformBins: (s) => new MeanScaleUniformBins({ ...binOptions(s), modelType: "causal" }),
   // Kairos's own scheme (median/IQR instance normalisation); causal: EOS after labels only.
   RobustScaleUniformBins: (s) =>
-    new RobustScaleUniformBins({
-      nTokens: s.nTokens,
-      nSpecialTokens: s.nSpecialTokens,
-      low: s.lowLimit,
-      high: s.highLimit,
-      contextLength: s.contextLength,
-      predictionLength: s.predictionLength,
-      useEosToken: s.useEosToken,
-      minScale: s.minScale,
-    }),
+    new RobustScaleUniformBins({ ...binOptions(s), minScale: s.minScale }),
 };
 
 /** The names {@link tokenizerFor} knows. */
