@@ -11,12 +11,19 @@ export interface TokenizerSettings {
    * `"MeanScaleUniformBins"` (Chronos).
    */
   tokenizerClass?: string;
-  /** Vocabulary size including special tokens (Chronos: 4096). */
+  /** Vocabulary size including special tokens (Chronos: 4096; RobustScaleUniformBins: 8193). */
   nTokens: number;
   /** Special tokens before the bins (PAD = 0, EOS = 1). */
   nSpecialTokens: number;
+  /** Lowest bin centre, in units of the scale (`tokenizer_kwargs.low_limit`). */
   lowLimit: number;
+  /** Highest bin centre (`tokenizer_kwargs.high_limit`). */
   highLimit: number;
+  /**
+   * `RobustScaleUniformBins` only: the scale is at least `minScale × |median|`
+   * (`tokenizer_kwargs.min_scale`); default the tokenizer's, 1e-6.
+   */
+  minScale?: number;
   useEosToken: boolean;
   contextLength: number;
   predictionLength: number;
@@ -138,7 +145,11 @@ export function toConfigJson(c: LlamaConfig): Record<string, unknown> {
     json.eos_token_id = 1;
     json.chronos_config = {
       tokenizer_class: t.tokenizerClass ?? DEFAULT_TOKENIZER_CLASS,
-      tokenizer_kwargs: { low_limit: t.lowLimit, high_limit: t.highLimit },
+      tokenizer_kwargs: {
+        low_limit: t.lowLimit,
+        high_limit: t.highLimit,
+        ...(t.minScale !== undefined && { min_scale: t.minScale }),
+      },
       n_tokens: t.nTokens,
       n_special_tokens: t.nSpecialTokens,
       pad_token_id: 0,
@@ -182,6 +193,7 @@ export function fromConfigJson(json: Record<string, unknown>): LlamaConfig {
           nSpecialTokens: cc.n_special_tokens as number,
           lowLimit: kw.low_limit,
           highLimit: kw.high_limit,
+          ...(kw.min_scale !== undefined && { minScale: kw.min_scale }),
           useEosToken: cc.use_eos_token as boolean,
           contextLength: cc.context_length as number,
           predictionLength: cc.prediction_length as number,

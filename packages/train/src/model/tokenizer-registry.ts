@@ -1,24 +1,30 @@
 // Which tokenizer a model was trained with, by the class name its config records
 // (`chronos_config.tokenizer_class`, as Chronos names them): one factory a scheme. A new scheme is
 // a class implementing `@kairos/tokenizer`'s `Tokenizer` and one line here.
-import { MeanScaleUniformBins, type Tokenizer } from "@kairos/tokenizer";
+import { MeanScaleUniformBins, RobustScaleUniformBins, type Tokenizer } from "@kairos/tokenizer";
 import { DEFAULT_TOKENIZER_CLASS, type TokenizerSettings } from "./config.js";
 
 /** Builds a scheme's tokenizer from a model's settings (causal: no EOS after the context). */
 export type TokenizerFactory = (settings: TokenizerSettings) => Tokenizer;
 
+/** The settings every uniform-bin scheme shares, under their tokenizer option names. */
+function binOptions(s: TokenizerSettings) {
+  return {
+    nTokens: s.nTokens,
+    nSpecialTokens: s.nSpecialTokens,
+    low: s.lowLimit,
+    high: s.highLimit,
+    contextLength: s.contextLength,
+    predictionLength: s.predictionLength,
+    useEosToken: s.useEosToken,
+  };
+}
+
 const TOKENIZERS: Readonly<Record<string, TokenizerFactory>> = {
-  MeanScaleUniformBins: (s) =>
-    new MeanScaleUniformBins({
-      nTokens: s.nTokens,
-      nSpecialTokens: s.nSpecialTokens,
-      low: s.lowLimit,
-      high: s.highLimit,
-      contextLength: s.contextLength,
-      predictionLength: s.predictionLength,
-      useEosToken: s.useEosToken,
-      modelType: "causal",
-    }),
+  MeanScaleUniformBins: (s) => new MeanScaleUniformBins({ ...binOptions(s), modelType: "causal" }),
+  // Kairos's own scheme (median/IQR instance normalisation); causal: EOS after labels only.
+  RobustScaleUniformBins: (s) =>
+    new RobustScaleUniformBins({ ...binOptions(s), minScale: s.minScale }),
 };
 
 /** The names {@link tokenizerFor} knows. */
