@@ -2,9 +2,9 @@
 // `node:` import (or a bare `fs`, `path`, …) anywhere in what the entry pulls in fails the test,
 // naming the file that imports it. Specifiers hidden from bundlers on purpose (lora's
 // `import(variable)` of `node:worker_threads`, taken only under Node) are not seen, by design.
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { build, type Plugin } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { browserEntries, packagesDir } from "./harness/browser-entries";
@@ -42,11 +42,21 @@ async function bundleForBrowser(entry: string): Promise<{ imports: string[]; byt
 }
 
 describe("browser bundles of the packages", () => {
-  it("browserEntries lists every package under packages/", async () => {
-    const dirs = (await readdir(packagesDir, { withFileTypes: true }))
-      .filter((d) => d.isDirectory())
-      .map((d) => `@kairos/${d.name}`);
-    expect(Object.keys(browserEntries).filter((k) => !k.includes("/", 8))).toEqual(dirs.sort());
+  it("browserEntries lists every library package under packages/ (apps with a bin left out)", async () => {
+    const dirs = (await readdir(packagesDir, { withFileTypes: true })).filter((d) =>
+      d.isDirectory(),
+    );
+    const libraries: string[] = [];
+    for (const d of dirs) {
+      const manifest = JSON.parse(
+        await readFile(join(packagesDir, d.name, "package.json"), "utf8"),
+      );
+      if (!manifest.bin) libraries.push(manifest.name);
+    }
+    expect(libraries).not.toContain("@kairos/cli");
+    expect(Object.keys(browserEntries).filter((k) => !k.includes("/", 8))).toEqual(
+      libraries.sort(),
+    );
   });
 
   it.each(Object.entries(browserEntries))(
