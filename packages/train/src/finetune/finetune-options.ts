@@ -26,7 +26,7 @@ export interface FinetuneOptions {
   trainer: Omit<TrainerOptions, "seed">;
   /** Activation memory: a byte budget and the checkpointing strategy. */
   memory?: MemoryOptions;
-  /** Batch size, validation part, stride, shortest context. */
+  /** Batch size, validation and test parts, stride, context lengths. */
   data?: FinetuneDataOptions;
   /** Seeds LoRA's initialisation, dropout and the batch order (default 0). */
   seed?: number;
@@ -36,8 +36,10 @@ const GROUPS = ["backend", "lora", "trainer", "memory", "data", "seed"];
 const DATA_KEYS: readonly (keyof FinetuneDataOptions)[] = [
   "batchSize",
   "validation",
+  "test",
   "stride",
   "minContext",
+  "contextLength",
   "maxValidationWindows",
 ];
 

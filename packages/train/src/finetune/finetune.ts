@@ -1,5 +1,5 @@
 // `finetune(...)`: LoRA fine-tuning of a pretrained model on one long history. The history is cut
-// into windows and split along time by `finetuneSplit` (validation after training, no leakage),
+// into windows and split along time by `finetuneSplit` (train | validation | test, no leakage),
 // windows are tokenized with the model's own tokenizer settings, and a {@link Trainer} trains only
 // the adapters, optionally under a byte budget on activations (`memory.memoryBudget`).
 import type { TokenBatch } from "../model/batch.js";
@@ -19,7 +19,7 @@ export interface FinetuneResult {
   trainer: Trainer;
   /** The planner's predicted activation peak in bytes (null without a memory budget or strategy). */
   plannedPeakBytes: number | null;
-  /** The time split trained and validated on: step ranges and windows of each part. */
+  /** The time split trained, validated and held out for testing: ranges and windows of each part. */
   split: FinetuneSplit<Float32Array | Float64Array>;
   /** Validation windows evaluated: the split's, evenly thinned to `data.maxValidationWindows`. */
   validationWindows: number;
@@ -43,8 +43,9 @@ export async function finetune(
   series: ArrayLike<number>,
   options: FinetuneOptions,
 ): Promise<FinetuneResult> {
-  const t = model.config.tokenizer;
-  if (!t) throw new RangeError("finetune(): model.config.tokenizer must be set, got undefined");
+  const settings = model.config.tokenizer;
+  if (!settings)
+    throw new RangeError("finetune(): model.config.tokenizer must be set, got undefined");
   checkFinetuneOptions(options);
   const { backend, seed = 0, lora: loraOptions, trainer: trainerOptions, memory = {} } = options;
   const { batchSize = 8, maxValidationWindows = 64, ...splitOptions } = options.data ?? {};
@@ -52,13 +53,10 @@ export async function finetune(
     series instanceof Float32Array || series instanceof Float64Array
       ? series
       : Float64Array.from(series);
-  const split = finetuneSplit(values, t, splitOptions, "finetune()");
+  const split = finetuneSplit(values, settings, splitOptions, "finetune()");
   const trainWindows = split.train.windows;
-  if (trainWindows.length === 0) {
-    throw new RangeError(
-      `finetune(): series must hold at least one training window, got ${values.length} values`,
-    );
-  }
+  // A shorter --context-length makes shorter sequences (fewer positions, less compute).
+  const t = { ...settings, contextLength: split.contextLength };
   const tok = tokenizerFor(t);
   const valWindows = split.validation.windows;
   const pick = Math.min(valWindows.length, maxValidationWindows);

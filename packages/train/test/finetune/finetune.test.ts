@@ -74,6 +74,30 @@ it("finetune(...) rejects a series too short for one window", async () => {
   ).rejects.toThrow(/finetune\(\)|splitByTime\(\)/);
 });
 
+it("finetune(model, 2 × predictionLength + 8 values, { data: { test } }) trains on one left-padded window and returns the held-out test part", async () => {
+  const short = seasonalSeries(24);
+  const { result, split } = await finetune(tinyForecaster(backend), short, {
+    backend,
+    trainer: { steps: 2 },
+    data: { batchSize: 2, test: 8 },
+  });
+  expect(result.losses.every(Number.isFinite)).toBe(true);
+  expect([split.minContext, split.train.windows.length, split.validation.windows.length]).toEqual([
+    8, 1, 0,
+  ]);
+  expect([split.test.start, split.test.end]).toEqual([16, 24]);
+});
+
+it("finetune(..., { data: { contextLength } }) trains on shorter sequences", async () => {
+  const { split, result } = await finetune(tinyForecaster(backend), series, {
+    backend,
+    trainer: { steps: 1 },
+    data: { batchSize: 2, contextLength: 12, validation: 0 },
+  });
+  expect(split.contextLength).toBe(12);
+  expect(Number.isFinite(result.losses[0])).toBe(true);
+});
+
 const PINNED = [4.8198, 4.611, 4.1084];
 
 it("finetune(...) rejects an unknown key of a group and lists every valid key of that group", async () => {
@@ -90,7 +114,7 @@ it("finetune(...) rejects an unknown key of a group and lists every valid key of
     'finetune(): unknown memory option "budget"; valid: memoryBudget, checkpointing',
   );
   await expect(run({ data: { steps: 3 } })).rejects.toThrow(
-    'finetune(): unknown data option "steps"; valid: batchSize, validation, stride, minContext, maxValidationWindows',
+    'finetune(): unknown data option "steps"; valid: batchSize, validation, test, stride, minContext, contextLength, maxValidationWindows',
   );
   await expect(run({ rank: 4 })).rejects.toThrow(
     'finetune(): unknown option "rank"; valid: backend, lora, trainer, memory, data, seed',
