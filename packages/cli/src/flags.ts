@@ -74,3 +74,17 @@ export function byteSizeFlag(flag: string) {
     }
   };
 }
+
+/** A part of a series: a fraction in (0, 1) or a positive integer step count. */
+export function partFlag(flag: string) {
+  return (value: string): number => {
+    const v = Number(value);
+    const ok = Number.isInteger(v) ? v >= 1 : v > 0 && v < 1;
+    if (value.trim() === "" || !ok) {
+      throw new UsageError(
+        `${flag} must be a fraction in (0, 1) or a positive integer step count, got ${value}`,
+      );
+    }
+    return v;
+  };
+}

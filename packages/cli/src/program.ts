@@ -10,7 +10,8 @@ import { forecast } from "./commands/forecast.js";
 import { info } from "./commands/info.js";
 import { merge } from "./commands/merge.js";
 import { pretrain } from "./commands/pretrain.js";
-import { byteSizeFlag, choiceFlag, integerFlag, listFlag, numberFlag } from "./flags.js";
+import { FIT_STRATEGIES } from "./fit-history.js";
+import { byteSizeFlag, choiceFlag, integerFlag, listFlag, numberFlag, partFlag } from "./flags.js";
 import type { CliIo } from "./io.js";
 import { DEFAULT_YEARS } from "./recent-years.js";
 
@@ -19,6 +20,23 @@ const backendOption = () =>
   new Option("--backend <name>", `compute backend: ${BACKENDS.join(", ")}`)
     .argParser(choiceFlag("--backend", BACKENDS))
     .default("auto");
+
+/** `--context-length` and `--fit`, shared by finetune and forecast. */
+const contextOptions = (cmd: Command, fitDefault: string, fits: readonly string[]) =>
+  cmd
+    .option(
+      "--context-length <n>",
+      "values a window or forecast sees (default and at most the model's context length)",
+      integerFlag("--context-length"),
+    )
+    .addOption(
+      new Option(
+        "--fit <strategy>",
+        `history beyond one context: ${fits.join(", ")} (truncate: the most recent context only; downsample: bucket means of the whole history, horizons in buckets${fits.includes("chunk") ? "; chunk: windows over all of it" : ""})`,
+      )
+        .argParser(choiceFlag("--fit", fits))
+        .default(fitDefault),
+    );
 
 const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
@@ -38,7 +56,7 @@ export function buildProgram(io: CliIo): Command {
       .option("--date <name>", "date column (default: one named date, time, timestamp or ds)")
       .option("--json", "print only JSON on stdout");
 
-  seriesOptions(
+  const finetuneCommand = seriesOptions(
     program
       .command("finetune")
       .description(
@@ -83,17 +101,23 @@ export function buildProgram(io: CliIo): Command {
     )
     .option(
       "--horizon <n>",
-      "forecast horizon of the validation backtest and plot",
+      "forecast horizon of the test backtest and plot",
       integerFlag("--horizon"),
       20,
     )
     .option(
       "--folds <k>",
-      "validation backtest folds (at most what the validation tail holds)",
+      "test backtest folds (at most what the test tail holds)",
       integerFlag("--folds"),
       5,
     )
-    .option("--samples <n>", "sample paths per forecast", integerFlag("--samples"), 20)
+    .option(
+      "--test <fraction|steps>",
+      "held-out test tail the report scores, never trained on nor used for early stopping (default: --folds × --horizon steps, at most a fifth of the series)",
+      partFlag("--test"),
+    )
+    .option("--samples <n>", "sample paths per forecast", integerFlag("--samples"), 20);
+  contextOptions(finetuneCommand, "chunk", FIT_STRATEGIES)
     .addHelpText(
       "after",
       example([
@@ -105,7 +129,7 @@ export function buildProgram(io: CliIo): Command {
       await finetune(flags, io);
     });
 
-  seriesOptions(
+  const forecastCommand = seriesOptions(
     program
       .command("forecast")
       .description("Forecast a series with the base model or a fine-tuned adapter"),
@@ -121,7 +145,8 @@ export function buildProgram(io: CliIo): Command {
     .option("--seed <n>", "sampling seed", integerFlag("--seed", 0), 0)
     .option("--holdout", "hold out the last --horizon values, forecast them and score the forecast")
     .option("--plot <file>", "write a plot: FILE.svg or FILE.png")
-    .addOption(backendOption())
+    .addOption(backendOption());
+  contextOptions(forecastCommand, "truncate", ["truncate", "downsample"])
     .addHelpText(
       "after",
       example(["kairos forecast --adapter runs/finetune --horizon 20 --plot forecast.png"]),

@@ -1,17 +1,22 @@
 // `kairos finetune`: LoRA fine-tuning of the base model (default kairos-base-tiny) on a CSV column
-// (default the bundled S&P 500 closes, last --years years), with progress on stderr; the adapter and
-// a training record are written whole into --out.
+// (default the bundled S&P 500 closes, last --years years), with progress on stderr; the adapter,
+// a training record and the test-tail scores are written whole into --out. The series is split
+// train | validation | test: the validation tail picks the best step, the test tail (never seen by
+// either) is what the printed table, metrics.json and the plot report.
 
 import { type BackendName, serializeAdapter } from "@kairos/lora";
 import {
   finetune as finetuneModel,
+  finetuneSplit,
   type LinearModule,
-  minFinetuneContext,
+  minFinetuneLength,
   sequenceLength,
 } from "@kairos/train";
 import { DEFAULT_BASE, openBackend, resolveBase } from "../base-model.js";
+import { contextLength } from "../context-length.js";
 import { emit } from "../emit.js";
 import { epochSteps } from "../epoch-steps.js";
+import { type FitFlag, fitHistory } from "../fit-history.js";
 import type { CliIo } from "../io.js";
 import { openModel } from "../load-models.js";
 import { writeOutputDirectory } from "../output-directory.js";
@@ -19,8 +24,9 @@ import { renderForecastPlot } from "../plot/render-forecast-plot.js";
 import { createProgress } from "../progress.js";
 import { recentYears } from "../recent-years.js";
 import { loadSeries, type SeriesFlags } from "../series-input.js";
+import { testReport } from "../test-report.js";
+import { testTail } from "../test-tail.js";
 import { UsageError } from "../usage-error.js";
-import { validationReport } from "../validation-report.js";
 import { formatBacktest } from "./evaluate.js";
 
 /** Flags of `kairos finetune`. */
@@ -41,7 +47,13 @@ export interface FinetuneFlags extends SeriesFlags {
   years: number;
   horizon: number;
   folds: number;
+  /** Test tail: a fraction or a step count (default --folds × --horizon). */
+  test?: number;
   samples: number;
+  /** Values a window sees (default and at most the model's context length). */
+  contextLength?: number;
+  /** What to do with history beyond one context (default chunk: windows over all of it). */
+  fit: FitFlag;
   json?: boolean;
 }
 
@@ -59,21 +71,35 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     const t = model.config.tokenizer;
     if (!t)
       throw new Error(`${baseDir}/config.json has no chronos_config: not a forecasting model`);
-    const minContext = minFinetuneContext(t);
-    const series = recentYears(
+    // finetune() left-pads contexts (NaN → PAD, mask 0) down to 8 observed values, as Chronos
+    // trains; a test tail of one prediction length follows the one training window.
+    const context = contextLength(flags.contextLength, t);
+    const shortest = minFinetuneLength({ ...t, contextLength: context });
+    const loaded = recentYears(
       await loadSeries(flags, {
-        // finetune() left-pads contexts down to minContext steps, as Chronos trains.
-        minLength: minContext + t.predictionLength,
-        reason: `shortest context ${minContext} + the model's prediction length ${t.predictionLength}`,
+        minLength: shortest + t.predictionLength,
+        reason: `one training window of ${shortest} + a test tail of the model's prediction length ${t.predictionLength}`,
       }),
       flags.years,
       flags.csv,
     );
+    // truncate and downsample keep one full-context training window and one test window.
+    const keep = context + 2 * t.predictionLength;
+    const fitted = fitHistory(loaded, flags.fit, keep, t.predictionLength);
+    const { series } = fitted;
     const { values } = series;
-    // The library's default split (a tenth for validation, at least one prediction window).
-    const data = { batchSize: flags.batchSize };
-    const steps = flags.maxSteps ?? epochSteps(values, t, flags.epochs ?? 1, data);
-    const tokensPerStep = flags.batchSize * sequenceLength(t);
+    // The library's validation default (a tenth, at least one prediction window; none on a short
+    // series) and the test tail the report backtests.
+    const data = {
+      batchSize: flags.batchSize,
+      contextLength: context,
+      test: testTail(flags.test, values.length, { ...t, contextLength: context }, flags),
+    };
+    const plan = finetuneSplit(values, t, data, "kairos finetune");
+    const validates = plan.validation.windows.length > 0;
+    const steps =
+      flags.maxSteps ?? epochSteps(plan.train.windows.length, flags.epochs ?? 1, flags.batchSize);
+    const tokensPerStep = flags.batchSize * sequenceLength({ ...t, contextLength: context });
     const progress = createProgress(io, "finetune", steps);
     const started = Date.now();
     const evals: string[] = [];
@@ -84,7 +110,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
         steps,
         lr: flags.lr,
         warmupSteps: Math.min(20, Math.floor(steps / 10)),
-        evalEvery: Math.max(1, Math.floor(steps / 5)),
+        evalEvery: validates ? Math.max(1, Math.floor(steps / 5)) : 0,
         onStep: (s) => {
           const seconds = (Date.now() - started) / 1000;
           progress.update(s.step, {
@@ -107,14 +133,15 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     const { result, split } = run;
     run.lora.setTraining(false);
     const zeroShot = await openModel(baseDir, backend);
-    const report = await validationReport({
+    const report = await testReport({
       values,
       timestamps: series.timestamps,
       column: series.column,
       season: series.season,
       horizon: flags.horizon,
       folds: flags.folds,
-      validation: split.validation,
+      contextLength: split.contextLength,
+      test: split.test,
       zeroShot,
       fineTuned: run.lora.base,
       samples: flags.samples,
@@ -125,9 +152,13 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       file: series.file,
       column: series.column,
       values: values.length,
+      contextLength: split.contextLength,
+      fit: flags.fit,
+      fitted: fitted.description,
       split: {
         train: [split.train.start, split.train.end],
         validation: [split.validation.start, split.validation.end],
+        test: [split.test.start, split.test.end],
       },
       trainWindows: split.train.windows.length,
       validationWindows: run.validationWindows,
@@ -150,6 +181,8 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     const baseName = flags.base ?? DEFAULT_BASE;
     const files = serializeAdapter(run.lora.adapter(baseName));
     const metrics = report && {
+      tail: "test",
+      steps: [split.test.start, split.test.end],
       horizon: flags.horizon,
       folds: report.folds,
       season: series.season,
@@ -168,16 +201,21 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
         await put("forecast.png", await renderForecastPlot(report.plot, "png"));
       },
     );
+    const testSteps = split.test.end - split.test.start;
     const table = report
-      ? `validation backtest, ${report.folds} folds × horizon ${flags.horizon}, season ${series.season}:\n${formatBacktest(report.result)}`
-      : `validation tail (${split.validation.end - split.validation.start} steps) shorter than --horizon ${flags.horizon}: no backtest`;
+      ? `test tail (last ${testSteps} steps, held out from training and step selection): ${report.folds} folds × horizon ${flags.horizon}, season ${series.season}:\n${formatBacktest(report.result)}`
+      : `test tail (${testSteps} steps) shorter than --horizon ${flags.horizon}: no backtest`;
+    const validation = validates
+      ? evals.join("; ")
+      : "no validation tail (series too short): no early stopping";
     emit(
       io,
       flags.json,
       { ...record, metrics },
       [
-        `fine-tuned ${baseName} on ${series.column} (${values.length} values, ${record.trainWindows} windows): ${result.steps} steps in ${trainSeconds}s (${record.wallSeconds}s with the validation backtest)`,
-        `training loss ${record.firstLoss?.toFixed(4)} → ${record.lastLoss?.toFixed(4)}; ${evals.join("; ") || "no validation"}`,
+        ...(fitted.description ? [`--fit ${flags.fit}: ${fitted.description}`] : []),
+        `fine-tuned ${baseName} on ${series.column} (${values.length} values, ${record.trainWindows} windows): ${result.steps} steps in ${trainSeconds}s (${record.wallSeconds}s with the test backtest)`,
+        `training loss ${record.firstLoss?.toFixed(4)} → ${record.lastLoss?.toFixed(4)}; ${validation}`,
         table,
         `adapter${report ? ", metrics and forecast plot (forecast.png, forecast.svg)" : ""} written to ${flags.out}`,
       ].join("\n"),
