@@ -98,6 +98,46 @@ it("finetune(..., { data: { contextLength } }) trains on shorter sequences", asy
   expect(Number.isFinite(result.losses[0])).toBe(true);
 });
 
+it("finetune(model, [series, …]) trains one adapter on every series' windows, each split on its own", async () => {
+  const one = await finetune(tinyForecaster(backend), series, {
+    backend,
+    trainer: { steps: 3 },
+    data: { batchSize: 2, test: 16 },
+    seed: 5,
+  });
+  const wrapped = await finetune(tinyForecaster(backend), [series], {
+    backend,
+    trainer: { steps: 3 },
+    data: { batchSize: 2, test: 16 },
+    seed: 5,
+  });
+  // A list of one is the series itself, draw for draw.
+  expect(wrapped.result.losses).toEqual(one.result.losses);
+  const other = seasonalSeries(120);
+  const two = await finetune(tinyForecaster(backend), [series, other], {
+    backend,
+    trainer: { steps: 3, evalEvery: 3 },
+    data: { batchSize: 2, test: 16 },
+    seed: 5,
+  });
+  expect(two.splits).toHaveLength(2);
+  expect(two.splits.map((s) => [s.test.start, s.test.end])).toEqual([
+    [224, 240],
+    [104, 120],
+  ]);
+  expect(two.splits[1].validation.end).toBe(104);
+  expect(two.validationWindows).toBe(
+    two.splits[0].validation.windows.length + two.splits[1].validation.windows.length,
+  );
+  expect(two.result.losses).not.toEqual(one.result.losses);
+  await expect(
+    finetune(tinyForecaster(backend), [series, seasonalSeries(10)], {
+      backend,
+      trainer: { steps: 1 },
+    }),
+  ).rejects.toThrow(/^finetune\(\) series\[1\]: series of 10 values/);
+});
+
 const PINNED = [4.8198, 4.611, 4.1084];
 
 it("finetune(...) rejects an unknown key of a group and lists every valid key of that group", async () => {
