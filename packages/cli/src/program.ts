@@ -49,10 +49,28 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showSuggestionAfterError(true);
 
-  const seriesOptions = (cmd: Command) =>
-    cmd
-      .option("--csv <file>", "CSV file with a header (default: the bundled S&P 500 daily closes)")
-      .option("--column <name>", "column to forecast (default: close for the bundled data)")
+  // `kairos finetune` takes several --csv and --column (one adapter over every file × column).
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+  const seriesOptions = (cmd: Command, many = false) =>
+    (many
+      ? cmd
+          .option(
+            "--csv <file>",
+            "CSV file with a header, repeatable (default: the bundled S&P 500 daily closes)",
+            collect,
+          )
+          .option(
+            "--column <name>",
+            "column to train on, repeatable: one adapter over every --csv × --column (default: close for the bundled data)",
+            collect,
+          )
+      : cmd
+          .option(
+            "--csv <file>",
+            "CSV file with a header (default: the bundled S&P 500 daily closes)",
+          )
+          .option("--column <name>", "column to forecast (default: close for the bundled data)")
+    )
       .option("--date <name>", "date column (default: one named date, time, timestamp or ds)")
       .option("--json", "print only JSON on stdout");
 
@@ -60,8 +78,9 @@ export function buildProgram(io: CliIo): Command {
     program
       .command("finetune")
       .description(
-        `LoRA fine-tune the base model on a series (default: bundled S&P 500, last ${DEFAULT_YEARS} years)`,
+        `LoRA fine-tune the base model on one or more series (default: bundled S&P 500, last ${DEFAULT_YEARS} years)`,
       ),
+    true,
   )
     .option("--rank <r>", "LoRA rank", integerFlag("--rank"), 8)
     .option("--alpha <a>", "LoRA alpha (scaling alpha / rank)", numberFlag("--alpha"), 16)
@@ -123,6 +142,7 @@ export function buildProgram(io: CliIo): Command {
       example([
         "kairos finetune --max-steps 200 --out runs/spx",
         "kairos finetune --csv sales.csv --column units --rank 4 --epochs 2",
+        "kairos finetune --csv stores.csv --column north --column south --test 0.2",
       ]),
     )
     .action(async (flags) => {

@@ -260,6 +260,54 @@ describe("kairos finetune", () => {
     }
   }, 60_000);
 
+  it("main(['finetune', '--column', a, '--column', b, ...]) trains one adapter on both series and reports each test tail and their geometric mean", async () => {
+    const two = join(root, "two.csv");
+    const lines = rows(120).map(
+      (r, i) =>
+        `${r.slice(0, 10)},${(20 + 0.3 * i + 4 * Math.sin(i / 5)).toFixed(3)},${(50 + 0.2 * i + 3 * Math.cos(i / 3)).toFixed(3)}`,
+    );
+    writeFileSync(two, `date,sales,visits\n${lines.join("\n")}\n`);
+    const out = join(root, "two-run");
+    const argv = ["--max-steps", "2", "--horizon", "4", "--samples", "2", "--out", out, ...fast];
+    const r = await kairos(
+      "finetune",
+      "--csv",
+      two,
+      "--column",
+      "sales",
+      "--column",
+      "visits",
+      ...argv,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/fine-tuned \S+ on sales, visits \(240 values/);
+    expect(r.stdout).toMatch(/^sales \(.*two\.csv\) test tail/m);
+    expect(r.stdout).toMatch(/^visits \(.*two\.csv\) test tail/m);
+    expect(r.stdout).toMatch(
+      /geometric mean over 2 series' test tails:\nmodel +MASE\/SN +WQL\/SN\nseasonal naive +1\.000 +1\.000/,
+    );
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(metrics.series.map((m: { column: string }) => m.column)).toEqual(["sales", "visits"]);
+    expect(metrics.geometricMean.map((m: { name: string }) => m.name)).toContain("fine-tuned");
+    const record = JSON.parse(readFileSync(join(out, "training.json"), "utf8"));
+    expect(record.series).toHaveLength(2);
+    expect(record.trainWindows).toBe(record.series[0].trainWindows + record.series[1].trainWindows);
+    // Two files work alike: each --csv × each --column.
+    const files = await kairos(
+      "finetune",
+      "--csv",
+      csv,
+      "--csv",
+      two,
+      "--column",
+      "sales",
+      ...argv,
+      "--json",
+    );
+    expect(files.code, files.stderr).toBe(0);
+    expect(JSON.parse(files.stdout).series).toHaveLength(2);
+  }, 60_000);
+
   it("main(['finetune', '--memory-budget', tiny]) fails at once naming the minimum, writing nothing", async () => {
     const r = await kairos(
       "finetune",

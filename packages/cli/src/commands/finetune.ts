@@ -1,36 +1,37 @@
-// `kairos finetune`: LoRA fine-tuning of the base model (default kairos-base-tiny) on a CSV column
-// (default the bundled S&P 500 closes, last --years years), with progress on stderr; the adapter,
-// a training record and the test-tail scores are written whole into --out. The series is split
-// train | validation | test: the validation tail picks the best step, the test tail (never seen by
-// either) is what the printed table, metrics.json and the plot report.
+// `kairos finetune`: LoRA fine-tuning of the base model (default kairos-base-tiny) on one or more
+// CSV columns (default the bundled S&P 500 closes, last --years years), with progress on stderr;
+// the adapter, a training record and the test-tail scores are written whole into --out. Each
+// series is split train | validation | test on its own: the validation tails pick the best step,
+// the test tails (never seen by either) are what the printed tables, metrics.json and the plot
+// report — per series, and as a geometric mean over several.
 
 import { type BackendName, serializeAdapter } from "@kairos/lora";
 import {
+  type BacktestResult,
   finetune as finetuneModel,
   finetuneSplit,
   type LinearModule,
-  minFinetuneLength,
   sequenceLength,
 } from "@kairos/train";
 import { DEFAULT_BASE, openBackend, resolveBase } from "../base-model.js";
 import { contextLength } from "../context-length.js";
 import { emit } from "../emit.js";
 import { epochSteps } from "../epoch-steps.js";
-import { type FitFlag, fitHistory } from "../fit-history.js";
+import { type FinetuneSeriesFlags, finetuneSeries } from "../finetune-series.js";
+import type { FitFlag } from "../fit-history.js";
 import type { CliIo } from "../io.js";
 import { openModel } from "../load-models.js";
 import { writeOutputDirectory } from "../output-directory.js";
 import { renderForecastPlot } from "../plot/render-forecast-plot.js";
 import { createProgress } from "../progress.js";
-import { recentYears } from "../recent-years.js";
-import { loadSeries, type SeriesFlags } from "../series-input.js";
 import { testReport } from "../test-report.js";
+import { formatSummary, summarize } from "../test-summary.js";
 import { testTail } from "../test-tail.js";
 import { UsageError } from "../usage-error.js";
 import { formatBacktest } from "./evaluate.js";
 
 /** Flags of `kairos finetune`. */
-export interface FinetuneFlags extends SeriesFlags {
+export interface FinetuneFlags extends FinetuneSeriesFlags {
   rank: number;
   alpha: number;
   targetModules: LinearModule[];
@@ -44,7 +45,6 @@ export interface FinetuneFlags extends SeriesFlags {
   base?: string;
   out: string;
   seed: number;
-  years: number;
   horizon: number;
   folds: number;
   /** Test tail: a fraction or a step count (default --folds × --horizon). */
@@ -68,42 +68,26 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
   const backend = await openBackend(flags.backend);
   try {
     const model = await openModel(baseDir, backend);
-    const t = model.config.tokenizer;
-    if (!t)
+    const settings = model.config.tokenizer;
+    if (!settings)
       throw new Error(`${baseDir}/config.json has no chronos_config: not a forecasting model`);
-    // finetune() left-pads contexts (NaN → PAD, mask 0) down to 8 observed values, as Chronos
-    // trains; a test tail of one prediction length follows the one training window.
-    const context = contextLength(flags.contextLength, t);
-    const shortest = minFinetuneLength({ ...t, contextLength: context });
-    const loaded = recentYears(
-      await loadSeries(flags, {
-        minLength: shortest + t.predictionLength,
-        reason: `one training window of ${shortest} + a test tail of the model's prediction length ${t.predictionLength}`,
-      }),
-      flags.years,
-      flags.csv,
-    );
-    // truncate and downsample keep one full-context training window and one test window.
-    const keep = context + 2 * t.predictionLength;
-    const fitted = fitHistory(loaded, flags.fit, keep, t.predictionLength);
-    const { series } = fitted;
-    const { values } = series;
+    const context = contextLength(flags.contextLength, settings);
+    const t = { ...settings, contextLength: context };
+    const inputs = await finetuneSeries(flags, settings, context);
+    const list = inputs.map((s) => s.values);
     // The library's validation default (a tenth, at least one prediction window; none on a short
-    // series) and the test tail the report backtests.
-    const data = {
-      batchSize: flags.batchSize,
-      contextLength: context,
-      test: testTail(flags.test, values.length, { ...t, contextLength: context }, flags),
-    };
-    const plan = finetuneSplit(values, t, data, "kairos finetune");
-    const validates = plan.validation.windows.length > 0;
-    const steps =
-      flags.maxSteps ?? epochSteps(plan.train.windows.length, flags.epochs ?? 1, flags.batchSize);
-    const tokensPerStep = flags.batchSize * sequenceLength({ ...t, contextLength: context });
+    // series) and the test tail the report backtests (the shortest series' default for all).
+    const test = Math.min(...list.map((v) => testTail(flags.test, v.length, t, flags)));
+    const data = { batchSize: flags.batchSize, contextLength: context, test };
+    const plans = list.map((v) => finetuneSplit(v, settings, data, "kairos finetune"));
+    const trainWindows = plans.reduce((n, p) => n + p.train.windows.length, 0);
+    const validates = plans.some((p) => p.validation.windows.length > 0);
+    const steps = flags.maxSteps ?? epochSteps(trainWindows, flags.epochs ?? 1, flags.batchSize);
+    const tokensPerStep = flags.batchSize * sequenceLength(t);
     const progress = createProgress(io, "finetune", steps);
     const started = Date.now();
     const evals: string[] = [];
-    const run = await finetuneModel(model, values, {
+    const run = await finetuneModel(model, list, {
       backend,
       lora: { rank: flags.rank, alpha: flags.alpha, targetModules: flags.targetModules },
       trainer: {
@@ -130,37 +114,47 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     });
     progress.stop();
     const trainSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
-    const { result, split } = run;
+    const { result, splits } = run;
     run.lora.setTraining(false);
     const zeroShot = await openModel(baseDir, backend);
-    const report = await testReport({
-      values,
-      timestamps: series.timestamps,
-      column: series.column,
-      season: series.season,
-      horizon: flags.horizon,
-      folds: flags.folds,
-      contextLength: split.contextLength,
-      test: split.test,
-      zeroShot,
-      fineTuned: run.lora.base,
-      samples: flags.samples,
-      seed: flags.seed,
-    });
+    const reports: Awaited<ReturnType<typeof testReport>>[] = [];
+    for (const [i, series] of inputs.entries()) {
+      reports.push(
+        await testReport({
+          values: series.values,
+          timestamps: series.timestamps,
+          column: series.column,
+          season: series.season,
+          horizon: flags.horizon,
+          folds: flags.folds,
+          contextLength: context,
+          test: splits[i].test,
+          zeroShot,
+          fineTuned: run.lora.base,
+          samples: flags.samples,
+          seed: flags.seed,
+        }),
+      );
+    }
+    const perSeries = inputs.map((s, i) => ({
+      file: s.file,
+      column: s.column,
+      values: s.values.length,
+      fitted: s.fitted,
+      split: {
+        train: [splits[i].train.start, splits[i].train.end],
+        validation: [splits[i].validation.start, splits[i].validation.end],
+        test: [splits[i].test.start, splits[i].test.end],
+      },
+      trainWindows: splits[i].train.windows.length,
+    }));
     const record = {
       base: baseDir,
-      file: series.file,
-      column: series.column,
-      values: values.length,
-      contextLength: split.contextLength,
+      ...perSeries[0],
+      series: perSeries,
+      contextLength: context,
       fit: flags.fit,
-      fitted: fitted.description,
-      split: {
-        train: [split.train.start, split.train.end],
-        validation: [split.validation.start, split.validation.end],
-        test: [split.test.start, split.test.end],
-      },
-      trainWindows: split.train.windows.length,
+      trainWindows,
       validationWindows: run.validationWindows,
       steps: result.steps,
       tokens: result.steps * tokensPerStep,
@@ -180,14 +174,22 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     };
     const baseName = flags.base ?? DEFAULT_BASE;
     const files = serializeAdapter(run.lora.adapter(baseName));
-    const metrics = report && {
-      tail: "test",
-      steps: [split.test.start, split.test.end],
-      horizon: flags.horizon,
-      folds: report.folds,
-      season: series.season,
-      ...report.result,
-    };
+    const scored = reports.flatMap((r, i) =>
+      r ? [{ i, report: r, metrics: seriesMetrics(inputs[i], splits[i].test, r) }] : [],
+    );
+    const summary = scored.length > 1 ? summarize(scored.map((s) => s.report.result)) : null;
+    const metrics =
+      scored.length === 0
+        ? null
+        : inputs.length === 1
+          ? { tail: "test", horizon: flags.horizon, ...scored[0].metrics }
+          : {
+              tail: "test",
+              horizon: flags.horizon,
+              series: scored.map((s) => s.metrics),
+              geometricMean: summary,
+            };
+    const plotted = scored[0]?.report;
     await writeOutputDirectory(
       flags.out,
       {
@@ -196,32 +198,60 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
         ...(metrics ? { "metrics.json": `${JSON.stringify(metrics, null, 2)}\n` } : {}),
       },
       async (put) => {
-        if (!report) return;
-        await put("forecast.svg", await renderForecastPlot(report.plot, "svg"));
-        await put("forecast.png", await renderForecastPlot(report.plot, "png"));
+        if (!plotted) return;
+        await put("forecast.svg", await renderForecastPlot(plotted.plot, "svg"));
+        await put("forecast.png", await renderForecastPlot(plotted.plot, "png"));
       },
     );
-    const testSteps = split.test.end - split.test.start;
-    const table = report
-      ? `test tail (last ${testSteps} steps, held out from training and step selection): ${report.folds} folds × horizon ${flags.horizon}, season ${series.season}:\n${formatBacktest(report.result)}`
-      : `test tail (${testSteps} steps) shorter than --horizon ${flags.horizon}: no backtest`;
+    const tables = inputs.map((s, i) => {
+      const r = reports[i];
+      const steps = splits[i].test.end - splits[i].test.start;
+      const who = inputs.length > 1 ? `${s.column} (${s.file}) ` : "";
+      return r
+        ? `${who}test tail (last ${steps} steps, held out from training and step selection): ${r.folds} folds × horizon ${flags.horizon}, season ${s.season}:\n${formatBacktest(r.result)}`
+        : `${who}test tail (${steps} steps) shorter than --horizon ${flags.horizon}: no backtest`;
+    });
+    if (summary)
+      tables.push(
+        `geometric mean over ${scored.length} series' test tails:\n${formatSummary(summary)}`,
+      );
     const validation = validates
       ? evals.join("; ")
       : "no validation tail (series too short): no early stopping";
+    const names = inputs.map((s) => s.column).join(", ");
+    const values = list.reduce((n, v) => n + v.length, 0);
     emit(
       io,
       flags.json,
       { ...record, metrics },
       [
-        ...(fitted.description ? [`--fit ${flags.fit}: ${fitted.description}`] : []),
-        `fine-tuned ${baseName} on ${series.column} (${values.length} values, ${record.trainWindows} windows): ${result.steps} steps in ${trainSeconds}s (${record.wallSeconds}s with the test backtest)`,
+        ...inputs.flatMap((s) =>
+          s.fitted ? [`--fit ${flags.fit}: ${s.column}: ${s.fitted}`] : [],
+        ),
+        `fine-tuned ${baseName} on ${names} (${values} values, ${trainWindows} windows): ${result.steps} steps in ${trainSeconds}s (${record.wallSeconds}s with the test backtest)`,
         `training loss ${record.firstLoss?.toFixed(4)} → ${record.lastLoss?.toFixed(4)}; ${validation}`,
-        table,
-        `adapter${report ? ", metrics and forecast plot (forecast.png, forecast.svg)" : ""} written to ${flags.out}`,
+        ...tables,
+        `adapter${plotted ? ", metrics and forecast plot (forecast.png, forecast.svg)" : ""} written to ${flags.out}`,
       ].join("\n"),
     );
-    return { record, run, series, values };
+    return { record, run, inputs };
   } finally {
     await backend.dispose();
   }
+}
+
+/** One series' entry of metrics.json. */
+function seriesMetrics(
+  series: { file: string; column: string; season: number },
+  test: { start: number; end: number },
+  report: { folds: number; result: BacktestResult },
+) {
+  return {
+    file: series.file,
+    column: series.column,
+    steps: [test.start, test.end],
+    folds: report.folds,
+    season: series.season,
+    ...report.result,
+  };
 }
