@@ -88,3 +88,16 @@ export function partFlag(flag: string) {
     return v;
   };
 }
+
+/** A number in [0, below): a rate, a decay. */
+export function nonNegativeFlag(flag: string, below = Number.POSITIVE_INFINITY) {
+  return (value: string): number => {
+    const v = Number(value);
+    if (value.trim() === "" || !Number.isFinite(v) || v < 0 || v >= below) {
+      const range =
+        below === Number.POSITIVE_INFINITY ? "a number ≥ 0" : `a number in [0, ${below})`;
+      throw new UsageError(`${flag} must be ${range}, got ${value}`);
+    }
+    return v;
+  };
+}

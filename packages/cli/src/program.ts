@@ -11,7 +11,15 @@ import { info } from "./commands/info.js";
 import { merge } from "./commands/merge.js";
 import { pretrain } from "./commands/pretrain.js";
 import { FIT_STRATEGIES } from "./fit-history.js";
-import { byteSizeFlag, choiceFlag, integerFlag, listFlag, numberFlag, partFlag } from "./flags.js";
+import {
+  byteSizeFlag,
+  choiceFlag,
+  integerFlag,
+  listFlag,
+  nonNegativeFlag,
+  numberFlag,
+  partFlag,
+} from "./flags.js";
 import type { CliIo } from "./io.js";
 import { DEFAULT_YEARS } from "./recent-years.js";
 
@@ -92,7 +100,45 @@ export function buildProgram(io: CliIo): Command {
     .option("--epochs <e>", "passes over the training windows (default 1)", numberFlag("--epochs"))
     .option("--max-steps <s>", "optimizer steps (instead of --epochs)", integerFlag("--max-steps"))
     .option("--lr <x>", "peak learning rate", numberFlag("--lr"), 1e-3)
-    .option("--batch-size <n>", "windows per step", integerFlag("--batch-size"), 8)
+    .option("--batch-size <n>", "windows per micro-batch", integerFlag("--batch-size"), 8)
+    .option(
+      "--gradient-accumulation <n>",
+      "micro-batches per optimizer step",
+      integerFlag("--gradient-accumulation"),
+      1,
+    )
+    .option(
+      "--warmup <n>",
+      "linear warmup steps (default: a tenth of the steps, at most 20)",
+      integerFlag("--warmup", 0),
+    )
+    .addOption(
+      new Option("--schedule <name>", "learning-rate decay after warmup: cosine, linear, constant")
+        .argParser(choiceFlag("--schedule", ["cosine", "linear", "constant"] as const))
+        .default("cosine"),
+    )
+    .option(
+      "--weight-decay <x>",
+      "AdamW weight decay on the LoRA weights",
+      nonNegativeFlag("--weight-decay"),
+      0,
+    )
+    .option(
+      "--lora-dropout <p>",
+      "dropout on the LoRA branch, in [0, 1)",
+      nonNegativeFlag("--lora-dropout", 1),
+      0,
+    )
+    .option(
+      "--eval-every <n>",
+      "steps between validation-loss evaluations (default: a fifth of the steps)",
+      integerFlag("--eval-every"),
+    )
+    .option(
+      "--patience <n>",
+      "stop after this many evaluations without a better validation loss (default: never); the best adapter is restored either way",
+      integerFlag("--patience"),
+    )
     .option(
       "--memory-budget <size>",
       "activation memory budget, e.g. 256MB",

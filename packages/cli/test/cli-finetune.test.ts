@@ -308,6 +308,81 @@ describe("kairos finetune", () => {
     expect(JSON.parse(files.stdout).series).toHaveLength(2);
   }, 60_000);
 
+  it("main(['finetune', '--patience', '--lora-dropout', ...]) maps the overfitting controls onto finetune()'s options and records them", async () => {
+    const r = await kairos(
+      "finetune",
+      "--csv",
+      csv,
+      "--max-steps",
+      "6",
+      "--eval-every",
+      "1",
+      "--patience",
+      "1",
+      "--lora-dropout",
+      "0.1",
+      "--weight-decay",
+      "0.01",
+      "--warmup",
+      "1",
+      "--schedule",
+      "linear",
+      "--gradient-accumulation",
+      "2",
+      "--horizon",
+      "4",
+      "--samples",
+      "2",
+      "--out",
+      join(root, "controls"),
+      ...fast,
+      "--json",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const record = JSON.parse(r.stdout);
+    expect(record).toMatchObject({
+      loraDropout: 0.1,
+      weightDecay: 0.01,
+      schedule: "linear",
+      gradientAccumulation: 2,
+      patience: 1,
+      tokens: record.steps * 2 * 2 * 19,
+    });
+    // Evaluated every step; with patience 1 it stops at the first evaluation that is no better.
+    expect(record.evalLosses.map((e: { step: number }) => e.step)).toEqual(
+      Array.from({ length: record.steps }, (_, i) => i + 1),
+    );
+    expect(record.stoppedEarly).toBe(record.steps < 6);
+    expect(record.bestEvalLoss).toBe(
+      Math.min(...record.evalLosses.map((e: { loss: number }) => e.loss)),
+    );
+    const bad: [string[], RegExp][] = [
+      [["--lora-dropout", "1"], /--lora-dropout must be a number in \[0, 1\), got 1/],
+      [["--weight-decay=-1"], /--weight-decay must be a number ≥ 0, got -1/],
+      [["--schedule", "step"], /--schedule must be one of cosine, linear, constant, got step/],
+      [["--patience", "0"], /--patience must be a positive integer, got 0/],
+      [
+        ["--gradient-accumulation", "0"],
+        /--gradient-accumulation must be a positive integer, got 0/,
+      ],
+      [["--eval-every", "x"], /--eval-every must be a positive integer, got x/],
+      [["--warmup", "5", "--max-steps", "3"], /--warmup must be fewer than the 3 steps, got 5/],
+    ];
+    for (const [argv, message] of bad) {
+      const f = await kairos(
+        "finetune",
+        "--csv",
+        csv,
+        ...fast,
+        ...argv,
+        "--out",
+        join(root, "never2"),
+      );
+      expect(f.code, argv.join(" ")).toBe(2);
+      expect(f.stderr).toMatch(message);
+    }
+  }, 60_000);
+
   it("main(['finetune', '--memory-budget', tiny]) fails at once naming the minimum, writing nothing", async () => {
     const r = await kairos(
       "finetune",

@@ -39,6 +39,15 @@ export interface FinetuneFlags extends FinetuneSeriesFlags {
   maxSteps?: number;
   lr: number;
   batchSize: number;
+  gradientAccumulation: number;
+  /** Warmup steps (default min(20, steps / 10)). */
+  warmup?: number;
+  schedule: "cosine" | "linear" | "constant";
+  weightDecay: number;
+  loraDropout: number;
+  /** Steps between evaluations (default steps / 5). */
+  evalEvery?: number;
+  patience?: number;
   memoryBudget?: number;
   checkpointing?: "auto" | "none" | "sqrt" | "optimal";
   backend?: BackendName;
@@ -82,19 +91,32 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     const plans = list.map((v) => finetuneSplit(v, settings, data, "kairos finetune"));
     const trainWindows = plans.reduce((n, p) => n + p.train.windows.length, 0);
     const validates = plans.some((p) => p.validation.windows.length > 0);
-    const steps = flags.maxSteps ?? epochSteps(trainWindows, flags.epochs ?? 1, flags.batchSize);
-    const tokensPerStep = flags.batchSize * sequenceLength(t);
+    const perStep = flags.batchSize * flags.gradientAccumulation;
+    const steps = flags.maxSteps ?? epochSteps(trainWindows, flags.epochs ?? 1, perStep);
+    if (flags.warmup !== undefined && flags.warmup >= steps) {
+      throw new UsageError(`--warmup must be fewer than the ${steps} steps, got ${flags.warmup}`);
+    }
+    const tokensPerStep = perStep * sequenceLength(t);
     const progress = createProgress(io, "finetune", steps);
     const started = Date.now();
     const evals: string[] = [];
     const run = await finetuneModel(model, list, {
       backend,
-      lora: { rank: flags.rank, alpha: flags.alpha, targetModules: flags.targetModules },
+      lora: {
+        rank: flags.rank,
+        alpha: flags.alpha,
+        targetModules: flags.targetModules,
+        dropout: flags.loraDropout,
+      },
       trainer: {
         steps,
         lr: flags.lr,
-        warmupSteps: Math.min(20, Math.floor(steps / 10)),
-        evalEvery: validates ? Math.max(1, Math.floor(steps / 5)) : 0,
+        warmupSteps: flags.warmup ?? Math.min(20, Math.floor(steps / 10)),
+        decay: flags.schedule,
+        weightDecay: flags.weightDecay,
+        gradientAccumulation: flags.gradientAccumulation,
+        evalEvery: validates ? (flags.evalEvery ?? Math.max(1, Math.floor(steps / 5))) : 0,
+        patience: validates ? flags.patience : undefined,
         onStep: (s) => {
           const seconds = (Date.now() - started) / 1000;
           progress.update(s.step, {
@@ -169,6 +191,13 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       lastLoss: result.losses[result.losses.length - 1],
       evalLosses: result.evalLosses,
       bestEvalLoss: result.bestEvalLoss,
+      bestStep: result.bestStep,
+      stoppedEarly: result.stoppedEarly,
+      loraDropout: flags.loraDropout,
+      weightDecay: flags.weightDecay,
+      schedule: flags.schedule,
+      gradientAccumulation: flags.gradientAccumulation,
+      patience: flags.patience ?? null,
       trainSeconds,
       wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
     };
@@ -215,8 +244,10 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       tables.push(
         `geometric mean over ${scored.length} series' test tails:\n${formatSummary(summary)}`,
       );
+    const best = result.bestStep === null ? "" : `; best step ${result.bestStep} restored`;
+    const stopped = result.stoppedEarly ? `; stopped early (--patience ${flags.patience})` : "";
     const validation = validates
-      ? evals.join("; ")
+      ? `${evals.join("; ")}${best}${stopped}`
       : "no validation tail (series too short): no early stopping";
     const names = inputs.map((s) => s.column).join(", ");
     const values = list.reduce((n, v) => n + v.length, 0);
