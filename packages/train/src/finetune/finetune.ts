@@ -106,6 +106,7 @@ export async function finetune(
   lora.setTraining(false);
   const planned = await runner.prepare(lora.stages(probe), probe.ids);
   const trainer = new Trainer(lora, data, { ...trainerOptions, seed }, runner);
+  if (options.resume) trainer.restore(options.resume);
   const result = await trainer.run();
   return {
     lora,

@@ -5,6 +5,7 @@ import { ReferenceBackend, readSafetensorsHeader } from "@kairos/lora";
 import { saveAdapter } from "@kairos/lora/node";
 import { expect, it } from "vitest";
 import { finetune } from "../../src/finetune/finetune.js";
+import type { TrainerCheckpoint } from "../../src/train/trainer.js";
 import { seasonalSeries, tinyForecaster } from "../helpers/forecaster.js";
 
 const backend = new ReferenceBackend();
@@ -138,6 +139,41 @@ it("finetune(model, [series, …]) trains one adapter on every series' windows, 
   ).rejects.toThrow(/^finetune\(\) series\[1\]: series of 10 values/);
 });
 
+it("finetune(..., { resume }) from a checkpoint of step N ends bit-equal to the uninterrupted 2N-step run", async () => {
+  const { parseCheckpoint, serializeCheckpoint } = await import(
+    "../../src/train/checkpoint-files.js"
+  );
+  const { serializeAdapter } = await import("@kairos/lora");
+  const options = (onCheckpoint?: (c: TrainerCheckpoint) => void) => ({
+    backend,
+    lora: { rank: 2, alpha: 4, dropout: 0.1 },
+    trainer: { steps: 6, lr: 1e-2, warmupSteps: 1, evalEvery: 2, checkpointEvery: 3, onCheckpoint },
+    data: { batchSize: 2 },
+    seed: 9,
+  });
+  const saved: Uint8Array[] = [];
+  let files: ReturnType<typeof serializeCheckpoint> | undefined;
+  const straight = await finetune(
+    tinyForecaster(backend),
+    series,
+    options((c) => {
+      if (!files) files = serializeCheckpoint(c);
+    }),
+  );
+  expect(files).toBeDefined();
+  // Through the files, as a killed process would: step 3 of 6.
+  const resume = parseCheckpoint(files as NonNullable<typeof files>);
+  expect(resume.step).toBe(3);
+  const resumed = await finetune(tinyForecaster(backend), series, { ...options(), resume });
+  expect(resumed.result.losses).toEqual(straight.result.losses);
+  expect(resumed.result.losses).toHaveLength(6);
+  expect(resumed.result.evalLosses).toEqual(straight.result.evalLosses);
+  const bytes = (r: typeof straight) =>
+    serializeAdapter(r.lora.adapter("t"))["adapter_model.safetensors"];
+  saved.push(bytes(straight), bytes(resumed));
+  expect(Buffer.from(saved[1]).equals(Buffer.from(saved[0]))).toBe(true);
+});
+
 const PINNED = [4.8198, 4.611, 4.1084];
 
 it("finetune(...) rejects an unknown key of a group and lists every valid key of that group", async () => {
@@ -148,7 +184,7 @@ it("finetune(...) rejects an unknown key of a group and lists every valid key of
     'finetune(): unknown lora option "rnak"; valid: targetModules, rank, alpha, dropout, useRslora, init',
   );
   await expect(run({ trainer: { steps: 1, batchSize: 4 } })).rejects.toThrow(
-    /^finetune\(\): unknown trainer option "batchSize"; valid: steps, lr, .*, onStep, onEval$/,
+    /^finetune\(\): unknown trainer option "batchSize"; valid: steps, lr, .*, onStep, onEval, onCheckpoint$/,
   );
   await expect(run({ memory: { budget: "1MB" } })).rejects.toThrow(
     'finetune(): unknown memory option "budget"; valid: memoryBudget, checkpointing',
@@ -157,7 +193,7 @@ it("finetune(...) rejects an unknown key of a group and lists every valid key of
     'finetune(): unknown data option "steps"; valid: batchSize, validation, test, stride, minContext, contextLength, maxValidationWindows',
   );
   await expect(run({ rank: 4 })).rejects.toThrow(
-    'finetune(): unknown option "rank"; valid: backend, lora, trainer, memory, data, seed',
+    'finetune(): unknown option "rank"; valid: backend, lora, trainer, memory, data, seed, resume',
   );
   await expect(run({ data: { batchSize: 0 } })).rejects.toThrow(
     "finetune(): data.batchSize must be a positive integer, got 0",
