@@ -159,6 +159,15 @@ export function buildProgram(io: CliIo): Command {
     )
     .option("--seed <n>", "random seed", integerFlag("--seed", 0), 0)
     .option(
+      "--checkpoint-every <n>",
+      "write a resumable checkpoint into --out/checkpoint every n steps",
+      integerFlag("--checkpoint-every"),
+    )
+    .option(
+      "--resume <dir>",
+      "continue a killed run from DIR/checkpoint (same flags: ends as the uninterrupted run)",
+    )
+    .option(
       "--years <n>",
       "with the bundled data: how many recent years to use",
       integerFlag("--years"),

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/run.js";
 import { kairos, TINY_MODEL } from "./cli-kairos.js";
 
 const root = mkdtempSync(join(tmpdir(), "kairos-finetune-"));
@@ -381,6 +382,75 @@ describe("kairos finetune", () => {
       expect(f.code, argv.join(" ")).toBe(2);
       expect(f.stderr).toMatch(message);
     }
+  }, 60_000);
+
+  it("main(['finetune', '--resume', dir]) continues a run killed after its checkpoint and ends bit-equal to the uninterrupted run", async () => {
+    const argv = [
+      "--csv",
+      csv,
+      "--max-steps",
+      "4",
+      "--checkpoint-every",
+      "2",
+      "--lora-dropout",
+      "0.1",
+    ];
+    const straight = join(root, "straight");
+    const a = await kairos(
+      "finetune",
+      ...argv,
+      "--horizon",
+      "4",
+      "--samples",
+      "2",
+      "--out",
+      straight,
+      ...fast,
+    );
+    expect(a.code, a.stderr).toBe(0);
+    // A run killed at step 3: its progress line for step 3 throws, after the step-2 checkpoint.
+    const killed = join(root, "killed");
+    let stderr = "";
+    const io = {
+      stdout: () => {},
+      stderr: (t: string) => {
+        if (t.startsWith("finetune 3/4")) throw new Error("killed at step 3");
+        stderr += t;
+      },
+      isTTY: false,
+    };
+    const code = await main(
+      ["finetune", ...argv, "--horizon", "4", "--samples", "2", "--out", killed, ...fast],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/killed at step 3/);
+    expect(readdirSync(killed)).toEqual(["checkpoint"]);
+    const b = await kairos(
+      "finetune",
+      ...argv,
+      "--horizon",
+      "4",
+      "--samples",
+      "2",
+      "--resume",
+      killed,
+      "--out",
+      killed,
+      ...fast,
+    );
+    expect(b.code, b.stderr).toBe(0);
+    const file = (dir: string, name: string) => readFileSync(join(dir, name));
+    expect(
+      file(killed, "adapter_model.safetensors").equals(file(straight, "adapter_model.safetensors")),
+    ).toBe(true);
+    const record = (dir: string) => JSON.parse(file(dir, "training.json").toString());
+    expect(record(killed).losses).toEqual(record(straight).losses);
+    expect(record(killed).evalLosses).toEqual(record(straight).evalLosses);
+    expect(record(killed).resumedFrom).toBe(2);
+    const bad = await kairos("finetune", ...argv, "--resume", join(root, "nowhere"), ...fast);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--resume: no checkpoint in .*nowhere.checkpoint/);
   }, 60_000);
 
   it("main(['finetune', '--memory-budget', tiny]) fails at once naming the minimum, writing nothing", async () => {

@@ -17,6 +17,7 @@ import { DEFAULT_BASE, openBackend, resolveBase } from "../base-model.js";
 import { contextLength } from "../context-length.js";
 import { emit } from "../emit.js";
 import { epochSteps } from "../epoch-steps.js";
+import { readFinetuneCheckpoint, writeFinetuneCheckpoint } from "../finetune-checkpoint.js";
 import { type FinetuneSeriesFlags, finetuneSeries } from "../finetune-series.js";
 import type { FitFlag } from "../fit-history.js";
 import type { CliIo } from "../io.js";
@@ -48,6 +49,10 @@ export interface FinetuneFlags extends FinetuneSeriesFlags {
   /** Steps between evaluations (default steps / 5). */
   evalEvery?: number;
   patience?: number;
+  /** Steps between checkpoints written into --out/checkpoint. */
+  checkpointEvery?: number;
+  /** An output directory whose checkpoint to continue from. */
+  resume?: string;
   memoryBudget?: number;
   checkpointing?: "auto" | "none" | "sqrt" | "optimal";
   backend?: BackendName;
@@ -97,6 +102,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       throw new UsageError(`--warmup must be fewer than the ${steps} steps, got ${flags.warmup}`);
     }
     const tokensPerStep = perStep * sequenceLength(t);
+    const resume = flags.resume ? await readFinetuneCheckpoint(flags.resume, steps) : undefined;
     const progress = createProgress(io, "finetune", steps);
     const started = Date.now();
     const evals: string[] = [];
@@ -117,11 +123,16 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
         gradientAccumulation: flags.gradientAccumulation,
         evalEvery: validates ? (flags.evalEvery ?? Math.max(1, Math.floor(steps / 5))) : 0,
         patience: validates ? flags.patience : undefined,
+        checkpointEvery: flags.checkpointEvery ?? 0,
+        onCheckpoint: (c) => writeFinetuneCheckpoint(flags.out, c),
         onStep: (s) => {
           const seconds = (Date.now() - started) / 1000;
           progress.update(s.step, {
             loss: s.loss.toFixed(4),
-            "tok/s": (seconds > 0 ? (s.step * tokensPerStep) / seconds : 0).toFixed(0),
+            "tok/s": (seconds > 0
+              ? ((s.step - (resume?.step ?? 0)) * tokensPerStep) / seconds
+              : 0
+            ).toFixed(0),
             mem: mib(process.memoryUsage().rss),
           });
         },
@@ -133,6 +144,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       },
       data,
       seed: flags.seed,
+      resume,
     });
     progress.stop();
     const trainSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
@@ -198,6 +210,8 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       schedule: flags.schedule,
       gradientAccumulation: flags.gradientAccumulation,
       patience: flags.patience ?? null,
+      resumedFrom: resume ? resume.step : null,
+      losses: result.losses,
       trainSeconds,
       wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
     };
