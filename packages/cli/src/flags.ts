@@ -74,3 +74,30 @@ export function byteSizeFlag(flag: string) {
     }
   };
 }
+
+/** A part of a series: a fraction in (0, 1) or a positive integer step count. */
+export function partFlag(flag: string) {
+  return (value: string): number => {
+    const v = Number(value);
+    const ok = Number.isInteger(v) ? v >= 1 : v > 0 && v < 1;
+    if (value.trim() === "" || !ok) {
+      throw new UsageError(
+        `${flag} must be a fraction in (0, 1) or a positive integer step count, got ${value}`,
+      );
+    }
+    return v;
+  };
+}
+
+/** A number in [0, below): a rate, a decay. */
+export function nonNegativeFlag(flag: string, below = Number.POSITIVE_INFINITY) {
+  return (value: string): number => {
+    const v = Number(value);
+    if (value.trim() === "" || !Number.isFinite(v) || v < 0 || v >= below) {
+      const range =
+        below === Number.POSITIVE_INFINITY ? "a number ≥ 0" : `a number in [0, ${below})`;
+      throw new UsageError(`${flag} must be ${range}, got ${value}`);
+    }
+    return v;
+  };
+}

@@ -10,7 +10,16 @@ import { forecast } from "./commands/forecast.js";
 import { info } from "./commands/info.js";
 import { merge } from "./commands/merge.js";
 import { pretrain } from "./commands/pretrain.js";
-import { byteSizeFlag, choiceFlag, integerFlag, listFlag, numberFlag } from "./flags.js";
+import { FIT_STRATEGIES } from "./fit-history.js";
+import {
+  byteSizeFlag,
+  choiceFlag,
+  integerFlag,
+  listFlag,
+  nonNegativeFlag,
+  numberFlag,
+  partFlag,
+} from "./flags.js";
 import type { CliIo } from "./io.js";
 import { DEFAULT_YEARS } from "./recent-years.js";
 
@@ -19,6 +28,23 @@ const backendOption = () =>
   new Option("--backend <name>", `compute backend: ${BACKENDS.join(", ")}`)
     .argParser(choiceFlag("--backend", BACKENDS))
     .default("auto");
+
+/** `--context-length` and `--fit`, shared by finetune and forecast. */
+const contextOptions = (cmd: Command, fitDefault: string, fits: readonly string[]) =>
+  cmd
+    .option(
+      "--context-length <n>",
+      "values a window or forecast sees (default and at most the model's context length)",
+      integerFlag("--context-length"),
+    )
+    .addOption(
+      new Option(
+        "--fit <strategy>",
+        `history beyond one context: ${fits.join(", ")} (truncate: the most recent context only; downsample: bucket means of the whole history, horizons in buckets${fits.includes("chunk") ? "; chunk: windows over all of it" : ""})`,
+      )
+        .argParser(choiceFlag("--fit", fits))
+        .default(fitDefault),
+    );
 
 const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
@@ -31,19 +57,38 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showSuggestionAfterError(true);
 
-  const seriesOptions = (cmd: Command) =>
-    cmd
-      .option("--csv <file>", "CSV file with a header (default: the bundled S&P 500 daily closes)")
-      .option("--column <name>", "column to forecast (default: close for the bundled data)")
+  // `kairos finetune` takes several --csv and --column (one adapter over every file × column).
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+  const seriesOptions = (cmd: Command, many = false) =>
+    (many
+      ? cmd
+          .option(
+            "--csv <file>",
+            "CSV file with a header, repeatable (default: the bundled S&P 500 daily closes)",
+            collect,
+          )
+          .option(
+            "--column <name>",
+            "column to train on, repeatable: one adapter over every --csv × --column (default: close for the bundled data)",
+            collect,
+          )
+      : cmd
+          .option(
+            "--csv <file>",
+            "CSV file with a header (default: the bundled S&P 500 daily closes)",
+          )
+          .option("--column <name>", "column to forecast (default: close for the bundled data)")
+    )
       .option("--date <name>", "date column (default: one named date, time, timestamp or ds)")
       .option("--json", "print only JSON on stdout");
 
-  seriesOptions(
+  const finetuneCommand = seriesOptions(
     program
       .command("finetune")
       .description(
-        `LoRA fine-tune the base model on a series (default: bundled S&P 500, last ${DEFAULT_YEARS} years)`,
+        `LoRA fine-tune the base model on one or more series (default: bundled S&P 500, last ${DEFAULT_YEARS} years)`,
       ),
+    true,
   )
     .option("--rank <r>", "LoRA rank", integerFlag("--rank"), 8)
     .option("--alpha <a>", "LoRA alpha (scaling alpha / rank)", numberFlag("--alpha"), 16)
@@ -55,7 +100,45 @@ export function buildProgram(io: CliIo): Command {
     .option("--epochs <e>", "passes over the training windows (default 1)", numberFlag("--epochs"))
     .option("--max-steps <s>", "optimizer steps (instead of --epochs)", integerFlag("--max-steps"))
     .option("--lr <x>", "peak learning rate", numberFlag("--lr"), 1e-3)
-    .option("--batch-size <n>", "windows per step", integerFlag("--batch-size"), 8)
+    .option("--batch-size <n>", "windows per micro-batch", integerFlag("--batch-size"), 8)
+    .option(
+      "--gradient-accumulation <n>",
+      "micro-batches per optimizer step",
+      integerFlag("--gradient-accumulation"),
+      1,
+    )
+    .option(
+      "--warmup <n>",
+      "linear warmup steps (default: a tenth of the steps, at most 20)",
+      integerFlag("--warmup", 0),
+    )
+    .addOption(
+      new Option("--schedule <name>", "learning-rate decay after warmup: cosine, linear, constant")
+        .argParser(choiceFlag("--schedule", ["cosine", "linear", "constant"] as const))
+        .default("cosine"),
+    )
+    .option(
+      "--weight-decay <x>",
+      "AdamW weight decay on the LoRA weights",
+      nonNegativeFlag("--weight-decay"),
+      0,
+    )
+    .option(
+      "--lora-dropout <p>",
+      "dropout on the LoRA branch, in [0, 1)",
+      nonNegativeFlag("--lora-dropout", 1),
+      0,
+    )
+    .option(
+      "--eval-every <n>",
+      "steps between validation-loss evaluations (default: a fifth of the steps)",
+      integerFlag("--eval-every"),
+    )
+    .option(
+      "--patience <n>",
+      "stop after this many evaluations without a better validation loss (default: never); the best adapter is restored either way",
+      integerFlag("--patience"),
+    )
     .option(
       "--memory-budget <size>",
       "activation memory budget, e.g. 256MB",
@@ -76,6 +159,15 @@ export function buildProgram(io: CliIo): Command {
     )
     .option("--seed <n>", "random seed", integerFlag("--seed", 0), 0)
     .option(
+      "--checkpoint-every <n>",
+      "write a resumable checkpoint into --out/checkpoint every n steps",
+      integerFlag("--checkpoint-every"),
+    )
+    .option(
+      "--resume <dir>",
+      "continue a killed run from DIR/checkpoint (same flags: ends as the uninterrupted run)",
+    )
+    .option(
       "--years <n>",
       "with the bundled data: how many recent years to use",
       integerFlag("--years"),
@@ -83,29 +175,36 @@ export function buildProgram(io: CliIo): Command {
     )
     .option(
       "--horizon <n>",
-      "forecast horizon of the validation backtest and plot",
+      "forecast horizon of the test backtest and plot",
       integerFlag("--horizon"),
       20,
     )
     .option(
       "--folds <k>",
-      "validation backtest folds (at most what the validation tail holds)",
+      "test backtest folds (at most what the test tail holds)",
       integerFlag("--folds"),
       5,
     )
-    .option("--samples <n>", "sample paths per forecast", integerFlag("--samples"), 20)
+    .option(
+      "--test <fraction|steps>",
+      "held-out test tail the report scores, never trained on nor used for early stopping (default: --folds × --horizon steps, at most a fifth of the series)",
+      partFlag("--test"),
+    )
+    .option("--samples <n>", "sample paths per forecast", integerFlag("--samples"), 20);
+  contextOptions(finetuneCommand, "chunk", FIT_STRATEGIES)
     .addHelpText(
       "after",
       example([
         "kairos finetune --max-steps 200 --out runs/spx",
         "kairos finetune --csv sales.csv --column units --rank 4 --epochs 2",
+        "kairos finetune --csv stores.csv --column north --column south --test 0.2",
       ]),
     )
     .action(async (flags) => {
       await finetune(flags, io);
     });
 
-  seriesOptions(
+  const forecastCommand = seriesOptions(
     program
       .command("forecast")
       .description("Forecast a series with the base model or a fine-tuned adapter"),
@@ -121,7 +220,8 @@ export function buildProgram(io: CliIo): Command {
     .option("--seed <n>", "sampling seed", integerFlag("--seed", 0), 0)
     .option("--holdout", "hold out the last --horizon values, forecast them and score the forecast")
     .option("--plot <file>", "write a plot: FILE.svg or FILE.png")
-    .addOption(backendOption())
+    .addOption(backendOption());
+  contextOptions(forecastCommand, "truncate", ["truncate", "downsample"])
     .addHelpText(
       "after",
       example(["kairos forecast --adapter runs/finetune --horizon 20 --plot forecast.png"]),

@@ -89,6 +89,44 @@ describe("kairos forecast", () => {
     expect(text.stdout).toMatch(/^step +median +q10 +q90\n2022-04-01 /);
   }, 60_000);
 
+  it("main(['forecast', '--context-length', '--fit', ...]) sees a shorter context, or bucket means of the whole history, and refuses a context beyond the model's", async () => {
+    const short = await kairos(
+      "forecast",
+      "--csv",
+      csv,
+      "--context-length",
+      "8",
+      ...fast,
+      "--json",
+    );
+    expect(short.code, short.stderr).toBe(0);
+    const full = await kairos("forecast", "--csv", csv, ...fast, "--json");
+    expect(JSON.parse(short.stdout).contextLength).toBe(8);
+    expect(JSON.parse(full.stdout).contextLength).toBe(16);
+    expect(JSON.parse(short.stdout).median).not.toEqual(JSON.parse(full.stdout).median);
+    // 90 daily values into 16 context tokens: buckets of 6 (15 buckets), dated by their last day.
+    const down = await kairos("forecast", "--csv", csv, "--fit", "downsample", ...fast, "--json");
+    expect(down.code, down.stderr).toBe(0);
+    const d = JSON.parse(down.stdout);
+    expect(d.fitted).toBe(
+      "aggregated 90 values into 15 buckets of 6 by mean; horizons are in buckets",
+    );
+    expect(d.median).toHaveLength(4);
+    const bad: [string[], RegExp][] = [
+      [
+        ["--context-length", "17"],
+        /--context-length must be at most the model's context length 16, got 17/,
+      ],
+      [["--context-length", "0"], /--context-length must be a positive integer, got 0/],
+      [["--fit", "chunk"], /--fit must be one of truncate, downsample, got chunk/],
+    ];
+    for (const [argv, message] of bad) {
+      const r = await kairos("forecast", "--csv", csv, ...fast, ...argv);
+      expect(r.code, argv.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
   it("main(['forecast', ...]) exits 2 for a bad --plot name and 1 for an adapter that does not fit or is corrupt", async () => {
     let r = await kairos("forecast", "--csv", csv, "--plot", "f.gif", ...fast);
     expect(r.code).toBe(2);

@@ -1,11 +1,11 @@
 // @kairos/train's public API: what the CLI, the browser demo, the benchmarks and the README's
-// examples use (43 values). Everything else in src/ is internal, reachable through these.
+// examples use (45 values). Everything else in src/ is internal, reachable through these.
 
 export type { FinetuneResult } from "./finetune/finetune.js";
 export { finetune } from "./finetune/finetune.js";
 export type { FinetuneDataOptions, FinetuneOptions } from "./finetune/finetune-options.js";
 export type { FinetuneSplit, FinetuneSplitOptions } from "./finetune/finetune-split.js";
-export { finetuneSplit, minFinetuneContext } from "./finetune/finetune-split.js";
+export { finetuneSplit, minFinetuneContext, minFinetuneLength } from "./finetune/finetune-split.js";
 export type { LoraOptions } from "./finetune/lora-model.js";
 export { LoraModel } from "./finetune/lora-model.js";
 export type { TrainingWindow } from "./finetune/token-windows.js";
@@ -25,6 +25,7 @@ export { naiveForecast, seasonalNaiveForecast } from "./metrics/baselines.js";
 export { etsForecast } from "./metrics/ets-forecast.js";
 export type { ForecastScores, ScoredWindow } from "./metrics/evaluate-forecasts.js";
 export { evaluateForecasts } from "./metrics/evaluate-forecasts.js";
+export { geometricMean } from "./metrics/geometric-mean.js";
 export { inferFrequency } from "./metrics/infer-frequency.js";
 export { mase } from "./metrics/mase.js";
 export type { QuantileForecast } from "./metrics/quantile-forecast.js";

@@ -1,30 +1,38 @@
-// `kairos finetune`: LoRA fine-tuning of the base model (default kairos-base-tiny) on a CSV column
-// (default the bundled S&P 500 closes, last --years years), with progress on stderr; the adapter and
-// a training record are written whole into --out.
+// `kairos finetune`: LoRA fine-tuning of the base model (default kairos-base-tiny) on one or more
+// CSV columns (default the bundled S&P 500 closes, last --years years), with progress on stderr;
+// the adapter, a training record and the test-tail scores are written whole into --out. Each
+// series is split train | validation | test on its own: the validation tails pick the best step,
+// the test tails (never seen by either) are what the printed tables, metrics.json and the plot
+// report — per series, and as a geometric mean over several.
 
 import { type BackendName, serializeAdapter } from "@kairos/lora";
 import {
+  type BacktestResult,
   finetune as finetuneModel,
+  finetuneSplit,
   type LinearModule,
-  minFinetuneContext,
   sequenceLength,
 } from "@kairos/train";
 import { DEFAULT_BASE, openBackend, resolveBase } from "../base-model.js";
+import { contextLength } from "../context-length.js";
 import { emit } from "../emit.js";
 import { epochSteps } from "../epoch-steps.js";
+import { readFinetuneCheckpoint, writeFinetuneCheckpoint } from "../finetune-checkpoint.js";
+import { type FinetuneSeriesFlags, finetuneSeries } from "../finetune-series.js";
+import type { FitFlag } from "../fit-history.js";
 import type { CliIo } from "../io.js";
 import { openModel } from "../load-models.js";
 import { writeOutputDirectory } from "../output-directory.js";
 import { renderForecastPlot } from "../plot/render-forecast-plot.js";
 import { createProgress } from "../progress.js";
-import { recentYears } from "../recent-years.js";
-import { loadSeries, type SeriesFlags } from "../series-input.js";
+import { testReport } from "../test-report.js";
+import { formatSummary, summarize } from "../test-summary.js";
+import { testTail } from "../test-tail.js";
 import { UsageError } from "../usage-error.js";
-import { validationReport } from "../validation-report.js";
 import { formatBacktest } from "./evaluate.js";
 
 /** Flags of `kairos finetune`. */
-export interface FinetuneFlags extends SeriesFlags {
+export interface FinetuneFlags extends FinetuneSeriesFlags {
   rank: number;
   alpha: number;
   targetModules: LinearModule[];
@@ -32,16 +40,34 @@ export interface FinetuneFlags extends SeriesFlags {
   maxSteps?: number;
   lr: number;
   batchSize: number;
+  gradientAccumulation: number;
+  /** Warmup steps (default min(20, steps / 10)). */
+  warmup?: number;
+  schedule: "cosine" | "linear" | "constant";
+  weightDecay: number;
+  loraDropout: number;
+  /** Steps between evaluations (default steps / 5). */
+  evalEvery?: number;
+  patience?: number;
+  /** Steps between checkpoints written into --out/checkpoint. */
+  checkpointEvery?: number;
+  /** An output directory whose checkpoint to continue from. */
+  resume?: string;
   memoryBudget?: number;
   checkpointing?: "auto" | "none" | "sqrt" | "optimal";
   backend?: BackendName;
   base?: string;
   out: string;
   seed: number;
-  years: number;
   horizon: number;
   folds: number;
+  /** Test tail: a fraction or a step count (default --folds × --horizon). */
+  test?: number;
   samples: number;
+  /** Values a window sees (default and at most the model's context length). */
+  contextLength?: number;
+  /** What to do with history beyond one context (default chunk: windows over all of it). */
+  fit: FitFlag;
   json?: boolean;
 }
 
@@ -56,40 +82,57 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
   const backend = await openBackend(flags.backend);
   try {
     const model = await openModel(baseDir, backend);
-    const t = model.config.tokenizer;
-    if (!t)
+    const settings = model.config.tokenizer;
+    if (!settings)
       throw new Error(`${baseDir}/config.json has no chronos_config: not a forecasting model`);
-    const minContext = minFinetuneContext(t);
-    const series = recentYears(
-      await loadSeries(flags, {
-        // finetune() left-pads contexts down to minContext steps, as Chronos trains.
-        minLength: minContext + t.predictionLength,
-        reason: `shortest context ${minContext} + the model's prediction length ${t.predictionLength}`,
-      }),
-      flags.years,
-      flags.csv,
-    );
-    const { values } = series;
-    // The library's default split (a tenth for validation, at least one prediction window).
-    const data = { batchSize: flags.batchSize };
-    const steps = flags.maxSteps ?? epochSteps(values, t, flags.epochs ?? 1, data);
-    const tokensPerStep = flags.batchSize * sequenceLength(t);
+    const context = contextLength(flags.contextLength, settings);
+    const t = { ...settings, contextLength: context };
+    const inputs = await finetuneSeries(flags, settings, context);
+    const list = inputs.map((s) => s.values);
+    // The library's validation default (a tenth, at least one prediction window; none on a short
+    // series) and the test tail the report backtests (the shortest series' default for all).
+    const test = Math.min(...list.map((v) => testTail(flags.test, v.length, t, flags)));
+    const data = { batchSize: flags.batchSize, contextLength: context, test };
+    const plans = list.map((v) => finetuneSplit(v, settings, data, "kairos finetune"));
+    const trainWindows = plans.reduce((n, p) => n + p.train.windows.length, 0);
+    const validates = plans.some((p) => p.validation.windows.length > 0);
+    const perStep = flags.batchSize * flags.gradientAccumulation;
+    const steps = flags.maxSteps ?? epochSteps(trainWindows, flags.epochs ?? 1, perStep);
+    if (flags.warmup !== undefined && flags.warmup >= steps) {
+      throw new UsageError(`--warmup must be fewer than the ${steps} steps, got ${flags.warmup}`);
+    }
+    const tokensPerStep = perStep * sequenceLength(t);
+    const resume = flags.resume ? await readFinetuneCheckpoint(flags.resume, steps) : undefined;
     const progress = createProgress(io, "finetune", steps);
     const started = Date.now();
     const evals: string[] = [];
-    const run = await finetuneModel(model, values, {
+    const run = await finetuneModel(model, list, {
       backend,
-      lora: { rank: flags.rank, alpha: flags.alpha, targetModules: flags.targetModules },
+      lora: {
+        rank: flags.rank,
+        alpha: flags.alpha,
+        targetModules: flags.targetModules,
+        dropout: flags.loraDropout,
+      },
       trainer: {
         steps,
         lr: flags.lr,
-        warmupSteps: Math.min(20, Math.floor(steps / 10)),
-        evalEvery: Math.max(1, Math.floor(steps / 5)),
+        warmupSteps: flags.warmup ?? Math.min(20, Math.floor(steps / 10)),
+        decay: flags.schedule,
+        weightDecay: flags.weightDecay,
+        gradientAccumulation: flags.gradientAccumulation,
+        evalEvery: validates ? (flags.evalEvery ?? Math.max(1, Math.floor(steps / 5))) : 0,
+        patience: validates ? flags.patience : undefined,
+        checkpointEvery: flags.checkpointEvery ?? 0,
+        onCheckpoint: (c) => writeFinetuneCheckpoint(flags.out, c),
         onStep: (s) => {
           const seconds = (Date.now() - started) / 1000;
           progress.update(s.step, {
             loss: s.loss.toFixed(4),
-            "tok/s": (seconds > 0 ? (s.step * tokensPerStep) / seconds : 0).toFixed(0),
+            "tok/s": (seconds > 0
+              ? ((s.step - (resume?.step ?? 0)) * tokensPerStep) / seconds
+              : 0
+            ).toFixed(0),
             mem: mib(process.memoryUsage().rss),
           });
         },
@@ -101,35 +144,51 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       },
       data,
       seed: flags.seed,
+      resume,
     });
     progress.stop();
     const trainSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
-    const { result, split } = run;
+    const { result, splits } = run;
     run.lora.setTraining(false);
     const zeroShot = await openModel(baseDir, backend);
-    const report = await validationReport({
-      values,
-      timestamps: series.timestamps,
-      column: series.column,
-      season: series.season,
-      horizon: flags.horizon,
-      folds: flags.folds,
-      validation: split.validation,
-      zeroShot,
-      fineTuned: run.lora.base,
-      samples: flags.samples,
-      seed: flags.seed,
-    });
+    const reports: Awaited<ReturnType<typeof testReport>>[] = [];
+    for (const [i, series] of inputs.entries()) {
+      reports.push(
+        await testReport({
+          values: series.values,
+          timestamps: series.timestamps,
+          column: series.column,
+          season: series.season,
+          horizon: flags.horizon,
+          folds: flags.folds,
+          contextLength: context,
+          test: splits[i].test,
+          zeroShot,
+          fineTuned: run.lora.base,
+          samples: flags.samples,
+          seed: flags.seed,
+        }),
+      );
+    }
+    const perSeries = inputs.map((s, i) => ({
+      file: s.file,
+      column: s.column,
+      values: s.values.length,
+      fitted: s.fitted,
+      split: {
+        train: [splits[i].train.start, splits[i].train.end],
+        validation: [splits[i].validation.start, splits[i].validation.end],
+        test: [splits[i].test.start, splits[i].test.end],
+      },
+      trainWindows: splits[i].train.windows.length,
+    }));
     const record = {
       base: baseDir,
-      file: series.file,
-      column: series.column,
-      values: values.length,
-      split: {
-        train: [split.train.start, split.train.end],
-        validation: [split.validation.start, split.validation.end],
-      },
-      trainWindows: split.train.windows.length,
+      ...perSeries[0],
+      series: perSeries,
+      contextLength: context,
+      fit: flags.fit,
+      trainWindows,
       validationWindows: run.validationWindows,
       steps: result.steps,
       tokens: result.steps * tokensPerStep,
@@ -144,17 +203,36 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       lastLoss: result.losses[result.losses.length - 1],
       evalLosses: result.evalLosses,
       bestEvalLoss: result.bestEvalLoss,
+      bestStep: result.bestStep,
+      stoppedEarly: result.stoppedEarly,
+      loraDropout: flags.loraDropout,
+      weightDecay: flags.weightDecay,
+      schedule: flags.schedule,
+      gradientAccumulation: flags.gradientAccumulation,
+      patience: flags.patience ?? null,
+      resumedFrom: resume ? resume.step : null,
+      losses: result.losses,
       trainSeconds,
       wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
     };
     const baseName = flags.base ?? DEFAULT_BASE;
     const files = serializeAdapter(run.lora.adapter(baseName));
-    const metrics = report && {
-      horizon: flags.horizon,
-      folds: report.folds,
-      season: series.season,
-      ...report.result,
-    };
+    const scored = reports.flatMap((r, i) =>
+      r ? [{ i, report: r, metrics: seriesMetrics(inputs[i], splits[i].test, r) }] : [],
+    );
+    const summary = scored.length > 1 ? summarize(scored.map((s) => s.report.result)) : null;
+    const metrics =
+      scored.length === 0
+        ? null
+        : inputs.length === 1
+          ? { tail: "test", horizon: flags.horizon, ...scored[0].metrics }
+          : {
+              tail: "test",
+              horizon: flags.horizon,
+              series: scored.map((s) => s.metrics),
+              geometricMean: summary,
+            };
+    const plotted = scored[0]?.report;
     await writeOutputDirectory(
       flags.out,
       {
@@ -163,27 +241,62 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
         ...(metrics ? { "metrics.json": `${JSON.stringify(metrics, null, 2)}\n` } : {}),
       },
       async (put) => {
-        if (!report) return;
-        await put("forecast.svg", await renderForecastPlot(report.plot, "svg"));
-        await put("forecast.png", await renderForecastPlot(report.plot, "png"));
+        if (!plotted) return;
+        await put("forecast.svg", await renderForecastPlot(plotted.plot, "svg"));
+        await put("forecast.png", await renderForecastPlot(plotted.plot, "png"));
       },
     );
-    const table = report
-      ? `validation backtest, ${report.folds} folds × horizon ${flags.horizon}, season ${series.season}:\n${formatBacktest(report.result)}`
-      : `validation tail (${split.validation.end - split.validation.start} steps) shorter than --horizon ${flags.horizon}: no backtest`;
+    const tables = inputs.map((s, i) => {
+      const r = reports[i];
+      const steps = splits[i].test.end - splits[i].test.start;
+      const who = inputs.length > 1 ? `${s.column} (${s.file}) ` : "";
+      return r
+        ? `${who}test tail (last ${steps} steps, held out from training and step selection): ${r.folds} folds × horizon ${flags.horizon}, season ${s.season}:\n${formatBacktest(r.result)}`
+        : `${who}test tail (${steps} steps) shorter than --horizon ${flags.horizon}: no backtest`;
+    });
+    if (summary)
+      tables.push(
+        `geometric mean over ${scored.length} series' test tails:\n${formatSummary(summary)}`,
+      );
+    const best = result.bestStep === null ? "" : `; best step ${result.bestStep} restored`;
+    const stopped = result.stoppedEarly ? `; stopped early (--patience ${flags.patience})` : "";
+    const validation = validates
+      ? `${evals.join("; ")}${best}${stopped}`
+      : "no validation tail (series too short): no early stopping";
+    const names = inputs.map((s) => s.column).join(", ");
+    const values = list.reduce((n, v) => n + v.length, 0);
     emit(
       io,
       flags.json,
       { ...record, metrics },
       [
-        `fine-tuned ${baseName} on ${series.column} (${values.length} values, ${record.trainWindows} windows): ${result.steps} steps in ${trainSeconds}s (${record.wallSeconds}s with the validation backtest)`,
-        `training loss ${record.firstLoss?.toFixed(4)} → ${record.lastLoss?.toFixed(4)}; ${evals.join("; ") || "no validation"}`,
-        table,
-        `adapter${report ? ", metrics and forecast plot (forecast.png, forecast.svg)" : ""} written to ${flags.out}`,
+        ...inputs.flatMap((s) =>
+          s.fitted ? [`--fit ${flags.fit}: ${s.column}: ${s.fitted}`] : [],
+        ),
+        `fine-tuned ${baseName} on ${names} (${values} values, ${trainWindows} windows): ${result.steps} steps in ${trainSeconds}s (${record.wallSeconds}s with the test backtest)`,
+        `training loss ${record.firstLoss?.toFixed(4)} → ${record.lastLoss?.toFixed(4)}; ${validation}`,
+        ...tables,
+        `adapter${plotted ? ", metrics and forecast plot (forecast.png, forecast.svg)" : ""} written to ${flags.out}`,
       ].join("\n"),
     );
-    return { record, run, series, values };
+    return { record, run, inputs };
   } finally {
     await backend.dispose();
   }
+}
+
+/** One series' entry of metrics.json. */
+function seriesMetrics(
+  series: { file: string; column: string; season: number },
+  test: { start: number; end: number },
+  report: { folds: number; result: BacktestResult },
+) {
+  return {
+    file: series.file,
+    column: series.column,
+    steps: [test.start, test.end],
+    folds: report.folds,
+    season: series.season,
+    ...report.result,
+  };
 }

@@ -1,11 +1,14 @@
 // `kairos forecast`: sample forecasts of a series from the base model or a fine-tuned adapter;
 // prints median and 10–90% band per step (JSON with every quantile), optionally a plot. With
 // --holdout the last `horizon` values are held out, forecast from what precedes them, and scored.
+// --context-length shortens the context; --fit downsample lets it hold the whole history.
 
 import type { BackendName } from "@kairos/lora";
 import { evaluateForecasts, forecast as forecastModel } from "@kairos/train";
 import { openBackend, resolveBase } from "../base-model.js";
+import { contextLength } from "../context-length.js";
 import { emit } from "../emit.js";
+import { fitHistory } from "../fit-history.js";
 import { formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
 import { loadAdapted, openModel, type SamplingFlags } from "../load-models.js";
@@ -13,6 +16,7 @@ import { forecastPlotSpec } from "../plot/forecast-plot-spec.js";
 import { futureTimestamps } from "../plot/future-timestamps.js";
 import { plotFormat, writePlotFile } from "../plot-file.js";
 import { loadSeries, type SeriesFlags } from "../series-input.js";
+import { UsageError } from "../usage-error.js";
 
 /** Flags of `kairos forecast`. */
 export interface ForecastFlags extends SeriesFlags, SamplingFlags {
@@ -22,6 +26,10 @@ export interface ForecastFlags extends SeriesFlags, SamplingFlags {
   holdout?: boolean;
   plot?: string;
   backend?: BackendName;
+  /** Values the forecast sees (default and at most the model's context length). */
+  contextLength?: number;
+  /** truncate (default): the most recent context; downsample: bucket means of all the history. */
+  fit?: "truncate" | "downsample";
   json?: boolean;
 }
 
@@ -40,14 +48,25 @@ export async function forecast(flags: ForecastFlags, io: CliIo) {
     if (!t)
       throw new Error(`${baseDir}/config.json has no chronos_config: not a forecasting model`);
     const horizon = flags.horizon ?? t.predictionLength;
-    const series = await loadSeries(flags, {
+    const context = contextLength(flags.contextLength, t);
+    const loaded = await loadSeries(flags, {
       minLength: flags.holdout ? horizon + 1 : 1,
       reason: flags.holdout ? `horizon ${horizon} held out + 1 step of history` : undefined,
     });
+    // truncate is the slice below; downsample replaces the series by its bucket means.
+    const fitted =
+      flags.fit === "downsample"
+        ? fitHistory(loaded, "downsample", context, t.predictionLength)
+        : { series: loaded, description: null };
+    const { series } = fitted;
+    if (flags.holdout && series.values.length <= horizon) {
+      throw new UsageError(
+        `--holdout: --horizon ${horizon} leaves no history of the ${series.values.length} values --fit downsample made`,
+      );
+    }
     const n = series.values.length - (flags.holdout ? horizon : 0);
     const history = series.values.subarray(0, n);
-    const context = history.subarray(Math.max(0, n - t.contextLength));
-    const f = await forecastModel(model, context, {
+    const f = await forecastModel(model, history.subarray(Math.max(0, n - context)), {
       horizon,
       samples: flags.samples,
       seed: flags.seed,
@@ -89,7 +108,10 @@ export async function forecast(flags: ForecastFlags, io: CliIo) {
       ];
       rows.push([step(h), ...cells.map((v) => v.toFixed(2))]);
     }
-    const lines = [formatTable(rows)];
+    const lines = [
+      ...(fitted.description ? [`--fit downsample: ${fitted.description}`] : []),
+      formatTable(rows),
+    ];
     if (scores)
       lines.push(
         `MASE ${scores.mase.toFixed(3)}  sMAPE ${scores.smape.toFixed(3)}  WQL ${scores.wql.toFixed(3)}`,
@@ -99,6 +121,9 @@ export async function forecast(flags: ForecastFlags, io: CliIo) {
       file: series.file,
       column: series.column,
       horizon,
+      contextLength: context,
+      fit: flags.fit ?? "truncate",
+      fitted: fitted.description,
       samples: flags.samples,
       dates: times ? times.map(iso) : null,
       median: Array.from(f.median),

@@ -4,6 +4,7 @@
 import type { Backend } from "@kairos/lora";
 import { checkKeys } from "../options/check-keys.js";
 import { MEMORY_OPTION_KEYS, type MemoryOptions } from "../train/memory-runner.js";
+import type { TrainerCheckpoint } from "../train/trainer.js";
 import { TRAINER_OPTION_KEYS, type TrainerOptions } from "../train/trainer-options.js";
 import type { FinetuneSplitOptions } from "./finetune-split.js";
 import { LORA_OPTION_KEYS, type LoraOptions } from "./lora-model.js";
@@ -26,18 +27,25 @@ export interface FinetuneOptions {
   trainer: Omit<TrainerOptions, "seed">;
   /** Activation memory: a byte budget and the checkpointing strategy. */
   memory?: MemoryOptions;
-  /** Batch size, validation part, stride, shortest context. */
+  /** Batch size, validation and test parts, stride, context lengths. */
   data?: FinetuneDataOptions;
   /** Seeds LoRA's initialisation, dropout and the batch order (default 0). */
   seed?: number;
+  /**
+   * Continue a run from one of its checkpoints (`trainer.onCheckpoint`): with the same series and
+   * options, it ends as the uninterrupted run does, bit for bit.
+   */
+  resume?: TrainerCheckpoint;
 }
 
-const GROUPS = ["backend", "lora", "trainer", "memory", "data", "seed"];
+const GROUPS = ["backend", "lora", "trainer", "memory", "data", "seed", "resume"];
 const DATA_KEYS: readonly (keyof FinetuneDataOptions)[] = [
   "batchSize",
   "validation",
+  "test",
   "stride",
   "minContext",
+  "contextLength",
   "maxValidationWindows",
 ];
 

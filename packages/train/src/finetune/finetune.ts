@@ -1,5 +1,6 @@
-// `finetune(...)`: LoRA fine-tuning of a pretrained model on one long history. The history is cut
-// into windows and split along time by `finetuneSplit` (validation after training, no leakage),
+// `finetune(...)`: LoRA fine-tuning of a pretrained model on one long history, or several (one
+// adapter over all of them). Each history is cut into windows and split along time on its own by
+// `finetuneSplit` (train | validation | test, no leakage); batches draw from all series' windows,
 // windows are tokenized with the model's own tokenizer settings, and a {@link Trainer} trains only
 // the adapters, optionally under a byte budget on activations (`memory.memoryBudget`).
 import type { TokenBatch } from "../model/batch.js";
@@ -10,6 +11,7 @@ import { checkFinetuneOptions, type FinetuneOptions } from "./finetune-options.j
 import { type FinetuneSplit, finetuneSplit } from "./finetune-split.js";
 import { LoraModel } from "./lora-model.js";
 import { tokenizerFor, windowBatch } from "./token-windows.js";
+import { windowPool } from "./window-pool.js";
 
 /** What {@link finetune} returns. */
 export interface FinetuneResult {
@@ -19,14 +21,27 @@ export interface FinetuneResult {
   trainer: Trainer;
   /** The planner's predicted activation peak in bytes (null without a memory budget or strategy). */
   plannedPeakBytes: number | null;
-  /** The time split trained and validated on: step ranges and windows of each part. */
+  /** The time split trained, validated and held out for testing: ranges and windows of each part. */
   split: FinetuneSplit<Float32Array | Float64Array>;
+  /** One split a series, in the order given (`splits[0]` is `split`). */
+  splits: FinetuneSplit<Float32Array | Float64Array>[];
   /** Validation windows evaluated: the split's, evenly thinned to `data.maxValidationWindows`. */
   validationWindows: number;
 }
 
+/** Several series, as opposed to one given as a plain number array. */
+function isSeriesList(
+  series: ArrayLike<number> | readonly ArrayLike<number>[],
+): series is readonly ArrayLike<number>[] {
+  return Array.isArray(series) && series.length > 0 && typeof series[0] !== "number";
+}
+
+const asValues = (s: ArrayLike<number>) =>
+  s instanceof Float32Array || s instanceof Float64Array ? s : Float64Array.from(s);
+
 /**
- * Fine-tunes `model` (frozen; its target projections get LoRA adapters in place) on `series`.
+ * Fine-tunes `model` (frozen; its target projections get LoRA adapters in place) on `series`: one
+ * history, or an array of them (each split by time on its own, windows drawn from all).
  *
  * @example
  * const { lora, result, split } = await finetune(model, closes, {
@@ -40,27 +55,30 @@ export interface FinetuneResult {
  */
 export async function finetune(
   model: LlamaModel,
-  series: ArrayLike<number>,
+  series: ArrayLike<number> | readonly ArrayLike<number>[],
   options: FinetuneOptions,
 ): Promise<FinetuneResult> {
-  const t = model.config.tokenizer;
-  if (!t) throw new RangeError("finetune(): model.config.tokenizer must be set, got undefined");
+  const settings = model.config.tokenizer;
+  if (!settings)
+    throw new RangeError("finetune(): model.config.tokenizer must be set, got undefined");
   checkFinetuneOptions(options);
   const { backend, seed = 0, lora: loraOptions, trainer: trainerOptions, memory = {} } = options;
   const { batchSize = 8, maxValidationWindows = 64, ...splitOptions } = options.data ?? {};
-  const values =
-    series instanceof Float32Array || series instanceof Float64Array
-      ? series
-      : Float64Array.from(series);
-  const split = finetuneSplit(values, t, splitOptions, "finetune()");
-  const trainWindows = split.train.windows;
-  if (trainWindows.length === 0) {
-    throw new RangeError(
-      `finetune(): series must hold at least one training window, got ${values.length} values`,
-    );
-  }
+  const list = isSeriesList(series) ? series.map(asValues) : [asValues(series)];
+  const splits = list.map((values, i) =>
+    finetuneSplit(
+      values,
+      settings,
+      splitOptions,
+      list.length > 1 ? `finetune() series[${i}]` : "finetune()",
+    ),
+  );
+  const split = splits[0];
+  const trainWindows = windowPool(splits.map((s) => s.train.windows));
+  // A shorter --context-length makes shorter sequences (fewer positions, less compute).
+  const t = { ...settings, contextLength: split.contextLength };
   const tok = tokenizerFor(t);
-  const valWindows = split.validation.windows;
+  const valWindows = windowPool(splits.map((s) => s.validation.windows));
   const pick = Math.min(valWindows.length, maxValidationWindows);
   const chosen = Array.from({ length: pick }, (_, i) =>
     valWindows.at(Math.floor((i * valWindows.length) / pick)),
@@ -88,6 +106,7 @@ export async function finetune(
   lora.setTraining(false);
   const planned = await runner.prepare(lora.stages(probe), probe.ids);
   const trainer = new Trainer(lora, data, { ...trainerOptions, seed }, runner);
+  if (options.resume) trainer.restore(options.resume);
   const result = await trainer.run();
   return {
     lora,
@@ -95,6 +114,7 @@ export async function finetune(
     trainer,
     plannedPeakBytes: planned,
     split,
+    splits,
     validationWindows: chosen.length,
   };
 }

@@ -1,6 +1,6 @@
 // A trainer checkpoint as two files, in memory: `trainer_state.safetensors` holds parameters,
 // AdamW moments and the best parameters (`param/…`, `adam_m/…`, `adam_v/…`, `best/…`), and
-// `trainer_state.json` the step, random state and early-stopping record.
+// `trainer_state.json` the step, random state, early-stopping record and the losses so far.
 import { type NamedTensor, readSafetensors, writeSafetensors } from "@kairos/lora";
 import type { TrainerCheckpoint } from "./trainer.js";
 
@@ -27,6 +27,8 @@ export function serializeCheckpoint(c: TrainerCheckpoint): CheckpointFiles {
     rng: c.rng,
     evals_since_best: c.evalsSinceBest,
     best: c.best && { loss: c.best.loss, step: c.best.step },
+    losses: c.losses,
+    eval_losses: c.evalLosses,
   };
   return {
     "trainer_state.safetensors": writeSafetensors(tensors, { format: "kairos-trainer" }),
@@ -51,5 +53,7 @@ export function parseCheckpoint(files: CheckpointFiles): TrainerCheckpoint {
     parameters: take("param"),
     best: state.best ? { ...state.best, parameters: take("best") } : null,
     evalsSinceBest: state.evals_since_best,
+    losses: state.losses ?? [],
+    evalLosses: state.eval_losses ?? [],
   };
 }

@@ -1,6 +1,7 @@
 // Options of the Trainer, their defaults and their validation.
 import { checkKeys } from "../options/check-keys.js";
 import type { ScheduleOptions } from "./schedule.js";
+import type { TrainerCheckpoint } from "./trainer.js";
 
 /** Reported after every optimizer step. */
 export interface StepInfo {
@@ -41,15 +42,19 @@ export interface TrainerOptions {
   /** Stop after this many evaluations without improvement, restoring the best parameters. */
   patience?: number;
   seed?: number;
+  /** Hand a checkpoint to `onCheckpoint` every this many steps (0 = never, the default). */
+  checkpointEvery?: number;
   onStep?: (info: StepInfo) => void;
   onEval?: (info: EvalInfo) => void;
+  /** Receives each periodic checkpoint (after that step's evaluation); awaited before the next step. */
+  onCheckpoint?: (checkpoint: TrainerCheckpoint) => void | Promise<void>;
 }
 
 /** Options with defaults filled in. */
 export type ResolvedTrainerOptions = Required<
-  Omit<TrainerOptions, "onStep" | "onEval" | "patience">
+  Omit<TrainerOptions, "onStep" | "onEval" | "onCheckpoint" | "patience">
 > &
-  Pick<TrainerOptions, "onStep" | "onEval" | "patience">;
+  Pick<TrainerOptions, "onStep" | "onEval" | "onCheckpoint" | "patience">;
 
 /** Every key of {@link TrainerOptions}, as unknown-option errors list them. */
 export const TRAINER_OPTION_KEYS: readonly (keyof TrainerOptions)[] = [
@@ -66,8 +71,10 @@ export const TRAINER_OPTION_KEYS: readonly (keyof TrainerOptions)[] = [
   "evalEvery",
   "patience",
   "seed",
+  "checkpointEvery",
   "onStep",
   "onEval",
+  "onCheckpoint",
 ];
 
 /** Fills defaults and validates; errors name the option and its value. */
@@ -85,6 +92,7 @@ export function resolveTrainerOptions(o: TrainerOptions, fn = "Trainer()"): Reso
     maxGradNorm: 1,
     evalEvery: 0,
     seed: 0,
+    checkpointEvery: 0,
     ...o,
   };
   const int = (k: keyof TrainerOptions, min: number) => {
@@ -96,6 +104,7 @@ export function resolveTrainerOptions(o: TrainerOptions, fn = "Trainer()"): Reso
   int("warmupSteps", 0);
   int("gradientAccumulation", 1);
   int("evalEvery", 0);
+  int("checkpointEvery", 0);
   if (r.patience !== undefined) int("patience", 1);
   for (const k of ["lr", "minLr", "weightDecay", "maxGradNorm"] as const) {
     if (!(Number.isFinite(r[k]) && r[k] >= 0))

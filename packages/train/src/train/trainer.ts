@@ -34,6 +34,9 @@ export interface TrainerCheckpoint {
   parameters: Record<string, Float32Array>;
   best: { loss: number; step: number; parameters: Record<string, Float32Array> } | null;
   evalsSinceBest: number;
+  /** Losses of the steps done, and the evaluations, so a resumed run reports the whole run. */
+  losses: number[];
+  evalLosses: { step: number; loss: number }[];
 }
 
 /** Result of {@link Trainer.run}. */
@@ -59,8 +62,8 @@ export class Trainer {
   private stepCount = 0;
   private best: TrainerCheckpoint["best"] = null;
   private evalsSinceBest = 0;
-  private readonly losses: number[] = [];
-  private readonly evalLosses: { step: number; loss: number }[] = [];
+  private losses: number[] = [];
+  private evalLosses: { step: number; loss: number }[] = [];
 
   constructor(
     readonly model: Trainable,
@@ -158,6 +161,8 @@ export class Trainer {
           break;
         }
       }
+      if (o.checkpointEvery > 0 && this.stepCount % o.checkpointEvery === 0)
+        await o.onCheckpoint?.(this.checkpoint());
     }
     if (this.best) for (const p of this.params) p.value.set(this.best.parameters[p.name]);
     this.model.setTraining?.(false); // the trained model is for inference now: no dropout
@@ -180,6 +185,8 @@ export class Trainer {
       parameters: snapshot(this.params),
       best: this.best && { ...this.best, parameters: { ...this.best.parameters } },
       evalsSinceBest: this.evalsSinceBest,
+      losses: [...this.losses],
+      evalLosses: this.evalLosses.map((e) => ({ ...e })),
     };
   }
 
@@ -199,5 +206,7 @@ export class Trainer {
     this.stepCount = c.step;
     this.best = c.best;
     this.evalsSinceBest = c.evalsSinceBest;
+    this.losses = [...(c.losses ?? [])];
+    this.evalLosses = (c.evalLosses ?? []).map((e) => ({ ...e }));
   }
 }

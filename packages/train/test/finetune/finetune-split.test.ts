@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { finetuneSplit, minFinetuneContext } from "../../src/finetune/finetune-split.js";
+import {
+  finetuneSplit,
+  minFinetuneContext,
+  minFinetuneLength,
+} from "../../src/finetune/finetune-split.js";
 import { CHRONOS_TOKENIZER } from "../../src/model/config.js";
 
 // Context 24, prediction 8 (the test forecaster's settings).
@@ -40,6 +44,55 @@ describe("finetuneSplit", () => {
   it("finetuneSplit(...) names its caller for a validation that is neither a fraction nor a count", () => {
     expect(() => finetuneSplit(series(240), t, { validation: 1.5 }, "finetune()")).toThrow(
       "finetune(): validation must be a fraction in (0, 1) or a non-negative integer count, got 1.5",
+    );
+  });
+
+  it("finetuneSplit(series, tokenizer, { test }) holds out a test tail after validation, without leakage", () => {
+    const split = finetuneSplit(series(240), t, { validation: 0.1, test: 40 });
+    expect(ranges(split)).toEqual([
+      [0, 176, 145],
+      [176, 200, 17],
+    ]);
+    expect([split.test.start, split.test.end, split.test.windows.length]).toEqual([200, 240, 33]);
+    // No window of a part has a target step of a later part; contexts may look back.
+    for (const part of [split.train, split.validation, split.test]) {
+      for (const w of part.windows) {
+        expect(w.targetStart).toBeGreaterThanOrEqual(part.start);
+        expect(w.end).toBeLessThanOrEqual(part.end);
+      }
+    }
+    expect(split.test.windows.at(0).contextStart).toBe(176);
+    // A fraction is rounded, and at least one prediction length.
+    expect(finetuneSplit(series(240), t, { test: 0.01 }).test.start).toBe(232);
+  });
+
+  it("finetuneSplit(short series, tokenizer, { test }) left-pads contexts down to 8 values and drops a validation fraction", () => {
+    // 2 × 8 + 8 = 24 values: one training window (8 observed context values, 16 NaN) and the test tail.
+    const split = finetuneSplit(series(24), t, { test: 8 });
+    expect(split.minContext).toBe(8);
+    expect(ranges(split)).toEqual([
+      [0, 16, 1],
+      [16, 16, 0],
+    ]);
+    expect(split.train.windows.at(0).padding).toBe(16);
+    expect(Array.from(split.train.windows.at(0).context.slice(15, 18))).toEqual([Number.NaN, 0, 1]);
+    expect(split.test.windows.length).toBe(1);
+    // A validation count is kept, and then the series is too short.
+    expect(() => finetuneSplit(series(24), t, { test: 8, validation: 8 }, "finetune()")).toThrow(
+      "finetune(): series of 24 values leaves 8 for training after validation 8 and test 8; one training window needs 16",
+    );
+    expect(minFinetuneLength(t)).toBe(16);
+  });
+
+  it("finetuneSplit(series, tokenizer, { contextLength }) cuts shorter contexts, at most the model's", () => {
+    const split = finetuneSplit(series(240), t, { contextLength: 12 });
+    expect([
+      split.contextLength,
+      split.minContext,
+      split.train.windows.at(0).context.length,
+    ]).toEqual([12, 12, 12]);
+    expect(() => finetuneSplit(series(240), t, { contextLength: 25 }, "finetune()")).toThrow(
+      "finetune(): contextLength must be an integer in [1, 24] (the model's context length), got 25",
     );
   });
 

@@ -5,6 +5,7 @@ import { ReferenceBackend, readSafetensorsHeader } from "@kairos/lora";
 import { saveAdapter } from "@kairos/lora/node";
 import { expect, it } from "vitest";
 import { finetune } from "../../src/finetune/finetune.js";
+import type { TrainerCheckpoint } from "../../src/train/trainer.js";
 import { seasonalSeries, tinyForecaster } from "../helpers/forecaster.js";
 
 const backend = new ReferenceBackend();
@@ -74,6 +75,105 @@ it("finetune(...) rejects a series too short for one window", async () => {
   ).rejects.toThrow(/finetune\(\)|splitByTime\(\)/);
 });
 
+it("finetune(model, 2 × predictionLength + 8 values, { data: { test } }) trains on one left-padded window and returns the held-out test part", async () => {
+  const short = seasonalSeries(24);
+  const { result, split } = await finetune(tinyForecaster(backend), short, {
+    backend,
+    trainer: { steps: 2 },
+    data: { batchSize: 2, test: 8 },
+  });
+  expect(result.losses.every(Number.isFinite)).toBe(true);
+  expect([split.minContext, split.train.windows.length, split.validation.windows.length]).toEqual([
+    8, 1, 0,
+  ]);
+  expect([split.test.start, split.test.end]).toEqual([16, 24]);
+});
+
+it("finetune(..., { data: { contextLength } }) trains on shorter sequences", async () => {
+  const { split, result } = await finetune(tinyForecaster(backend), series, {
+    backend,
+    trainer: { steps: 1 },
+    data: { batchSize: 2, contextLength: 12, validation: 0 },
+  });
+  expect(split.contextLength).toBe(12);
+  expect(Number.isFinite(result.losses[0])).toBe(true);
+});
+
+it("finetune(model, [series, …]) trains one adapter on every series' windows, each split on its own", async () => {
+  const one = await finetune(tinyForecaster(backend), series, {
+    backend,
+    trainer: { steps: 3 },
+    data: { batchSize: 2, test: 16 },
+    seed: 5,
+  });
+  const wrapped = await finetune(tinyForecaster(backend), [series], {
+    backend,
+    trainer: { steps: 3 },
+    data: { batchSize: 2, test: 16 },
+    seed: 5,
+  });
+  // A list of one is the series itself, draw for draw.
+  expect(wrapped.result.losses).toEqual(one.result.losses);
+  const other = seasonalSeries(120);
+  const two = await finetune(tinyForecaster(backend), [series, other], {
+    backend,
+    trainer: { steps: 3, evalEvery: 3 },
+    data: { batchSize: 2, test: 16 },
+    seed: 5,
+  });
+  expect(two.splits).toHaveLength(2);
+  expect(two.splits.map((s) => [s.test.start, s.test.end])).toEqual([
+    [224, 240],
+    [104, 120],
+  ]);
+  expect(two.splits[1].validation.end).toBe(104);
+  expect(two.validationWindows).toBe(
+    two.splits[0].validation.windows.length + two.splits[1].validation.windows.length,
+  );
+  expect(two.result.losses).not.toEqual(one.result.losses);
+  await expect(
+    finetune(tinyForecaster(backend), [series, seasonalSeries(10)], {
+      backend,
+      trainer: { steps: 1 },
+    }),
+  ).rejects.toThrow(/^finetune\(\) series\[1\]: series of 10 values/);
+});
+
+it("finetune(..., { resume }) from a checkpoint of step N ends bit-equal to the uninterrupted 2N-step run", async () => {
+  const { parseCheckpoint, serializeCheckpoint } = await import(
+    "../../src/train/checkpoint-files.js"
+  );
+  const { serializeAdapter } = await import("@kairos/lora");
+  const options = (onCheckpoint?: (c: TrainerCheckpoint) => void) => ({
+    backend,
+    lora: { rank: 2, alpha: 4, dropout: 0.1 },
+    trainer: { steps: 6, lr: 1e-2, warmupSteps: 1, evalEvery: 2, checkpointEvery: 3, onCheckpoint },
+    data: { batchSize: 2 },
+    seed: 9,
+  });
+  const saved: Uint8Array[] = [];
+  let files: ReturnType<typeof serializeCheckpoint> | undefined;
+  const straight = await finetune(
+    tinyForecaster(backend),
+    series,
+    options((c) => {
+      if (!files) files = serializeCheckpoint(c);
+    }),
+  );
+  expect(files).toBeDefined();
+  // Through the files, as a killed process would: step 3 of 6.
+  const resume = parseCheckpoint(files as NonNullable<typeof files>);
+  expect(resume.step).toBe(3);
+  const resumed = await finetune(tinyForecaster(backend), series, { ...options(), resume });
+  expect(resumed.result.losses).toEqual(straight.result.losses);
+  expect(resumed.result.losses).toHaveLength(6);
+  expect(resumed.result.evalLosses).toEqual(straight.result.evalLosses);
+  const bytes = (r: typeof straight) =>
+    serializeAdapter(r.lora.adapter("t"))["adapter_model.safetensors"];
+  saved.push(bytes(straight), bytes(resumed));
+  expect(Buffer.from(saved[1]).equals(Buffer.from(saved[0]))).toBe(true);
+});
+
 const PINNED = [4.8198, 4.611, 4.1084];
 
 it("finetune(...) rejects an unknown key of a group and lists every valid key of that group", async () => {
@@ -84,16 +184,16 @@ it("finetune(...) rejects an unknown key of a group and lists every valid key of
     'finetune(): unknown lora option "rnak"; valid: targetModules, rank, alpha, dropout, useRslora, init',
   );
   await expect(run({ trainer: { steps: 1, batchSize: 4 } })).rejects.toThrow(
-    /^finetune\(\): unknown trainer option "batchSize"; valid: steps, lr, .*, onStep, onEval$/,
+    /^finetune\(\): unknown trainer option "batchSize"; valid: steps, lr, .*, onStep, onEval, onCheckpoint$/,
   );
   await expect(run({ memory: { budget: "1MB" } })).rejects.toThrow(
     'finetune(): unknown memory option "budget"; valid: memoryBudget, checkpointing',
   );
   await expect(run({ data: { steps: 3 } })).rejects.toThrow(
-    'finetune(): unknown data option "steps"; valid: batchSize, validation, stride, minContext, maxValidationWindows',
+    'finetune(): unknown data option "steps"; valid: batchSize, validation, test, stride, minContext, contextLength, maxValidationWindows',
   );
   await expect(run({ rank: 4 })).rejects.toThrow(
-    'finetune(): unknown option "rank"; valid: backend, lora, trainer, memory, data, seed',
+    'finetune(): unknown option "rank"; valid: backend, lora, trainer, memory, data, seed, resume',
   );
   await expect(run({ data: { batchSize: 0 } })).rejects.toThrow(
     "finetune(): data.batchSize must be a positive integer, got 0",

@@ -1,7 +1,8 @@
-// After fine-tuning: a backtest on the validation tail (which training never saw as targets) of
-// the base model zero-shot, the fine-tuned model and the baselines (seasonal naive, naive,
-// damped-trend ETS, which backtest() always scores), and a plot of the
-// fine-tuned forecast of the last fold against what happened.
+// After fine-tuning: a backtest on the held-out test tail — never trained on, and not the
+// validation tail that picked the best step, so its scores are an honest estimate — of the base
+// model zero-shot, the fine-tuned model and the baselines (seasonal naive, naive, damped-trend ETS,
+// which backtest() always scores), and a plot of the fine-tuned forecast of the last fold against
+// what happened. Fold contexts look back into the earlier parts, as a rolling-origin backtest does.
 
 import { type BacktestResult, backtest, forecast, type LlamaModel } from "@kairos/train";
 import type { TopLevelSpec } from "vega-lite";
@@ -9,33 +10,34 @@ import { modelForecaster, type SamplingFlags } from "./load-models.js";
 import { forecastPlotSpec } from "./plot/forecast-plot-spec.js";
 
 /** What to score and draw. */
-export interface ValidationInput extends SamplingFlags {
+export interface TestInput extends SamplingFlags {
   values: Float64Array;
   /** Timestamps of `values`, or null. */
   timestamps: Float64Array | null;
   column: string;
   season: number;
   horizon: number;
-  /** Folds wanted; fewer when the validation tail is shorter. */
+  /** Folds wanted; fewer when the test tail is shorter. */
   folds: number;
-  /** The validation part of the split `finetune()` trained with (`split.validation`). */
-  validation: { start: number; end: number };
+  /** Values each model forecast sees (the fine-tune's context length). */
+  contextLength: number;
+  /** The test part of the split `finetune()` trained with (`split.test`); it ends the series. */
+  test: { start: number; end: number };
   zeroShot: LlamaModel;
   fineTuned: LlamaModel;
   /** Side effect per finished fold (progress). */
   onFold?: (name: string, fold: number, folds: number) => void;
 }
 
-/** The backtest table and the plot spec, or null when the validation tail is shorter than a horizon. */
-export async function validationReport(
-  input: ValidationInput,
+/** The backtest table and the plot spec, or null when the test tail is shorter than a horizon. */
+export async function testReport(
+  input: TestInput,
 ): Promise<{ result: BacktestResult; folds: number; plot: TopLevelSpec } | null> {
-  const { values, horizon } = input;
-  const steps = input.validation.end - input.validation.start;
+  const { values, horizon, contextLength: context } = input;
+  const steps = input.test.end - input.test.start;
   const folds = Math.min(input.folds, Math.floor(steps / horizon));
   if (folds < 1) return null;
-  const context = input.fineTuned.config.tokenizer?.contextLength ?? 512;
-  const result = await backtest(values, {
+  const result = await backtest(values.subarray(0, input.test.end), {
     contextLength: context,
     horizon,
     folds,
@@ -46,7 +48,7 @@ export async function validationReport(
     },
     onFold: input.onFold,
   });
-  const cut = values.length - horizon;
+  const cut = input.test.end - horizon;
   const f = await forecast(input.fineTuned, values.subarray(Math.max(0, cut - context), cut), {
     horizon,
     samples: input.samples,
@@ -57,9 +59,9 @@ export async function validationReport(
     history: values.subarray(0, cut),
     historyTimes: stamps ? stamps.subarray(0, cut) : undefined,
     forecast: f,
-    forecastTimes: stamps ? stamps.subarray(cut) : undefined,
-    actual: values.subarray(cut),
-    title: `${input.column}: fine-tuned ${horizon}-step forecast of the last validation window`,
+    forecastTimes: stamps ? stamps.subarray(cut, input.test.end) : undefined,
+    actual: values.subarray(cut, input.test.end),
+    title: `${input.column}: fine-tuned ${horizon}-step forecast of the last test window (held out)`,
   });
   return { result, folds, plot };
 }

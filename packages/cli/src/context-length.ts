@@ -1,0 +1,23 @@
+// `--context-length <n>`: the values a window or a forecast sees, up to the model's own context
+// length (its config's `chronos_config.context_length`); a longer one is refused naming the limit.
+
+import type { TokenizerSettings } from "@kairos/train";
+import { UsageError } from "./usage-error.js";
+
+/**
+ * `flag`, or the model's context length when not given.
+ *
+ * @example
+ * contextLength(64, model.config.tokenizer); // 64
+ * contextLength(512, model.config.tokenizer); // UsageError: --context-length must be at most the model's context length 128, got 512
+ */
+export function contextLength(flag: number | undefined, tokenizer: TokenizerSettings): number {
+  const limit = tokenizer.contextLength;
+  if (flag === undefined) return limit;
+  if (flag > limit) {
+    throw new UsageError(
+      `--context-length must be at most the model's context length ${limit}, got ${flag}`,
+    );
+  }
+  return flag;
+}
