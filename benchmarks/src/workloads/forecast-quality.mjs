@@ -18,12 +18,13 @@ import {
   backtest,
   finetune,
   forecast,
+  geometricMean,
   minFinetuneContext,
   seasonFromFrequency,
 } from "@kairos/train";
 import { bundledModelDir, loadModel } from "@kairos/train/node";
 import { HORIZONS } from "../quantisation-floor.mjs";
-import { evaluationFolds, geometricMean } from "../relative-scores.mjs";
+import { evaluationFolds } from "../relative-scores.mjs";
 import { vegaPool } from "../vega-pool.mjs";
 
 /** The quick form (CI): four series, one of each of four frequencies, and a few steps each. */

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { createBackend, Random } from "@kairos/lora";
 import {
   CHRONOS_TOKENIZER,
+  KAIROS_TINY_FAMILY_WEIGHTS,
   llamaConfig,
   parameterCount,
   pretrain,
@@ -51,6 +52,8 @@ const hyper = {
   maxGradNorm: 1,
   seed: 20260101,
 };
+// the data kairos-base-tiny was trained on: the four original families, not today's default mix
+const synthetic = { families: KAIROS_TINY_FAMILY_WEIGHTS };
 const backend = await createBackend(args.backend);
 let resume;
 let weights;
@@ -70,6 +73,7 @@ const { model, tokens } = await pretrain({
   ...hyper,
   weights,
   resume,
+  synthetic,
   checkpointEvery: 250,
   onCheckpoint: async (checkpoint, m) => {
     await saveModel(join(args.checkpoints, "model"), m);
@@ -95,7 +99,7 @@ for (let i = 0; i < 8; i++) {
   const batch = windowBatch(
     tok,
     tokenizer,
-    Array.from({ length: 8 }, () => syntheticWindow(rng, config)),
+    Array.from({ length: 8 }, () => syntheticWindow(rng, config, synthetic)),
   );
   heldOut += (await model.loss(batch)) / 8;
 }

@@ -1,5 +1,5 @@
 // @kairos/train's public API: what the CLI, the browser demo, the benchmarks and the README's
-// examples use (45 values). Everything else in src/ is internal, reachable through these.
+// examples use (48 values). Everything else in src/ is internal, reachable through these.
 
 export type { FinetuneResult } from "./finetune/finetune.js";
 export { finetune } from "./finetune/finetune.js";
@@ -53,8 +53,17 @@ export type { Projection } from "./model/projection.js";
 export type { ModelStage, StageForward } from "./model/stage.js";
 export type { TokenizerFactory } from "./model/tokenizer-registry.js";
 export { tokenizerFor } from "./model/tokenizer-registry.js";
+export type { CalendarFrequency } from "./pretrain/calendar.js";
 export { FullModel } from "./pretrain/full-model.js";
+export type { PretrainOptions, PretrainProgress, SyntheticMix } from "./pretrain/pretrain.js";
 export { pretrain, syntheticWindow } from "./pretrain/pretrain.js";
+export type { SyntheticFamily } from "./pretrain/synthetic-families.js";
+export {
+  DEFAULT_FAMILY_WEIGHTS,
+  DEFAULT_FREQUENCY_WEIGHTS,
+  KAIROS_TINY_FAMILY_WEIGHTS,
+} from "./pretrain/synthetic-families.js";
+export type { SyntheticOptions } from "./pretrain/synthetic-series.js";
 export { syntheticSeries } from "./pretrain/synthetic-series.js";
 export type { AdamWOptions, AdamWState, ParameterRef } from "./train/adamw.js";
 export { AdamW } from "./train/adamw.js";

@@ -1,77 +1,77 @@
-// A seeded generator of general synthetic series for pretraining: KernelSynth GP draws, random
-// walks, trends with level shifts, and multiplicative seasonality, at several lengths and scales.
+// A seeded endless stream of general synthetic series for pretraining: each a family drawn by
+// weight (KernelSynth GP draws, calendar seasonality, GARCH price paths, changepoint trends,
+// intermittent demand, level shifts, spikes, random walks, TSMixup mixtures; synthetic-families.ts),
+// at a length drawn from a list, then scaled, and shifted unless non-negative by construction.
 import { Random } from "@kairos/lora";
-import { composeKernel, PERIODS, sampleGaussianProcess } from "./kernels.js";
+import type { CalendarFrequency } from "./calendar.js";
+import { CALENDAR_FREQUENCIES } from "./calendar.js";
+import {
+  DEFAULT_FAMILY_WEIGHTS,
+  DEFAULT_FREQUENCY_WEIGHTS,
+  drawFamily,
+  type FamilyMix,
+  SYNTHETIC_FAMILIES,
+  type SyntheticFamily,
+} from "./synthetic-families.js";
+import { checkWeights, weightedChoice } from "./weighted-choice.js";
 
 /** Options of {@link syntheticSeries}. */
 export interface SyntheticOptions {
   seed: number;
   /** Series lengths to draw from (default [128, 192, 256]). */
   lengths?: number[];
+  /**
+   * Relative weight of each family (unlisted = 0); default {@link DEFAULT_FAMILY_WEIGHTS}.
+   * `KAIROS_TINY_FAMILY_WEIGHTS` gives the stream kairos-base-tiny was trained on.
+   */
+  families?: Partial<Record<SyntheticFamily, number>>;
+  /** Relative weight of each calendar frequency; default {@link DEFAULT_FREQUENCY_WEIGHTS}. */
+  frequencies?: Partial<Record<CalendarFrequency, number>>;
 }
 
-function randomWalk(rng: Random, n: number): Float64Array {
-  const out = new Float64Array(n);
-  const drift = rng.normal() * 0.05;
-  for (let i = 1; i < n; i++) out[i] = out[i - 1] + drift + rng.normal();
-  return out;
-}
+const fn = "syntheticSeries()";
 
-function trendWithShifts(rng: Random, n: number): Float64Array {
-  const out = new Float64Array(n);
-  const slope = rng.normal() * (2 / n);
-  const curve = rng.normal() * (1 / (n * n));
-  const shifts = rng.int(4);
-  const at = Array.from({ length: shifts }, () => rng.int(n));
-  const size = Array.from({ length: shifts }, () => rng.normal());
-  const noise = 0.02 + rng.uniform() * 0.2;
-  for (let i = 0; i < n; i++) {
-    let level = 0;
-    for (let s = 0; s < shifts; s++) if (i >= at[s]) level += size[s];
-    out[i] = slope * i + curve * i * i + level + noise * rng.normal();
+function checkOptions(options: SyntheticOptions): void {
+  if (!Number.isInteger(options.seed))
+    throw new RangeError(`${fn}: seed must be an integer, got ${options.seed}`);
+  const { lengths } = options;
+  if (
+    lengths !== undefined &&
+    (!Array.isArray(lengths) ||
+      lengths.length === 0 ||
+      !lengths.every((n) => Number.isInteger(n) && n > 0))
+  ) {
+    throw new RangeError(
+      `${fn}: lengths must be a non-empty array of positive integers, got ${JSON.stringify(lengths)}`,
+    );
   }
-  return out;
-}
-
-function seasonal(rng: Random, n: number): Float64Array {
-  const out = new Float64Array(n);
-  const period = PERIODS[rng.int(PERIODS.length)];
-  const harmonics = 1 + rng.int(3);
-  const amp = Array.from({ length: harmonics }, () => rng.normal() * 0.5);
-  const phase = Array.from({ length: harmonics }, () => rng.uniform() * 2 * Math.PI);
-  const growth = rng.normal() * (1 / n);
-  const noise = 0.02 + rng.uniform() * 0.1;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let h = 0; h < harmonics; h++)
-      s += amp[h] * Math.sin((2 * Math.PI * (h + 1) * i) / period + phase[h]);
-    // multiplicative: the seasonal swing grows with the level
-    out[i] = (1 + growth * i) * (1 + s) + noise * rng.normal();
-  }
-  return out;
+  if (options.families) checkWeights(fn, "families", options.families, SYNTHETIC_FAMILIES);
+  if (options.frequencies)
+    checkWeights(fn, "frequencies", options.frequencies, CALENDAR_FREQUENCIES);
 }
 
 /**
- * An endless seeded stream of series: about half KernelSynth GP draws, the rest random walks,
- * trends with level shifts and multiplicative seasonality, each shifted and scaled at random.
+ * An endless seeded stream of series, each of a family drawn by `families`' weights, shifted
+ * (half of the signed ones, by N(0, 3²)) and scaled by exp(N(0, 2²)).
  *
  * @example
- * const it = syntheticSeries({ seed: 1 });
- * const series = it.next().value; // Float64Array
+ * const it = syntheticSeries({ seed: 1, families: { calendar: 1 }, frequencies: { h: 1 } });
+ * const series = it.next().value; // Float64Array of hourly data
  */
 export function* syntheticSeries(options: SyntheticOptions): Generator<Float64Array> {
+  checkOptions(options);
   const rng = new Random(options.seed);
   const lengths = options.lengths ?? [128, 192, 256];
+  const mix: FamilyMix = {
+    families: options.families ?? DEFAULT_FAMILY_WEIGHTS,
+    frequencies: options.frequencies ?? DEFAULT_FREQUENCY_WEIGHTS,
+  };
   for (;;) {
     const n = lengths[rng.int(lengths.length)];
-    const kind = rng.uniform();
-    let x: Float64Array;
-    if (kind < 0.5) x = sampleGaussianProcess(rng, composeKernel(rng, n), n);
-    else if (kind < 0.65) x = randomWalk(rng, n);
-    else if (kind < 0.8) x = trendWithShifts(rng, n);
-    else x = seasonal(rng, n);
+    const family = weightedChoice(rng, mix.families) as SyntheticFamily;
+    const { series: x, nonNegative } = drawFamily(rng, family, n, mix);
     const scale = Math.exp(rng.normal() * 2);
-    const offset = rng.uniform() < 0.5 ? 0 : rng.normal() * 3;
+    const offset = rng.uniform() < 0.5 || nonNegative ? 0 : rng.normal() * 3;
     for (let i = 0; i < n; i++) x[i] = (x[i] + offset) * scale;
     yield x;
   }

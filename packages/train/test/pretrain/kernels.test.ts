@@ -6,7 +6,6 @@ import {
   rbf,
   sampleGaussianProcess,
 } from "../../src/pretrain/kernels.js";
-import { syntheticSeries } from "../../src/pretrain/synthetic-series.js";
 
 it("rbf/periodic/rationalQuadratic(...) follow scikit-learn's formulas", () => {
   expect(rbf(0.5)(0.1, 0.6)).toBeCloseTo(Math.exp(-0.25 / 0.5), 12);
@@ -28,16 +27,4 @@ it("sampleGaussianProcess(...) draws with the kernel's covariance", () => {
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++)
       expect(Math.abs(cov[i * n + j] - k(i / 3, j / 3))).toBeLessThan(0.06);
-});
-
-it("syntheticSeries(...) is deterministic for a seed and varies in length and scale", () => {
-  const a = syntheticSeries({ seed: 3 });
-  const b = syntheticSeries({ seed: 3 });
-  const xs = Array.from({ length: 20 }, () => a.next().value as Float64Array);
-  const ys = Array.from({ length: 20 }, () => b.next().value as Float64Array);
-  expect(xs.map((x) => Array.from(x))).toEqual(ys.map((y) => Array.from(y)));
-  expect(new Set(xs.map((x) => x.length)).size).toBeGreaterThan(1);
-  const scales = xs.map((x) => Math.max(...x.map(Math.abs)));
-  expect(Math.max(...scales) / Math.min(...scales)).toBeGreaterThan(10);
-  for (const x of xs) expect(x.every(Number.isFinite)).toBe(true);
 });
