@@ -2,7 +2,8 @@
  * Options of the Chronos tokenizer, their defaults (those of the Chronos T5
  * models' `ChronosConfig`) and their checks.
  */
-import { checkBoolean, checkFinite, checkInteger, checkOptions, show } from "./validate.js";
+import { checkFinite, show } from "./validate.js";
+import { checkVocabulary, withDefaults } from "./vocabulary-options.js";
 
 /** Options of {@link MeanScaleUniformBins}; names follow Chronos's `ChronosConfig`. */
 export interface MeanScaleUniformBinsOptions {
@@ -51,16 +52,9 @@ const LIMIT = 1e20;
 /** Fills in defaults and checks every option. */
 export function chronosConfig(options: MeanScaleUniformBinsOptions = {}): ChronosConfig {
   const fn = "MeanScaleUniformBins()";
-  checkOptions(fn, options, Object.keys(CHRONOS_DEFAULTS));
-  const c = { ...CHRONOS_DEFAULTS };
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) (c as Record<string, unknown>)[key] = value;
-  }
-  checkInteger(fn, "nSpecialTokens", c.nSpecialTokens, 1);
+  const c = withDefaults(fn, options, CHRONOS_DEFAULTS);
   // At least two bin centres (one midpoint) after the special tokens and the spare id.
-  checkInteger(fn, "nTokens", c.nTokens, c.nSpecialTokens + 3, MAX_TOKENS);
-  checkInteger(fn, "padTokenId", c.padTokenId, 0, c.nSpecialTokens - 1);
-  checkInteger(fn, "eosTokenId", c.eosTokenId, 0, c.nSpecialTokens - 1);
+  checkVocabulary(fn, c, 3, MAX_TOKENS);
   checkFinite(fn, "low", c.low);
   checkFinite(fn, "high", c.high);
   if (!(Math.fround(c.low) < Math.fround(c.high))) {
@@ -73,9 +67,6 @@ export function chronosConfig(options: MeanScaleUniformBinsOptions = {}): Chrono
       `${fn}: low and high must lie inside (-1e20, 1e20), got low ${c.low}, high ${c.high}`,
     );
   }
-  checkInteger(fn, "contextLength", c.contextLength, 1);
-  checkInteger(fn, "predictionLength", c.predictionLength, 1);
-  checkBoolean(fn, "useEosToken", c.useEosToken);
   if (c.modelType !== "seq2seq" && c.modelType !== "causal") {
     throw new TypeError(`${fn}: modelType must be "seq2seq" or "causal", got ${show(c.modelType)}`);
   }

@@ -4,7 +4,8 @@
  * quantisation floor on 21 real series (benchmarks/src/workloads/tokenizer-floor.mjs; the
  * table is in this package's README).
  */
-import { checkBoolean, checkFinite, checkInteger, checkOptions } from "./validate.js";
+import { checkFinite } from "./validate.js";
+import { checkVocabulary, withDefaults } from "./vocabulary-options.js";
 
 /** Options of {@link RobustScaleUniformBins}; names follow `MeanScaleUniformBinsOptions`. */
 export interface RobustScaleUniformBinsOptions {
@@ -55,24 +56,14 @@ const MAX_TOKENS = 2 ** 24;
 /** Fills in defaults and checks every option. */
 export function robustScaleConfig(options: RobustScaleUniformBinsOptions = {}): RobustScaleConfig {
   const fn = "RobustScaleUniformBins()";
-  checkOptions(fn, options, Object.keys(ROBUST_SCALE_DEFAULTS));
-  const c = { ...ROBUST_SCALE_DEFAULTS };
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) (c as Record<string, unknown>)[key] = value;
-  }
-  checkInteger(fn, "nSpecialTokens", c.nSpecialTokens, 1);
+  const c = withDefaults(fn, options, ROBUST_SCALE_DEFAULTS);
   // At least two bins after the special tokens.
-  checkInteger(fn, "nTokens", c.nTokens, c.nSpecialTokens + 2, MAX_TOKENS);
-  checkInteger(fn, "padTokenId", c.padTokenId, 0, c.nSpecialTokens - 1);
-  checkInteger(fn, "eosTokenId", c.eosTokenId, 0, c.nSpecialTokens - 1);
+  checkVocabulary(fn, c, 2, MAX_TOKENS);
   checkFinite(fn, "low", c.low);
   checkFinite(fn, "high", c.high);
   if (!(c.low < c.high)) {
     throw new RangeError(`${fn}: low must be below high, got low ${c.low}, high ${c.high}`);
   }
-  checkInteger(fn, "contextLength", c.contextLength, 1);
-  checkInteger(fn, "predictionLength", c.predictionLength, 1);
-  checkBoolean(fn, "useEosToken", c.useEosToken);
   if (!(checkFinite(fn, "minScale", c.minScale) >= 0 && c.minScale < 1)) {
     throw new RangeError(`${fn}: minScale must be in [0, 1), got ${c.minScale}`);
   }
