@@ -6,7 +6,9 @@
 // back), the exact weights + gradients + AdamW bytes, the total against full fine-tuning's, and
 // the whole process's ArrayBuffer and RSS peaks (sampled after every stage operation, after a
 // forced GC so unreachable buffers do not count; the pool is emptied first so the step allocates
-// its live set anew).
+// its live set anew). PyTorch + PEFT's LoRA step of the same model files is a peer row in the report
+// (torch-train-step.mjs: measured in the full form where Python has it, else recorded), with
+// lora-100's tokens/s and RSS peak over its own: reported, never gated.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
@@ -26,6 +28,7 @@ import {
   windowBatch,
 } from "@kairos/train";
 import { loadModel } from "@kairos/train/node";
+import { torchTrainStep } from "../torch-train-step.mjs";
 
 const modelDir = fileURLToPath(
   new URL("../../../packages/train/models/kairos-base-tiny", import.meta.url),
@@ -111,6 +114,23 @@ function fixedBytes(ctx, s) {
   return weights + (isFull ? 0 : trainable) + trainable + s.optimizer.stateBytes;
 }
 
+/** The peer's row, with lora-100's tokens/s and whole-process RSS peak over the peer's. */
+function peerRow(ctx, lora, peer) {
+  const speed = lora ? (ctx.tokens * 1000) / lora.medianMs / peer.tokensPerSecond : null;
+  const rss = ctx.loraRss / peer.peakRssBytes;
+  return {
+    run: peer.label,
+    backend: "cpu",
+    "batch×seq": `${peer.batch}×${peer.seq}`,
+    "ms/step": peer.msPerStep,
+    "tokens/s": peer.tokensPerSecond,
+    // getrusage's ru_maxrss: the whole Python process, torch's libraries included.
+    "process RSS peak MB": Number((peer.peakRssBytes / 1e6).toFixed(0)),
+    source: peer.source,
+    "lora-100 / peer": `${speed?.toFixed(2) ?? "–"}× tokens/s, ${rss.toFixed(2)}× RSS`,
+  };
+}
+
 async function step(ctx, s, probe) {
   s.trainable.zeroGrad();
   const stages = s.trainable.stages(ctx.batch);
@@ -139,6 +159,7 @@ const workload = {
       Array.from({ length: batchSize }, () => syntheticWindow(rng, base.config)),
     );
     const ctx = {
+      quick,
       backend,
       base,
       batch,
@@ -213,8 +234,13 @@ const workload = {
         "planned total MB": Number((total(s) / 1e6).toFixed(2)),
         // The issue's target: LoRA's total at least 60% below full fine-tuning's (store-all).
         "below full FT": `${Math.round(100 * (1 - total(s) / fullTotal))}%`,
+        source: "this run",
       });
+      if (name === "lora-100") ctx.loraRss = probe.rss;
     }
+    const { batchSize, seqLen } = ctx.batch;
+    const peer = await torchTrainStep({ batch: batchSize, seq: seqLen, quick: ctx.quick });
+    if (peer) rows.push(peerRow(ctx, tasks["lora-100"], peer));
     return rows;
   },
   async teardown(ctx) {
