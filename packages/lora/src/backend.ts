@@ -91,6 +91,31 @@ export interface Backend {
     gradB: Float32Array,
   ): Awaitable<void>;
   /**
+   * Softmax cross-entropy over `rows` rows of logits `[rows, vocab]` against labels `[rows]`
+   * (−100: the row is ignored), in two modes, as a chunked loss calls it:
+   * - forward (no `gradScale`): writes lse[r] = log Σ_v exp(logits[r, v]) for every row;
+   *   logits are only read;
+   * - backward (`gradScale` given): reads lse from the forward and overwrites logits, in place,
+   *   with dlogits = gradScale · (softmax − onehot(label)); ignored rows become zeros.
+   *
+   * Either way returns the sum of the rows' losses, Σ (lse[r] − logits[r, label[r]]) over rows
+   * not ignored. A label outside [0, vocab) other than −100 throws a RangeError. The naive
+   * kernel is `naiveCrossEntropyRows`.
+   *
+   * @example
+   * const sum = await backend.crossEntropyRows(logits, labels, lse, rows, vocab);
+   * // … recompute the same logits …
+   * await backend.crossEntropyRows(logits, labels, lse, rows, vocab, 1 / count); // dlogits
+   */
+  crossEntropyRows(
+    logits: Float32Array,
+    labels: Int32Array,
+    lse: Float32Array,
+    rows: number,
+    vocab: number,
+    gradScale?: number,
+  ): Awaitable<number>;
+  /**
    * `length` floats, zero-filled, where this backend's kernels read and write them in place: the
    * wasm backend (with threads) hands out a view on its WebAssembly memory, so operands and
    * outputs made this way cross into and out of it with no copy. Elsewhere a plain

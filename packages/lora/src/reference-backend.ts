@@ -1,7 +1,8 @@
 // The `reference` backend: plain TypeScript, synchronous, no dependencies. The correctness
 // reference for the other backends and the fallback everywhere: a blocked matmul
-// (`tiled-matmul.ts`) and the naive elementwise kernels.
+// (`tiled-matmul.ts`) and the naive elementwise and cross-entropy kernels.
 import type { Backend, LoRAStep, MatmulShape } from "./backend";
+import { checkCrossEntropyRows, naiveCrossEntropyRows } from "./cross-entropy-rows";
 import { MatmulLoRAStep } from "./lora-step";
 import { checkMatmul, checkMatrix, checkVector } from "./matmul-shape";
 import { naiveAddBias, naiveAxpy, naiveMul, naiveScale } from "./naive-kernels";
@@ -86,6 +87,18 @@ export class ReferenceBackend implements Backend {
     gradB: Float32Array,
   ): Promise<void> {
     return this.lora.backward(step, dOutput, dx, gradA, gradB);
+  }
+
+  crossEntropyRows(
+    logits: Float32Array,
+    labels: Int32Array,
+    lse: Float32Array,
+    rows: number,
+    vocab: number,
+    gradScale?: number,
+  ): number {
+    checkCrossEntropyRows("crossEntropyRows()", logits, labels, lse, rows, vocab, gradScale);
+    return naiveCrossEntropyRows(logits, labels, lse, rows, vocab, gradScale);
   }
 
   /** A plain Float32Array: this backend uses arrays where they are. */

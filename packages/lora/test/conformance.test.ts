@@ -3,6 +3,7 @@
 // the backend's unit round-off. Unavailable backends are skipped.
 import { describe, expect, it } from "vitest";
 import type { Backend, LoRAStep, MatmulShape } from "../src/backend";
+import { naiveCrossEntropyRows } from "../src/cross-entropy-rows";
 import {
   naiveAddBias,
   naiveAxpy,
@@ -133,6 +134,27 @@ function naiveLoRAStep(
   const gradA = gradA0.map(f);
   naiveMatmul(dh, x, gradA, { m: K, n: I, k: R, transposeA: true, accumulate: true });
   return { xa, out, dx, gradA, gradB };
+}
+
+/**
+ * A crossEntropyRows case: logits `[rows, vocab]` uniform in ±1 scaled by 1, 30 or 1000 per row,
+ * every other row shifted by +5000 (large magnitudes; the pass must subtract the max), labels
+ * with every third row ignored (−100), and the naive kernel's lse, loss sum and dlogits.
+ */
+function crossEntropyCase(rows: number, vocab: number, gradScale: number) {
+  const logits = randomArray(rows * vocab, rows * 1e4 + vocab);
+  for (let r = 0; r < rows; r++) {
+    const [scale, shift] = [[1, 30, 1000][r % 3], r % 2 === 1 ? 5000 : 0];
+    for (let v = 0; v < vocab; v++) logits[r * vocab + v] = logits[r * vocab + v] * scale + shift;
+  }
+  const labels = Int32Array.from({ length: rows }, (_, r) =>
+    r % 3 === 1 ? -100 : (r * 7919 + 5) % vocab,
+  );
+  const lse = new Float32Array(rows);
+  const sum = naiveCrossEntropyRows(logits, labels, lse, rows, vocab);
+  const dlogits = logits.slice();
+  naiveCrossEntropyRows(dlogits, labels, lse, rows, vocab, gradScale);
+  return { logits, labels, lse, sum, dlogits };
 }
 
 /** `source` copied into an array from `backend.allocate` (a plain copy where it has none). */
@@ -330,6 +352,64 @@ describe.each(cases)("$name backend", ({ backend, epsilon, compilesPerShape }) =
         expect(worstRatio(x, wantScale, bound).ratio).toBeLessThanOrEqual(1);
       },
     );
+
+    it.each([
+      [1, 1],
+      [6, 7],
+      [9, 255],
+      [8, 1024],
+      [4, 8193],
+    ])(
+      "crossEntropyRows(logits, labels, lse, %i, %i) (forward, then backward in place) matches the naive kernel",
+      async (rows, vocab) => {
+        const gradScale = -0.375;
+        const c = crossEntropyCase(rows, vocab, gradScale);
+        // Float32 error bounds: exps within a few ulp of their argument |d| = |z − max| or
+        // |z − lse|, float32 sums of vocab/8 terms a lane, lse rounded to float32.
+        const lseBound = c.lse.map((l) => 2 * epsilon * (Math.abs(l) + vocab + 16));
+        const sumBound = lseBound.reduce((a, v, r) => a + (c.labels[r] === -100 ? 0 : v), 1e-30);
+        const gradBound = c.logits.map((z, i) => {
+          const r = Math.floor(i / vocab);
+          const d = Math.abs(z - c.lse[r]);
+          const hot = c.labels[r] === i - r * vocab ? 1 : 0;
+          const g = Math.abs(gradScale) * (Math.exp(-d) * (d + 4) + hot);
+          return 2 * epsilon * g + Math.abs(gradScale) * 2 ** -125;
+        });
+        for (const allocated of [false, true]) {
+          const place = (a: Float32Array) => (allocated ? placed(b, a) : a.slice());
+          const logits = place(c.logits);
+          const lse = place(new Float32Array(rows + 1).fill(7)); // one sentinel past the end
+          const sum = await b.crossEntropyRows(logits, c.labels, lse, rows, vocab);
+          expect(Math.abs(sum - c.sum)).toBeLessThanOrEqual(sumBound);
+          const worst = worstRatio(lse, c.lse, lseBound);
+          expect(worst.ratio, `lse at ${worst.index}`).toBeLessThanOrEqual(1);
+          expect(lse[rows]).toBe(7);
+          expect(logits).toEqual(c.logits); // the forward only reads them
+          const given = place(c.lse); // the backward from the naive forward's lse
+          const again = await b.crossEntropyRows(logits, c.labels, given, rows, vocab, gradScale);
+          expect(Math.abs(again - c.sum)).toBeLessThanOrEqual(sumBound);
+          const worstGrad = worstRatio(logits, c.dlogits, gradBound);
+          expect(worstGrad.ratio, `dlogits at ${worstGrad.index}`).toBeLessThanOrEqual(1);
+          for (let r = 1; r < rows; r += 3) {
+            expect(logits.subarray(r * vocab, (r + 1) * vocab).every((v) => v === 0)).toBe(true);
+          }
+          if (allocated) for (const a of [logits, lse, given]) b.free?.(a);
+        }
+      },
+    );
+
+    it("crossEntropyRows() rejects a label outside the vocabulary and short buffers, naming them", async () => {
+      const [logits, lse] = [new Float32Array(10), new Float32Array(2)];
+      await expect(async () =>
+        b.crossEntropyRows(logits, Int32Array.from([4, 5]), lse, 2, 5),
+      ).rejects.toThrow(/crossEntropyRows\(\): labels must be in \[0, 5\) or -100, got 5 at row 1/);
+      await expect(async () =>
+        b.crossEntropyRows(logits, Int32Array.from([0, 0]), lse, 2, 6),
+      ).rejects.toThrow(/logits must hold at least 12 floats/);
+      await expect(async () =>
+        b.crossEntropyRows(logits, Int32Array.from([0, 0]), lse, 2, 5, Number.NaN),
+      ).rejects.toThrow(/gradScale must be a finite number, got NaN/);
+    });
 
     it.each([
       [1, 1, 1, 1],

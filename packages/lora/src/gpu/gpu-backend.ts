@@ -116,6 +116,18 @@ export class GpuBackend implements Backend {
     this.reference.scale(x, alpha, out);
   }
 
+  /** On the host (the reference kernel): a pass over the logits, one exp per element. */
+  crossEntropyRows(
+    logits: Float32Array,
+    labels: Int32Array,
+    lse: Float32Array,
+    rows: number,
+    vocab: number,
+    gradScale?: number,
+  ): number {
+    return this.reference.crossEntropyRows(logits, labels, lse, rows, vocab, gradScale);
+  }
+
   loraForward(step: LoRAStep, out: Float32Array): Promise<void> {
     return this.lora.forward(step, out);
   }

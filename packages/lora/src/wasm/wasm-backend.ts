@@ -6,7 +6,8 @@
 // `b`, packed once into the microkernel's 8-column panels. The matmuls themselves run as jobs
 // over addresses in the memory (matmul-jobs.ts).
 // Legend: M, N, K matmul dimensions; pointers are byte addresses in the memory.
-import type { Backend, LoRAStep, MatmulShape } from "../backend";
+import type { Awaitable, Backend, LoRAStep, MatmulShape } from "../backend";
+import { checkCrossEntropyRows } from "../cross-entropy-rows";
 import { checkMatmul, checkMatrix, checkVector } from "../matmul-shape";
 import { Arena } from "./arena";
 import type { KernelExports } from "./kernels-module";
@@ -27,7 +28,7 @@ export class WasmBackend implements Backend {
   /** The operands of a call in the memory: in place, retained, or scratch copies. */
   readonly operands: Operands;
   private readonly jobs: MatmulJobs;
-  private pending: Promise<void> | null = null;
+  private pending: Promise<unknown> | null = null;
   private disposed = false;
 
   constructor(
@@ -138,6 +139,18 @@ export class WasmBackend implements Backend {
     return this.serial(() => wasmLoraBackward(this, step, dOutput, dx, gradA, gradB));
   }
 
+  crossEntropyRows(
+    logits: Float32Array,
+    labels: Int32Array,
+    lse: Float32Array,
+    rows: number,
+    vocab: number,
+    gradScale?: number,
+  ): Awaitable<number> {
+    checkCrossEntropyRows("crossEntropyRows()", logits, labels, lse, rows, vocab, gradScale);
+    return this.serial(() => this.runCrossEntropy(logits, labels, lse, rows, vocab, gradScale));
+  }
+
   /**
    * `length` zeros in the backend's memory, for operands the kernels then read and write in
    * place, with no copy in or out (x, dY, outputs, dx of a step). With shared memory (threads)
@@ -176,23 +189,65 @@ export class WasmBackend implements Backend {
   }
 
   /** Runs `op` now, or after the async op in flight (browser main thread), keeping call order. */
-  private serial(op: () => void | Promise<void>): void | Promise<void> {
+  private serial<T>(op: () => T | Promise<T>): T | Promise<T> {
     if (this.disposed) throw new Error("wasm backend: used after dispose()");
     if (this.pending === null) {
       const result = op();
-      if (result === undefined) return;
-      return this.track(result);
+      return result instanceof Promise ? this.track(result) : result;
     }
     // A failed call rejects its own promise only; the next one still runs.
     return this.track(this.pending.catch(() => {}).then(op));
   }
 
-  private track(promise: Promise<void>): Promise<void> {
-    const tracked = promise.finally(() => {
+  private track<T>(promise: Promise<T>): Promise<T> {
+    const tracked: Promise<T> = promise.finally(() => {
       if (this.pending === tracked) this.pending = null;
     });
     this.pending = tracked;
     return tracked;
+  }
+
+  /**
+   * The cross-entropy pass on the calling thread (memory-bound, one exp per element): logits
+   * used in place when allocated, else copied in (and out, for the backward's dlogits); labels
+   * copied into a scratch block.
+   */
+  private runCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array,
+    lse: Float32Array,
+    rows: number,
+    vocab: number,
+    gradScale: number | undefined,
+  ): number {
+    if (rows === 0) return 0;
+    const [ops, scratch]: [Operands, number[]] = [this.operands, []];
+    const n = rows * vocab;
+    try {
+      const pl = ops.alloc(rows, scratch); // [R] i32
+      new Int32Array(this.memory.buffer, pl, rows).set(labels.subarray(0, rows));
+      if (gradScale === undefined) {
+        const px = ops.operand(logits, n, scratch);
+        const po = ops.target(lse, rows, scratch, false, [logits]);
+        const sum = this.kernels.crossEntropyForward(px, pl, po, rows, vocab);
+        ops.download(po, lse, rows, scratch);
+        return sum;
+      }
+      const px = ops.target(logits, n, scratch, true, [lse]);
+      const sum = this.kernels.crossEntropyBackward(
+        px,
+        pl,
+        ops.operand(lse, rows, scratch),
+        rows,
+        vocab,
+        gradScale,
+      );
+      ops.download(px, logits, n, scratch);
+      return sum;
+    } catch (error) {
+      ops.free(scratch); // e.g. out of memory half-way
+      throw error;
+    }
   }
 
   private runMatmul(

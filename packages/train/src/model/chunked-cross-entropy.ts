@@ -1,7 +1,10 @@
 // Cross-entropy over the vocabulary in chunks of rows (Unsloth's / Liger's chunked loss): the
 // [rows, V] logits exist one chunk at a time, forward keeps only each row's log-sum-exp, and the
-// backward recomputes a chunk's logits to form dlogits = softmax − onehot.
+// backward recomputes a chunk's logits to form dlogits = softmax − onehot. The pass over a
+// chunk's vocabulary (max, log-sum-exp, loss; softmax − onehot in place) is the backend's
+// `crossEntropyRows` (fused SIMD on wasm), or lora's naive kernel where a backend has none.
 // Legend: N rows, C hidden size, V vocabulary, R rows in a chunk.
+import { naiveCrossEntropyRows } from "@kairos/lora";
 import type { MatmulBackend } from "./matmul.js";
 
 /** Label value whose row is ignored (PyTorch `ignore_index`). */
@@ -30,6 +33,22 @@ function validRows(labels: Int32Array, V: number): number {
   return count;
 }
 
+/** Rows r0 … r0 + R of the pass over a chunk's logits `[R, V]` (see `Backend.crossEntropyRows`). */
+function crossEntropyRows(
+  backend: MatmulBackend,
+  logits: Float32Array,
+  labels: Int32Array,
+  lse: Float32Array,
+  r0: number,
+  R: number,
+  V: number,
+  gradScale?: number,
+): number | Promise<number> {
+  const [y, l] = [labels.subarray(r0, r0 + R), lse.subarray(r0, r0 + R)];
+  if (backend.crossEntropyRows) return backend.crossEntropyRows(logits, y, l, R, V, gradScale);
+  return naiveCrossEntropyRows(logits, y, l, R, V, gradScale);
+}
+
 /**
  * Mean cross-entropy of logits = x[N, C] · Wᵀ (W `[V, C]`) against labels[N] (−100 ignored).
  * Writes each row's log-sum-exp into lse[N]. Returns `{ loss, count }`; loss is 0 when count is 0.
@@ -56,17 +75,7 @@ export async function crossEntropyForward(
       k: C,
       transposeB: true,
     });
-    for (let r = 0; r < R; r++) {
-      const o = r * V;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let v = 0; v < V; v++) if (logits[o + v] > max) max = logits[o + v];
-      let sum = 0;
-      for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v] - max);
-      const l = max + Math.log(sum);
-      lse[r0 + r] = l;
-      const y = labels[r0 + r];
-      if (y !== IGNORE_INDEX) total += l - logits[o + y];
-    }
+    total += await crossEntropyRows(backend, logits, labels, lse, r0, R, V);
   }
   return { loss: count > 0 ? total / count : 0, count };
 }
@@ -96,17 +105,7 @@ export async function crossEntropyBackward(
     const logits = ws.logits.subarray(0, R * V);
     const xs = x.subarray(r0 * C, (r0 + R) * C);
     await backend.matmul(xs, weight, logits, { m: R, n: V, k: C, transposeB: true });
-    for (let r = 0; r < R; r++) {
-      const o = r * V;
-      const y = labels[r0 + r];
-      if (y === IGNORE_INDEX) {
-        logits.fill(0, o, o + V);
-        continue;
-      }
-      const l = lse[r0 + r];
-      for (let v = 0; v < V; v++) logits[o + v] = Math.exp(logits[o + v] - l) * k;
-      logits[o + y] -= k;
-    }
+    await crossEntropyRows(backend, logits, labels, lse, r0, R, V, k); // dlogits in place
     await backend.matmul(logits, weight, dx.subarray(r0 * C, (r0 + R) * C), { m: R, n: C, k: V });
     if (dWeight) {
       await backend.matmul(logits, xs, dWeight, {
