@@ -1,52 +1,19 @@
 // The `kairos` command line: one commander program whose commands each parse their flags
 // (checked by ./flags.ts) and call the library. Errors propagate to `main`, which prints one line.
 
-import { LINEAR_MODULES } from "@kairos/train";
 import { Command, Option } from "commander";
-import { BACKENDS } from "./base-model.js";
 import { evaluateCommand } from "./commands/evaluate.js";
 import { finetune } from "./commands/finetune.js";
 import { forecast } from "./commands/forecast.js";
 import { info } from "./commands/info.js";
 import { merge } from "./commands/merge.js";
 import { pretrain } from "./commands/pretrain.js";
+import { finetuneFlags } from "./finetune-flags.js";
 import { FIT_STRATEGIES } from "./fit-history.js";
-import {
-  byteSizeFlag,
-  choiceFlag,
-  integerFlag,
-  listFlag,
-  nonNegativeFlag,
-  numberFlag,
-  partFlag,
-} from "./flags.js";
+import { integerFlag, numberFlag } from "./flags.js";
 import type { CliIo } from "./io.js";
+import { backendOption, contextOptions, example } from "./program-options.js";
 import { DEFAULT_YEARS } from "./recent-years.js";
-
-/** `--backend`, shared by every command that computes with a model. */
-const backendOption = () =>
-  new Option("--backend <name>", `compute backend: ${BACKENDS.join(", ")}`)
-    .argParser(choiceFlag("--backend", BACKENDS))
-    .default("auto");
-
-/** `--context-length` and `--fit`, shared by finetune and forecast. */
-const contextOptions = (cmd: Command, fitDefault: string, fits: readonly string[]) =>
-  cmd
-    .option(
-      "--context-length <n>",
-      "values a window or forecast sees (default and at most the model's context length)",
-      integerFlag("--context-length"),
-    )
-    .addOption(
-      new Option(
-        "--fit <strategy>",
-        `history beyond one context: ${fits.join(", ")} (truncate: the most recent context only; downsample: bucket means of the whole history, horizons in buckets${fits.includes("chunk") ? "; chunk: windows over all of it" : ""})`,
-      )
-        .argParser(choiceFlag("--fit", fits))
-        .default(fitDefault),
-    );
-
-const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
 /** Builds the program; `io` receives all output (commander's help and errors included). */
 export function buildProgram(io: CliIo): Command {
@@ -82,115 +49,16 @@ export function buildProgram(io: CliIo): Command {
       .option("--date <name>", "date column (default: one named date, time, timestamp or ds)")
       .option("--json", "print only JSON on stdout");
 
-  const finetuneCommand = seriesOptions(
-    program
-      .command("finetune")
-      .description(
-        `LoRA fine-tune the base model on one or more series (default: bundled S&P 500, last ${DEFAULT_YEARS} years)`,
-      ),
-    true,
-  )
-    .option("--rank <r>", "LoRA rank", integerFlag("--rank"), 8)
-    .option("--alpha <a>", "LoRA alpha (scaling alpha / rank)", numberFlag("--alpha"), 16)
-    .addOption(
-      new Option("--target-modules <list>", `comma-separated, among ${LINEAR_MODULES.join(",")}`)
-        .argParser(listFlag("--target-modules", LINEAR_MODULES))
-        .default(["q_proj", "k_proj", "v_proj", "o_proj"], "q_proj,k_proj,v_proj,o_proj"),
-    )
-    .option("--epochs <e>", "passes over the training windows (default 1)", numberFlag("--epochs"))
-    .option("--max-steps <s>", "optimizer steps (instead of --epochs)", integerFlag("--max-steps"))
-    .option("--lr <x>", "peak learning rate", numberFlag("--lr"), 1e-3)
-    .option("--batch-size <n>", "windows per micro-batch", integerFlag("--batch-size"), 8)
-    .option(
-      "--gradient-accumulation <n>",
-      "micro-batches per optimizer step",
-      integerFlag("--gradient-accumulation"),
-      1,
-    )
-    .option(
-      "--warmup <n>",
-      "linear warmup steps (default: a tenth of the steps, at most 20)",
-      integerFlag("--warmup", 0),
-    )
-    .addOption(
-      new Option("--schedule <name>", "learning-rate decay after warmup: cosine, linear, constant")
-        .argParser(choiceFlag("--schedule", ["cosine", "linear", "constant"] as const))
-        .default("cosine"),
-    )
-    .option(
-      "--weight-decay <x>",
-      "AdamW weight decay on the LoRA weights",
-      nonNegativeFlag("--weight-decay"),
-      0,
-    )
-    .option(
-      "--lora-dropout <p>",
-      "dropout on the LoRA branch, in [0, 1)",
-      nonNegativeFlag("--lora-dropout", 1),
-      0,
-    )
-    .option(
-      "--eval-every <n>",
-      "steps between validation-loss evaluations (default: a fifth of the steps)",
-      integerFlag("--eval-every"),
-    )
-    .option(
-      "--patience <n>",
-      "stop after this many evaluations without a better validation loss (default: never); the best adapter is restored either way",
-      integerFlag("--patience"),
-    )
-    .option(
-      "--memory-budget <size>",
-      "activation memory budget, e.g. 256MB",
-      byteSizeFlag("--memory-budget"),
-    )
-    .option(
-      "--checkpointing <mode>",
-      "activation checkpointing: auto, none, sqrt, optimal",
-      choiceFlag("--checkpointing", ["auto", "none", "sqrt", "optimal"] as const),
-      "auto",
-    )
-    .addOption(backendOption())
-    .option("--base <dir>", "base model directory (default: kairos-base-tiny)")
-    .option(
-      "--out <dir>",
-      "adapter directory to write (written whole, then renamed)",
-      "runs/finetune",
-    )
-    .option("--seed <n>", "random seed", integerFlag("--seed", 0), 0)
-    .option(
-      "--checkpoint-every <n>",
-      "write a resumable checkpoint into --out/checkpoint every n steps",
-      integerFlag("--checkpoint-every"),
-    )
-    .option(
-      "--resume <dir>",
-      "continue a killed run from DIR/checkpoint (same flags: ends as the uninterrupted run)",
-    )
-    .option(
-      "--years <n>",
-      "with the bundled data: how many recent years to use",
-      integerFlag("--years"),
-      DEFAULT_YEARS,
-    )
-    .option(
-      "--horizon <n>",
-      "forecast horizon of the test backtest and plot",
-      integerFlag("--horizon"),
-      20,
-    )
-    .option(
-      "--folds <k>",
-      "test backtest folds (at most what the test tail holds)",
-      integerFlag("--folds"),
-      5,
-    )
-    .option(
-      "--test <fraction|steps>",
-      "held-out test tail the report scores, never trained on nor used for early stopping (default: --folds × --horizon steps, at most a fifth of the series)",
-      partFlag("--test"),
-    )
-    .option("--samples <n>", "sample paths per forecast", integerFlag("--samples"), 20);
+  const finetuneCommand = finetuneFlags(
+    seriesOptions(
+      program
+        .command("finetune")
+        .description(
+          `LoRA fine-tune the base model on one or more series (default: bundled S&P 500, last ${DEFAULT_YEARS} years)`,
+        ),
+      true,
+    ),
+  );
   contextOptions(finetuneCommand, "chunk", FIT_STRATEGIES)
     .addHelpText(
       "after",
