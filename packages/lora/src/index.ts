@@ -5,7 +5,11 @@ export { adapterFromLayers, loadAdapterIntoLayers } from "./adapter-layers";
 export type { Awaitable, Backend, BackendName, LoRAStep, MatmulShape } from "./backend";
 export type { CreateBackendOptions } from "./create-backend";
 export { backendNames, createBackend } from "./create-backend";
-export { checkCrossEntropyRows, naiveCrossEntropyRows } from "./cross-entropy-rows";
+export {
+  checkCrossEntropyRows,
+  IGNORE_INDEX,
+  naiveCrossEntropyRows,
+} from "./cross-entropy-rows";
 export { dropout } from "./dropout";
 export { kaimingUniform, normal, uniform } from "./init";
 export type { LayerSizes } from "./layer-sizes";

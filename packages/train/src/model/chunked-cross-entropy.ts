@@ -4,11 +4,11 @@
 // chunk's vocabulary (max, log-sum-exp, loss; softmax − onehot in place) is the backend's
 // `crossEntropyRows` (fused SIMD on wasm), or lora's naive kernel where a backend has none.
 // Legend: N rows, C hidden size, V vocabulary, R rows in a chunk.
-import { naiveCrossEntropyRows } from "@kairos/lora";
+import { IGNORE_INDEX, naiveCrossEntropyRows } from "@kairos/lora";
 import type { MatmulBackend } from "./matmul.js";
 
-/** Label value whose row is ignored (PyTorch `ignore_index`). */
-export const IGNORE_INDEX = -100;
+/** Label value whose row is ignored (PyTorch `ignore_index`), @kairos/lora's. */
+export { IGNORE_INDEX };
 
 /** Reusable buffers of a chunked loss: `logits` [R, V]. */
 export interface CrossEntropyWorkspace {
