@@ -1,23 +1,18 @@
 // The evaluation pool of real series: 21 series from the npm package vega-datasets (BSD-3-Clause,
-// https://github.com/vega/vega-datasets), hourly to yearly, read with a small CSV/JSON reader
-// (the files hold no quoted fields). Two are aggregated from a finer series where the package has
-// none of that frequency: weekly S&P 500 (the last close of each ISO week) and quarterly CO2 (the
+// https://github.com/vega/vega-datasets), hourly to yearly, read with csv-parse and JSON.parse.
+// Two are aggregated from a finer series where the package has none of that frequency: weekly S&P 500 (the last close of each ISO week) and quarterly CO2 (the
 // mean of each quarter's months). Each entry: { name, frequency, values: Float64Array, source }.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { parse } from "csv-parse/sync";
 
 // The package exports only its build/index.js; the data files sit beside build/.
 const data = join(dirname(createRequire(import.meta.url).resolve("vega-datasets")), "..", "data");
 
-/** Rows of a CSV file as objects keyed by the header (no quoting: these files need none). */
+/** Rows of a CSV file as objects keyed by the header, cells as strings. */
 function csv(file) {
-  const [header, ...lines] = readFileSync(join(data, file), "utf8").trim().split(/\r?\n/);
-  const keys = header.split(",");
-  return lines.map((line) => {
-    const cells = line.split(",");
-    return Object.fromEntries(keys.map((k, i) => [k, cells[i]]));
-  });
+  return parse(readFileSync(join(data, file), "utf8"), { columns: true, skip_empty_lines: true });
 }
 
 function json(file) {
