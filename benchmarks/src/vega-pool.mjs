@@ -1,7 +1,8 @@
 // The evaluation pool of real series: 21 series from the npm package vega-datasets (BSD-3-Clause,
 // https://github.com/vega/vega-datasets), hourly to yearly, read with csv-parse and JSON.parse.
-// Two are aggregated from a finer series where the package has none of that frequency: weekly S&P 500 (the last close of each ISO week) and quarterly CO2 (the
-// mean of each quarter's months). Each entry: { name, frequency, values: Float64Array, source }.
+// Two are aggregated from a finer series where the package has none of that frequency: weekly
+// S&P 500 (the last close of each ISO week) and quarterly CO2 (the mean of each quarter's months).
+// Each entry: { name, frequency, values: Float64Array, source }.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
