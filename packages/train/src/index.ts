@@ -1,6 +1,13 @@
 // @kairos/train's public API: what the CLI, the browser demo, the benchmarks and the README's
-// examples use (48 values). Everything else in src/ is internal, reachable through these.
+// examples use (52 values). Everything else in src/ is internal, reachable through these.
 
+export type {
+  AdaptedModel,
+  ForecastModel,
+  TrainingWindow,
+  WindowShape,
+} from "./family/forecast-model.js";
+export { LlamaForecastModel } from "./family/llama-forecast-model.js";
 export type { FinetuneResult } from "./finetune/finetune.js";
 export { finetune } from "./finetune/finetune.js";
 export type { FinetuneDataOptions, FinetuneOptions } from "./finetune/finetune-options.js";
@@ -8,11 +15,15 @@ export type { FinetuneSplit, FinetuneSplitOptions } from "./finetune/finetune-sp
 export { finetuneSplit, minFinetuneContext, minFinetuneLength } from "./finetune/finetune-split.js";
 export type { LoraOptions } from "./finetune/lora-model.js";
 export { LoraModel } from "./finetune/lora-model.js";
-export type { TrainingWindow } from "./finetune/token-windows.js";
 export { sequenceLength, windowBatch } from "./finetune/token-windows.js";
 export { CachedDecoder } from "./forecast/cached-decoder.js";
-export type { Forecast, ForecastOptions } from "./forecast/forecast.js";
-export { forecast } from "./forecast/forecast.js";
+export type {
+  Forecast,
+  ForecastOptions,
+  TokenDecoding,
+  TokenSampler,
+} from "./forecast/forecast.js";
+export { forecast, llamaSampler, sampleForecast } from "./forecast/forecast.js";
 export type { SamplingOptions } from "./forecast/sample-token.js";
 export type {
   BacktestOptions,

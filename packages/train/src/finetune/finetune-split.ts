@@ -6,7 +6,7 @@
 // earlier parts, as a rolling-origin backtest does.
 
 import { type Series, type Split, splitByTime } from "@kairos/chunking";
-import type { TokenizerSettings } from "../model/config.js";
+import type { WindowShape } from "../family/forecast-model.js";
 
 /** Chronos trains on contexts down to 32 steps, left-padding shorter ones (its `min_past`). */
 const MIN_CONTEXT = 32;
@@ -52,7 +52,7 @@ export interface FinetuneSplit<S extends Series = Series> {
  * The shortest context of a fine-tuning window on a long series: `minContext` when given, else
  * min(contextLength, 32).
  */
-export function minFinetuneContext(tokenizer: TokenizerSettings, minContext?: number): number {
+export function minFinetuneContext(tokenizer: WindowShape, minContext?: number): number {
   return minContext ?? Math.min(tokenizer.contextLength, MIN_CONTEXT);
 }
 
@@ -60,7 +60,7 @@ export function minFinetuneContext(tokenizer: TokenizerSettings, minContext?: nu
  * The fewest values a series needs to fine-tune at all: one training window of 8 observed
  * context values (fewer when contextLength is) and a prediction length of targets.
  */
-export function minFinetuneLength(tokenizer: TokenizerSettings, minContext?: number): number {
+export function minFinetuneLength(tokenizer: WindowShape, minContext?: number): number {
   const floor = minContext ?? Math.min(tokenizer.contextLength, SHORT_CONTEXT);
   return floor + tokenizer.predictionLength;
 }
@@ -81,7 +81,7 @@ export function minFinetuneLength(tokenizer: TokenizerSettings, minContext?: num
  */
 export function finetuneSplit<S extends Series>(
   series: S,
-  tokenizer: TokenizerSettings,
+  tokenizer: WindowShape,
   options: FinetuneSplitOptions = {},
   fn = "finetuneSplit()",
 ): FinetuneSplit<S> {

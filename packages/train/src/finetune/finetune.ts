@@ -1,24 +1,28 @@
-// `finetune(...)`: LoRA fine-tuning of a pretrained model on one long history, or several (one
-// adapter over all of them). Each history is cut into windows and split along time on its own by
-// `finetuneSplit` (train | validation | test, no leakage); batches draw from all series' windows,
-// windows are tokenized with the model's own tokenizer settings, and a {@link Trainer} trains only
-// the adapters, optionally under a byte budget on activations (`memory.memoryBudget`).
+// `finetune(...)`: LoRA fine-tuning of a pretrained model of any family on one long history, or
+// several (one adapter over all of them). Each history is cut into windows and split along time on
+// its own by `finetuneSplit` (train | validation | test, no leakage); batches draw from all series'
+// windows, made into the model's own batches (its tokenizer's, for a token model), and a
+// {@link Trainer} trains only the adapters, optionally under a byte budget on activations
+// (`memory.memoryBudget`).
+import type { AdaptedModel, ForecastModel } from "../family/forecast-model.js";
+import { LlamaForecastModel } from "../family/llama-forecast-model.js";
 import type { TokenBatch } from "../model/batch.js";
-import type { LlamaModel } from "../model/llama.js";
+import { LlamaModel } from "../model/llama.js";
 import { memoryRunner } from "../train/memory-runner.js";
 import { Trainer, type TrainResult } from "../train/trainer.js";
 import { checkFinetuneOptions, type FinetuneOptions } from "./finetune-options.js";
 import { type FinetuneSplit, finetuneSplit } from "./finetune-split.js";
-import { LoraModel } from "./lora-model.js";
-import { tokenizerFor, windowBatch } from "./token-windows.js";
+import type { LoraModel } from "./lora-model.js";
 import { windowPool } from "./window-pool.js";
 
 /** What {@link finetune} returns. */
-export interface FinetuneResult {
-  /** The model with its trained adapters in place; `lora.adapter()` gives the PEFT adapter. */
-  lora: LoraModel;
+export interface FinetuneResult<B = TokenBatch> {
+  /** The model's adapters, trained and in place; `lora.adapter()` gives the PEFT adapter. */
+  lora: AdaptedModel<B>;
+  /** The model fine-tuned (its adapters in place): forecasts with them. */
+  model: ForecastModel<B>;
   result: TrainResult;
-  trainer: Trainer;
+  trainer: Trainer<B>;
   /** The planner's predicted activation peak in bytes (null without a memory budget or strategy). */
   plannedPeakBytes: number | null;
   /** The time split trained, validated and held out for testing: ranges and windows of each part. */
@@ -41,7 +45,8 @@ const asValues = (s: ArrayLike<number>) =>
 
 /**
  * Fine-tunes `model` (frozen; its target projections get LoRA adapters in place) on `series`: one
- * history, or an array of them (each split by time on its own, windows drawn from all).
+ * history, or an array of them (each split by time on its own, windows drawn from all). `model` is
+ * a {@link ForecastModel} of any family, or a LlamaModel (a Llama forecaster).
  *
  * @example
  * const { lora, result, split } = await finetune(model, closes, {
@@ -54,13 +59,26 @@ const asValues = (s: ArrayLike<number>) =>
  * await saveAdapter("runs/spx", lora.adapter("kairos-base-tiny"));
  */
 export async function finetune(
-  model: LlamaModel,
+  base: LlamaModel,
   series: ArrayLike<number> | readonly ArrayLike<number>[],
   options: FinetuneOptions,
-): Promise<FinetuneResult> {
-  const settings = model.config.tokenizer;
-  if (!settings)
+): Promise<FinetuneResult & { lora: LoraModel }>;
+export async function finetune<B>(
+  base: ForecastModel<B>,
+  series: ArrayLike<number> | readonly ArrayLike<number>[],
+  options: FinetuneOptions,
+): Promise<FinetuneResult<B>>;
+export async function finetune<B = TokenBatch>(
+  base: ForecastModel<B> | LlamaModel,
+  series: ArrayLike<number> | readonly ArrayLike<number>[],
+  options: FinetuneOptions,
+): Promise<FinetuneResult<B>> {
+  if (base instanceof LlamaModel && !base.config.tokenizer)
     throw new RangeError("finetune(): model.config.tokenizer must be set, got undefined");
+  const model = (
+    base instanceof LlamaModel ? new LlamaForecastModel(base) : base
+  ) as ForecastModel<B>;
+  const settings = model.window;
   checkFinetuneOptions(options);
   const { backend, seed = 0, lora: loraOptions, trainer: trainerOptions, memory = {} } = options;
   const { batchSize = 8, maxValidationWindows = 64, ...splitOptions } = options.data ?? {};
@@ -76,40 +94,39 @@ export async function finetune(
   const split = splits[0];
   const trainWindows = windowPool(splits.map((s) => s.train.windows));
   // A shorter --context-length makes shorter sequences (fewer positions, less compute).
-  const t = { ...settings, contextLength: split.contextLength };
-  const tok = tokenizerFor(t);
+  const context = split.contextLength;
   const valWindows = windowPool(splits.map((s) => s.validation.windows));
   const pick = Math.min(valWindows.length, maxValidationWindows);
   const chosen = Array.from({ length: pick }, (_, i) =>
     valWindows.at(Math.floor((i * valWindows.length) / pick)),
   );
-  const validationBatches: TokenBatch[] = [];
+  const validationBatches: B[] = [];
   for (let i = 0; i < chosen.length; i += batchSize)
-    validationBatches.push(windowBatch(tok, t, chosen.slice(i, i + batchSize)));
-  const lora = new LoraModel(model, backend, { ...loraOptions, seed });
+    validationBatches.push(model.batch(chosen.slice(i, i + batchSize), context));
+  const lora = model.withLora(backend, { ...loraOptions, seed });
   const data = {
     train: (rng: { int(n: number): number }) =>
-      windowBatch(
-        tok,
-        t,
+      model.batch(
         Array.from({ length: batchSize }, () => trainWindows.at(rng.int(trainWindows.length))),
+        context,
       ),
     validation: validationBatches.length > 0 ? validationBatches : undefined,
   };
   const runner = memoryRunner(memory, "finetune()");
   // Plan before the first step, so a budget that cannot fit fails at once with its minimum.
-  const probe = windowBatch(
-    tok,
-    t,
+  const probe = model.batch(
     Array.from({ length: batchSize }, () => trainWindows.at(0)),
+    context,
   );
   lora.setTraining(false);
-  const planned = await runner.prepare(lora.stages(probe), probe.ids);
-  const trainer = new Trainer(lora, data, { ...trainerOptions, seed }, runner);
+  const input = lora.chainInput ? lora.chainInput(probe) : (probe as TokenBatch).ids;
+  const planned = await runner.prepare(lora.stages(probe), input);
+  const trainer = new Trainer<B>(lora, data, { ...trainerOptions, seed }, runner);
   if (options.resume) trainer.restore(options.resume);
   const result = await trainer.run();
   return {
     lora,
+    model,
     result,
     trainer,
     plannedPeakBytes: planned,

@@ -9,6 +9,7 @@ import {
   LoRALinear,
   loadAdapterIntoLayers,
 } from "@kairos/lora";
+import type { AdaptedModel, LoraOptions } from "../family/forecast-model.js";
 import type { TokenBatch } from "../model/batch.js";
 import type { LlamaModel } from "../model/llama.js";
 import { LINEAR_MODULES, type LinearModule, modulePath } from "../model/parameters.js";
@@ -16,18 +17,7 @@ import type { ModelStage } from "../model/stage.js";
 import type { ParameterRef } from "../train/adamw.js";
 import type { Trainable } from "../train/trainable.js";
 
-/** LoRA hyper-parameters (PEFT `LoraConfig` names in camelCase). */
-export interface LoraOptions {
-  /** Module names to adapt (default the attention projections q, k, v, o). */
-  targetModules?: LinearModule[];
-  rank?: number;
-  alpha?: number;
-  dropout?: number;
-  useRslora?: boolean;
-  init?: "kaiming" | "gaussian";
-  /** Seed of A's initialisation and of dropout masks. */
-  seed?: number;
-}
+export type { LoraOptions } from "../family/forecast-model.js";
 
 /** Every key of {@link LoraOptions}, as unknown-option errors list them. */
 export const LORA_OPTION_KEYS: readonly (keyof LoraOptions)[] = [
@@ -44,7 +34,7 @@ export const LORA_OPTION_KEYS: readonly (keyof LoraOptions)[] = [
 export const DEFAULT_TARGET_MODULES: LinearModule[] = ["q_proj", "k_proj", "v_proj", "o_proj"];
 
 /** A LlamaModel whose target projections carry LoRA adapters; implements {@link Trainable}. */
-export class LoraModel implements Trainable {
+export class LoraModel implements Trainable, AdaptedModel {
   /** LoRA layers by module path (`model.layers.0.self_attn.q_proj`). */
   readonly layers: Record<string, LoRALinear> = {};
   readonly targetModules: LinearModule[];
@@ -55,14 +45,15 @@ export class LoraModel implements Trainable {
     backend: Backend,
     options: LoraOptions = {},
   ) {
-    this.targetModules = options.targetModules ?? DEFAULT_TARGET_MODULES;
-    for (const m of this.targetModules) {
-      if (!LINEAR_MODULES.includes(m)) {
+    const targets = options.targetModules ?? DEFAULT_TARGET_MODULES;
+    for (const m of targets) {
+      if (!(LINEAR_MODULES as readonly string[]).includes(m)) {
         throw new RangeError(
           `LoraModel(): targetModules must be among ${LINEAR_MODULES.join(", ")}, got ${JSON.stringify(m)}`,
         );
       }
     }
+    this.targetModules = targets as LinearModule[];
     this.dropout = options.dropout ?? 0;
     const seed = options.seed ?? 0;
     base.layers.forEach((layer, l) => {

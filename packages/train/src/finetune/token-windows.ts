@@ -3,17 +3,13 @@
 // then inputs = sequence[0 … S−2] and labels = sequence[1 … S−1], −100 where the next value is
 // missing. One token a value: a scheme writing more must fit them in contextLength.
 import type { Tokenizer } from "@kairos/tokenizer";
+import type { TrainingWindow } from "../family/forecast-model.js";
 import type { TokenBatch } from "../model/batch.js";
 import { IGNORE_INDEX } from "../model/chunked-cross-entropy.js";
 import type { TokenizerSettings } from "../model/config.js";
 
+export type { TrainingWindow } from "../family/forecast-model.js";
 export { tokenizerFor } from "../model/tokenizer-registry.js";
-
-/** A context and the target that follows it. */
-export interface TrainingWindow {
-  context: ArrayLike<number>;
-  target: ArrayLike<number>;
-}
 
 /** Positions of one window's sequence: contextLength + predictionLength − 1. */
 export function sequenceLength(s: TokenizerSettings): number {

@@ -1,6 +1,6 @@
-// Probabilistic forecasts from a causal Chronos-token model: tokenize the context with its mean
-// scale, sample `samples` continuations token by token, decode them with the same scale, and
-// summarise the paths as a median and quantiles. Horizons beyond the model's prediction length
+// Probabilistic forecasts from a Chronos-token model (a causal Llama, or a Chronos T5 through its
+// own `TokenSampler`): tokenize the context with its scale, sample `samples` continuations token by
+// token, decode them with the same scale, and summarise the paths as a median and quantiles. Horizons beyond the model's prediction length
 // roll forward as Chronos's `ChronosPipeline.predict` does: append the median and sample again.
 // One departure from Chronos: when every observed context value is > 0, sampled values below 0
 // are clamped to 0. Chronos does not clamp (its bins span −15…15 times the scale whatever the
@@ -9,34 +9,16 @@
 // quantile loss.
 
 import { Random } from "@kairos/lora";
+import type { Forecast, ForecastOptions } from "../family/forecast-model.js";
 import { QUANTILE_LEVELS } from "../metrics/quantile-forecast.js";
+import type { TokenizerSettings } from "../model/config.js";
 import type { LlamaModel } from "../model/llama.js";
 import { tokenizerFor } from "../model/tokenizer-registry.js";
 import { CachedDecoder } from "./cached-decoder.js";
 import { pathQuantiles } from "./quantiles.js";
 import { sampleToken } from "./sample-token.js";
 
-/** Options of {@link forecast}. */
-export interface ForecastOptions {
-  /** Steps to forecast (default: the model's prediction length). */
-  horizon?: number;
-  /** Sample paths (default 20, as Chronos). */
-  samples?: number;
-  temperature?: number;
-  /** Keep only the k most likely tokens (default 50, as Chronos; 0 = all). */
-  topK?: number;
-  /** Nucleus mass (default 1 = off). */
-  topP?: number;
-  seed?: number;
-}
-
-/** What {@link forecast} returns: `[samples][horizon]` paths, the median and `[9][horizon]` quantiles. */
-export interface Forecast {
-  samples: Float32Array[];
-  median: Float32Array;
-  levels: number[];
-  quantiles: Float32Array[];
-}
+export type { Forecast, ForecastOptions } from "../family/forecast-model.js";
 
 function check(name: string, value: number, ok: boolean, want: string): void {
   if (!ok) throw new RangeError(`forecast(): ${name} must be ${want}, got ${value}`);
@@ -53,9 +35,39 @@ function strictlyPositive(context: ArrayLike<number>): boolean {
   return seen;
 }
 
+/** The decoding of one tokenized context into `samples` continuations, one token a step. */
+export interface TokenDecoding {
+  /** Logits `[V]` of the first new token (the same for every sample). */
+  logits: Float32Array;
+  /** Appends `next[s]` to each sample's continuation; returns the next logits `[samples, V]`. */
+  step(next: Int32Array): Promise<Float32Array>;
+}
+
+/** What {@link sampleForecast} needs of a model: its tokenizer, its vocabulary, a KV-cached decoder. */
+export interface TokenSampler {
+  readonly tokenizer: TokenizerSettings;
+  readonly vocabSize: number;
+  /** Runs the context `ids` (mask 0 = missing) once; then up to `maxNew` steps. */
+  start(ids: Int32Array, mask: Uint8Array, samples: number, maxNew: number): Promise<TokenDecoding>;
+}
+
+/** A causal Llama as a {@link TokenSampler}: the context is the prefix of its continuations. */
+export function llamaSampler(model: LlamaModel): TokenSampler {
+  const t = model.config.tokenizer;
+  if (!t) throw new RangeError("forecast(): model.config.tokenizer must be set, got undefined");
+  return {
+    tokenizer: t,
+    vocabSize: model.config.vocabSize,
+    start: async (ids, mask, samples, maxNew) => {
+      const { decoder, logits } = await CachedDecoder.start(model, ids, mask, samples, maxNew);
+      return { logits, step: (next) => decoder.step(next) };
+    },
+  };
+}
+
 /**
- * Samples forecast paths for `context` (NaN = missing). When every observed context value is
- * > 0, sampled values are clamped at 0, so no quantile is negative (Chronos does not clamp).
+ * Samples forecast paths for `context` (NaN = missing) from a causal Llama forecaster; see
+ * {@link sampleForecast}.
  *
  * @example
  * const { median, quantiles } = await forecast(model, closes, { horizon: 30, samples: 20, seed: 1 });
@@ -65,8 +77,22 @@ export async function forecast(
   context: ArrayLike<number>,
   options: ForecastOptions = {},
 ): Promise<Forecast> {
-  const t = model.config.tokenizer;
-  if (!t) throw new RangeError("forecast(): model.config.tokenizer must be set, got undefined");
+  return sampleForecast(llamaSampler(model), context, options);
+}
+
+/**
+ * Samples forecast paths for `context` (NaN = missing) from any {@link TokenSampler}. When every observed context value is
+ * > 0, sampled values are clamped at 0, so no quantile is negative (Chronos does not clamp).
+ *
+ * @example
+ * const f = await sampleForecast(llamaSampler(model), closes, { horizon: 30, seed: 1 });
+ */
+export async function sampleForecast(
+  model: TokenSampler,
+  context: ArrayLike<number>,
+  options: ForecastOptions = {},
+): Promise<Forecast> {
+  const t = model.tokenizer;
   const {
     horizon = t.predictionLength,
     samples = 20,
@@ -89,7 +115,7 @@ export async function forecast(
     throw new RangeError("forecast(): context must hold at least one value, got 0");
   const tok = tokenizerFor(t);
   const rng = new Random(seed);
-  const V = model.config.vocabSize;
+  const V = model.vocabSize;
   const scratch = new Float64Array(V);
   const order = new Int32Array(V);
   const sampling = { temperature, topK, topP, firstId: t.nSpecialTokens };
@@ -101,7 +127,7 @@ export async function forecast(
     const enc = tok.encode(history);
     const generated = Array.from({ length: samples }, () => new Int32Array(steps));
     // The context runs once; each step then runs only every sample's newest token (KV cache).
-    const start = await CachedDecoder.start(model, enc.ids, enc.mask, samples, steps - 1);
+    const start = await model.start(enc.ids, enc.mask, samples, steps - 1);
     let logits = start.logits; // [V] at first (the same for every sample), then [samples, V]
     const next = new Int32Array(samples);
     for (let h = 0; h < steps; h++) {
@@ -109,7 +135,7 @@ export async function forecast(
         const row = h === 0 ? logits : logits.subarray(s * V, (s + 1) * V);
         next[s] = generated[s][h] = sampleToken(row, sampling, rng, scratch, order);
       }
-      if (h + 1 < steps) logits = await start.decoder.step(next);
+      if (h + 1 < steps) logits = await start.step(next);
     }
     for (let s = 0; s < samples; s++) {
       const decoded = tok.decode(generated[s], enc.scale);

@@ -27,6 +27,11 @@ export interface TokenizerSettings {
   useEosToken: boolean;
   contextLength: number;
   predictionLength: number;
+  /**
+   * `seq2seq` (a Chronos T5: the context is the encoder's, EOS after it when `useEosToken`) or
+   * `causal` (a Kairos Llama: context and target in one sequence). Default `causal`.
+   */
+  modelType?: "causal" | "seq2seq";
 }
 
 /** Architecture of a Llama model. Head size is `hiddenSize / numAttentionHeads`. */

@@ -4,7 +4,7 @@
 import { MeanScaleUniformBins, RobustScaleUniformBins, type Tokenizer } from "@kairos/tokenizer";
 import { DEFAULT_TOKENIZER_CLASS, type TokenizerSettings } from "./config.js";
 
-/** Builds a scheme's tokenizer from a model's settings (causal: no EOS after the context). */
+/** Builds a scheme's tokenizer from a model's settings (causal unless `modelType` says seq2seq). */
 export type TokenizerFactory = (settings: TokenizerSettings) => Tokenizer;
 
 /** The settings every uniform-bin scheme shares, under their tokenizer option names. */
@@ -21,7 +21,8 @@ function binOptions(s: TokenizerSettings) {
 }
 
 const TOKENIZERS: Readonly<Record<string, TokenizerFactory>> = {
-  MeanScaleUniformBins: (s) => new MeanScaleUniformBins({ ...binOptions(s), modelType: "causal" }),
+  MeanScaleUniformBins: (s) =>
+    new MeanScaleUniformBins({ ...binOptions(s), modelType: s.modelType ?? "causal" }),
   // Kairos's own scheme (median/IQR instance normalisation); causal: EOS after labels only.
   RobustScaleUniformBins: (s) =>
     new RobustScaleUniformBins({ ...binOptions(s), minScale: s.minScale }),

@@ -25,7 +25,7 @@ export const MEMORY_OPTION_KEYS: readonly (keyof MemoryOptions)[] = [
 /** A step runner that plans once for the batch shape it is prepared with. */
 export interface MemoryRunner extends StepRunner {
   /** Measures the chain and plans; returns the planned peak bytes (null when nothing is planned). */
-  prepare(stages: ModelStage[], input: Int32Array): Promise<number | null>;
+  prepare(stages: ModelStage[], input: Int32Array | Float32Array): Promise<number | null>;
   /** The plan in use, after `prepare`. */
   readonly plan: Plan | null;
   /** The measured chain, after `prepare`. */
@@ -42,7 +42,10 @@ export interface MemoryRunner extends StepRunner {
  * stage names its pool (`memory`), the forward's workspace — what it holds only while running,
  * beyond its output and context — is measured too, in every mode, and the largest kept.
  */
-export async function measureChain(stages: ModelStage[], input: Int32Array): Promise<Chain> {
+export async function measureChain(
+  stages: ModelStage[],
+  input: Int32Array | Float32Array,
+): Promise<Chain> {
   const n = stages.length;
   const outputBytes = [input.byteLength];
   const chain = {

@@ -6,7 +6,12 @@ import type { ModelStage } from "../model/stage.js";
 
 /** Runs the chain once, accumulating parameter gradients scaled by `dLoss`; returns the loss. */
 export interface StepRunner {
-  run(stages: ModelStage[], input: Int32Array, dLoss: number, seed: number): Promise<number>;
+  run(
+    stages: ModelStage[],
+    input: Int32Array | Float32Array,
+    dLoss: number,
+    seed: number,
+  ): Promise<number>;
 }
 
 function zeroChain(n: number): Chain {

@@ -4,16 +4,18 @@ import type { TokenBatch } from "../model/batch.js";
 import type { ModelStage } from "../model/stage.js";
 import type { ParameterRef } from "./adamw.js";
 
-/** A model the {@link Trainer} can train. */
-export interface Trainable {
+/** A model the {@link Trainer} can train, on batches of type `B` (a causal LM's by default). */
+export interface Trainable<B = TokenBatch> {
   /** The chain [embed, blocks…, head+loss] for one batch. */
-  stages(batch: TokenBatch): ModelStage[];
+  stages(batch: B): ModelStage[];
   /** Trainable tensors with their gradient buffers (fixed for the model's life). */
   parameters(): ParameterRef[];
   /** Zeroes every trainable gradient. */
   zeroGrad(): void;
+  /** The first stage's input for a batch (default `batch.ids`, a causal LM's token ids). */
+  chainInput?(batch: B): Float32Array | Int32Array;
   /** Mean loss of a batch, forward only (evaluation: no dropout). */
-  loss(batch: TokenBatch): Promise<number>;
+  loss(batch: B): Promise<number>;
   /** Switches training-time randomness (dropout) on or off. */
   setTraining?(training: boolean): void;
 }

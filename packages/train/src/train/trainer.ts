@@ -19,11 +19,11 @@ import {
 } from "./trainer-options.js";
 
 /** Where batches come from: a training batch drawn with the trainer's generator, validation batches. */
-export interface TrainerData {
+export interface TrainerData<B = TokenBatch> {
   /** Draws one training batch; all its randomness must come from `rng` (so resuming replays it). */
-  train(rng: Random): TokenBatch;
+  train(rng: Random): B;
   /** Fixed validation batches (a time split), evaluated every `evalEvery` steps. */
-  validation?: TokenBatch[];
+  validation?: B[];
 }
 
 /** Everything a resumed run needs. */
@@ -54,7 +54,7 @@ function snapshot(params: ParameterRef[]): Record<string, Float32Array> {
 }
 
 /** Trains a {@link Trainable} with AdamW; see {@link TrainerOptions}. */
-export class Trainer {
+export class Trainer<B = TokenBatch> {
   readonly options: ResolvedTrainerOptions;
   readonly optimizer: AdamW;
   private readonly params: ParameterRef[];
@@ -66,8 +66,8 @@ export class Trainer {
   private evalLosses: { step: number; loss: number }[] = [];
 
   constructor(
-    readonly model: Trainable,
-    readonly data: TrainerData,
+    readonly model: Trainable<B>,
+    readonly data: TrainerData<B>,
     options: TrainerOptions,
     readonly runner: StepRunner = storeAllRunner,
   ) {
@@ -104,7 +104,7 @@ export class Trainer {
       const seed = this.rng.nextUint32();
       const l = await this.runner.run(
         this.model.stages(batch),
-        batch.ids,
+        this.model.chainInput ? this.model.chainInput(batch) : (batch as unknown as TokenBatch).ids,
         1 / o.gradientAccumulation,
         seed,
       );
