@@ -50,7 +50,7 @@ function failure(settings: HubSettings, subject: HubSubject, res: Response): Err
 }
 
 /**
- * Fetches `url` with `Authorization: Bearer $HF_TOKEN`; resolves to any 2xx or 3xx response
+ * Fetches `url`, with `Authorization: Bearer $HF_TOKEN` when it is on the hub; resolves to any 2xx or 3xx response
  * and throws one clear error for the rest and for network failures.
  */
 export async function hubRequest(
@@ -61,7 +61,9 @@ export async function hubRequest(
 ): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set("User-Agent", "kairos-cli");
-  if (settings.token) headers.set("Authorization", `Bearer ${settings.token}`);
+  // The token goes to the hub only, never to the CDN a large file's redirect points at.
+  const toHub = new URL(url).origin === new URL(settings.endpoint).origin;
+  if (settings.token && toHub) headers.set("Authorization", `Bearer ${settings.token}`);
   let res: Response;
   try {
     res = await fetch(url, { ...init, headers });
