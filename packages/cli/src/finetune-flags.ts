@@ -11,7 +11,7 @@ import {
   numberFlag,
   partFlag,
 } from "./flags.js";
-import { backendOption } from "./program-options.js";
+import { backendOption, baseOption } from "./program-options.js";
 import { DEFAULT_YEARS } from "./recent-years.js";
 
 /** Adds finetune's own flags to `cmd`. */
@@ -78,7 +78,7 @@ export function finetuneFlags(cmd: Command): Command {
       "auto",
     )
     .addOption(backendOption())
-    .option("--base <dir>", "base model directory (default: kairos-base-tiny)")
+    .addOption(baseOption())
     .option(
       "--out <dir>",
       "adapter directory to write (written whole, then renamed)",

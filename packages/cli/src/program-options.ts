@@ -9,6 +9,13 @@ export const backendOption = () =>
     .argParser(choiceFlag("--backend", BACKENDS))
     .default("auto");
 
+/** `--base`, shared by every command that loads a base model. */
+export const baseOption = (fallback = "kairos-base-tiny") =>
+  new Option(
+    "--base <dir|hub-id>",
+    `base model: a directory, or a hub id owner/name[@revision] pulled into the Hugging Face cache (default: ${fallback})`,
+  );
+
 /** `--context-length` and `--fit`, shared by finetune and forecast. */
 export const contextOptions = (cmd: Command, fitDefault: string, fits: readonly string[]) =>
   cmd

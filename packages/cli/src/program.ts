@@ -8,11 +8,12 @@ import { forecast } from "./commands/forecast.js";
 import { info } from "./commands/info.js";
 import { merge } from "./commands/merge.js";
 import { pretrain } from "./commands/pretrain.js";
+import { pull } from "./commands/pull.js";
 import { finetuneFlags } from "./finetune-flags.js";
 import { FIT_STRATEGIES } from "./fit-history.js";
 import { integerFlag, numberFlag } from "./flags.js";
 import type { CliIo } from "./io.js";
-import { backendOption, contextOptions, example } from "./program-options.js";
+import { backendOption, baseOption, contextOptions, example } from "./program-options.js";
 import { DEFAULT_YEARS } from "./recent-years.js";
 
 /** Builds the program; `io` receives all output (commander's help and errors included). */
@@ -78,7 +79,7 @@ export function buildProgram(io: CliIo): Command {
       .description("Forecast a series with the base model or a fine-tuned adapter"),
   )
     .option("--adapter <dir>", "fine-tuned adapter (default: the base model zero-shot)")
-    .option("--base <dir>", "base model directory (default: kairos-base-tiny)")
+    .addOption(baseOption())
     .option(
       "--horizon <n>",
       "steps to forecast (default: the model's prediction length)",
@@ -112,7 +113,7 @@ export function buildProgram(io: CliIo): Command {
       "history each forecaster sees (default: the model's context)",
       integerFlag("--context"),
     )
-    .option("--base <dir>", "base model, scored zero-shot (default: kairos-base-tiny when shipped)")
+    .addOption(baseOption("kairos-base-tiny when shipped; scored zero-shot"))
     .option("--adapter <dir>", "fine-tuned adapter of the base model, scored too")
     .option("--baselines-only", "score the three baselines only, loading no model")
     .option("--samples <n>", "sample paths per model forecast", integerFlag("--samples"), 20)
@@ -174,12 +175,35 @@ export function buildProgram(io: CliIo): Command {
     .description("Fold a LoRA adapter into its base model and write a plain model directory")
     .requiredOption("--adapter <dir>", "adapter directory (PEFT layout)")
     .requiredOption("--out <dir>", "model directory to write (written whole, then renamed)")
-    .option("--base <dir>", "base model directory (default: kairos-base-tiny)")
+    .addOption(baseOption())
     .addOption(backendOption())
     .option("--json", "print only JSON on stdout")
     .addHelpText("after", example(["kairos merge --adapter runs/spx --out models/spx-merged"]))
     .action(async (flags) => {
       await merge(flags, io);
+    });
+
+  program
+    .command("pull")
+    .description(
+      "Download a Hugging Face Hub model or adapter (safetensors) into the Hugging Face cache",
+    )
+    .argument("<hub-id>", "repository owner/name, optionally owner/name@revision")
+    .option("--revision <rev>", "branch, tag or commit (default: main)")
+    .option(
+      "--cache-dir <dir>",
+      "cache root (default: HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub)",
+    )
+    .option("--json", "print only JSON on stdout")
+    .addHelpText(
+      "after",
+      example([
+        "kairos pull amazon/chronos-t5-small",
+        "kairos pull my-org/my-model@v1 --cache-dir /data/hf-cache",
+      ]),
+    )
+    .action(async (id: string, flags: { revision?: string; cacheDir?: string; json?: boolean }) => {
+      await pull(id, flags, io);
     });
 
   program

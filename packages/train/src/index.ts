@@ -52,7 +52,7 @@ export type { LlamaModelOptions } from "./model/llama.js";
 export { LlamaModel } from "./model/llama.js";
 export type { MatmulBackend, MatmulShape } from "./model/matmul.js";
 export type { ModelFiles } from "./model/model-files.js";
-export { parseModel, serializeModel } from "./model/model-files.js";
+export { modelFromTensors, parseModel, serializeModel } from "./model/model-files.js";
 export type { LinearModule } from "./model/parameters.js";
 export {
   initParameters,
@@ -61,6 +61,12 @@ export {
   parameterShapes,
 } from "./model/parameters.js";
 export type { Projection } from "./model/projection.js";
+export {
+  mergeShards,
+  parseShardIndex,
+  SHARD_INDEX_FILE,
+  shardFiles,
+} from "./model/safetensors-index.js";
 export type { ModelStage, StageForward } from "./model/stage.js";
 export type { TokenizerFactory } from "./model/tokenizer-registry.js";
 export { tokenizerFor } from "./model/tokenizer-registry.js";

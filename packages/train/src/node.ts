@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { LlamaModel, LlamaModelOptions } from "./model/llama.js";
-import { parseModel, serializeModel } from "./model/model-files.js";
+import { modelFromTensors, serializeModel } from "./model/model-files.js";
+import { readModelDirectory } from "./model-directory.js";
 import {
   type CheckpointFiles,
   parseCheckpoint,
@@ -55,17 +56,16 @@ export async function loadCheckpoint(dir: string): Promise<TrainerCheckpoint> {
   return parseCheckpoint(files);
 }
 
-/** Reads a model directory written by {@link saveModel} (or by transformers in float32). */
+/**
+ * Reads a model directory written by {@link saveModel} or by transformers (one
+ * `model.safetensors` or sharded, F32/F16/BF16), through {@link readModelDirectory}.
+ */
 export async function loadModel(dir: string, options: LlamaModelOptions): Promise<LlamaModel> {
-  const [weights, config] = await Promise.all([
-    readFile(join(dir, "model.safetensors")),
-    readFile(join(dir, "config.json"), "utf8"),
-  ]);
-  return parseModel(
-    { "model.safetensors": new Uint8Array(weights), "config.json": config },
-    options,
-  );
+  const { config, tensors } = await readModelDirectory(dir);
+  return modelFromTensors(config, tensors, options, "loadModel()");
 }
 
 export { loadAdapter, saveAdapter } from "@kairos/lora/node";
 export { BUNDLED_MODEL, bundledModelDir } from "./bundled-model.js";
+export type { ModelDirectory } from "./model-directory.js";
+export { readModelDirectory } from "./model-directory.js";

@@ -44,7 +44,7 @@ export async function evaluateCommand(
       throw new UsageError("--baselines-only takes no --base or --adapter");
     return evaluate({ ...flags, context: flags.context ?? 512 }, io);
   }
-  const baseDir = findBase(flags.base);
+  const baseDir = await findBase(flags.base, io);
   if (baseDir === null) {
     if (flags.adapter) throw new UsageError("--adapter needs its base model: give --base DIR");
     const note = "no base model given or shipped: baselines only";

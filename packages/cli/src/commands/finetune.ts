@@ -78,7 +78,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
   if (flags.epochs !== undefined && flags.maxSteps !== undefined) {
     throw new UsageError("give --epochs or --max-steps, not both");
   }
-  const baseDir = resolveBase(flags.base);
+  const baseDir = await resolveBase(flags.base, io);
   const backend = await openBackend(flags.backend);
   try {
     const model = await openModel(baseDir, backend);

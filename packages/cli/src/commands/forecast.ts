@@ -38,7 +38,7 @@ const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 /** Runs `kairos forecast`. */
 export async function forecast(flags: ForecastFlags, io: CliIo) {
   if (flags.plot) plotFormat(flags.plot); // a bad --plot name fails before any work
-  const baseDir = resolveBase(flags.base);
+  const baseDir = await resolveBase(flags.base, io);
   const backend = await openBackend(flags.backend);
   try {
     const model = flags.adapter

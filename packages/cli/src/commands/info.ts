@@ -1,12 +1,19 @@
-// `kairos info DIR`: what a model directory (model.safetensors + config.json) or a PEFT adapter
-// directory (adapter_model.safetensors + adapter_config.json) holds, after checking its files.
+// `kairos info DIR`: what a model directory (config.json + model.safetensors or its shards) or a
+// PEFT adapter directory (adapter_model.safetensors + adapter_config.json) holds, after checking
+// its files.
 
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { readSafetensorsHeader } from "@kairos/lora";
 import { loadAdapter } from "@kairos/lora/node";
-import { fromConfigJson, parameterShapes } from "@kairos/train";
+import {
+  fromConfigJson,
+  parameterShapes,
+  parseShardIndex,
+  SHARD_INDEX_FILE,
+  shardFiles,
+} from "@kairos/train";
+import { readModelDirectory } from "@kairos/train/node";
 import { emit } from "../emit.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../usage-error.js";
@@ -14,45 +21,31 @@ import { UsageError } from "../usage-error.js";
 const count = (n: number) => n.toLocaleString("en-US");
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 
-async function readJson(dir: string, name: string): Promise<Record<string, unknown>> {
-  const text = await readFile(join(dir, name), "utf8");
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${join(dir, name)}: not valid JSON (${(e as Error).message})`);
-  }
+// The weights files of a model directory: one model.safetensors, or the index and its shards.
+async function weightFiles(dir: string): Promise<string[]> {
+  if (existsSync(join(dir, "model.safetensors"))) return ["model.safetensors"];
+  const index = parseShardIndex(await readFile(join(dir, SHARD_INDEX_FILE), "utf8"));
+  return [SHARD_INDEX_FILE, ...shardFiles(index)];
 }
 
-/** Describes a model directory; throws naming a missing, mis-shaped or truncated tensor. */
+/** Describes a model directory (one or sharded safetensors); throws naming a bad tensor. */
 export async function describeModel(dir: string) {
-  const config = fromConfigJson(await readJson(dir, "config.json"));
-  const path = join(dir, "model.safetensors");
-  const bytes = new Uint8Array(await readFile(path));
-  let header: ReturnType<typeof readSafetensorsHeader>;
-  try {
-    header = readSafetensorsHeader(bytes);
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
-  }
+  const { config: json, tensors } = await readModelDirectory(dir);
+  const config = fromConfigJson(json as Record<string, unknown>);
   let parameters = 0;
   for (const [key, shape] of parameterShapes(config)) {
-    const t = header.tensors.get(key);
-    if (!t) throw new Error(`${path}: no tensor ${key}, which the config needs`);
+    const t = tensors.get(key);
+    if (!t) throw new Error(`${dir}: no tensor ${key}, which the config needs`);
     if (t.shape.join() !== shape.join()) {
       throw new Error(
-        `${path}: tensor ${key} must have shape [${shape}] for config.json, got [${t.shape}]`,
+        `${dir}: tensor ${key} must have shape [${shape}] for config.json, got [${t.shape}]`,
       );
     }
     parameters += shape.reduce((a, b) => a * b, 1);
   }
-  return {
-    kind: "model" as const,
-    dir,
-    config,
-    tensors: header.tensors.size,
-    parameters,
-    bytes: bytes.length,
-  };
+  let bytes = 0;
+  for (const file of await weightFiles(dir)) bytes += (await stat(join(dir, file))).size;
+  return { kind: "model" as const, dir, config, tensors: tensors.size, parameters, bytes };
 }
 
 /** Describes an adapter directory through @kairos/lora's loader (which validates it). */
@@ -101,7 +94,7 @@ export async function info(dir: string, flags: { json?: boolean }, io: CliIo): P
       flags.json,
       m,
       [
-        `${dir}: Llama model (model.safetensors + config.json)`,
+        `${dir}: Llama model (safetensors + config.json)`,
         `  layers ${c.numHiddenLayers}, hidden ${c.hiddenSize}, heads ${c.numAttentionHeads} (kv ${c.numKeyValueHeads}), intermediate ${c.intermediateSize}, vocab ${c.vocabSize}`,
         t
           ? `  Chronos tokenizer: context ${t.contextLength}, prediction ${t.predictionLength}, limits [${t.lowLimit}, ${t.highLimit}]`

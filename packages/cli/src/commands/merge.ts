@@ -19,7 +19,7 @@ export interface MergeFlags {
 
 /** Runs `kairos merge`. */
 export async function merge(flags: MergeFlags, io: CliIo): Promise<void> {
-  const baseDir = resolveBase(flags.base);
+  const baseDir = await resolveBase(flags.base, io);
   const backend = await openBackend(flags.backend);
   let modules: number;
   try {

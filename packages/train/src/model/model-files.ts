@@ -26,16 +26,27 @@ export function serializeModel(model: LlamaModel): ModelFiles {
 
 /** Rebuilds a model from its files; throws naming a missing or mis-shaped tensor. */
 export function parseModel(files: ModelFiles, options: LlamaModelOptions): LlamaModel {
-  const config = fromConfigJson(JSON.parse(files["config.json"]));
   const { tensors } = readSafetensors(files["model.safetensors"]);
+  return modelFromTensors(JSON.parse(files["config.json"]), tensors, options, "parseModel()");
+}
+
+/**
+ * Builds a Llama model from a parsed `config.json` and its tensors (from one file or merged
+ * shards); throws naming a missing or mis-shaped tensor. Extra tensors are ignored.
+ */
+export function modelFromTensors(
+  configJson: unknown,
+  tensors: Map<string, NamedTensor>,
+  options: LlamaModelOptions,
+  fn = "modelFromTensors()",
+): LlamaModel {
+  const config = fromConfigJson(configJson as Parameters<typeof fromConfigJson>[0]);
   const weights = new Map<string, Float32Array>();
   for (const [key, shape] of parameterShapes(config)) {
     const t = tensors.get(key);
-    if (!t) throw new RangeError(`parseModel(): model.safetensors has no tensor ${key}`);
+    if (!t) throw new RangeError(`${fn}: the model's weights have no tensor ${key}`);
     if (t.shape.join(",") !== shape.join(",")) {
-      throw new RangeError(
-        `parseModel(): tensor ${key} must have shape [${shape}], got [${t.shape}]`,
-      );
+      throw new RangeError(`${fn}: tensor ${key} must have shape [${shape}], got [${t.shape}]`);
     }
     weights.set(key, t.data);
   }
