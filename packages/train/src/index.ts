@@ -1,5 +1,5 @@
 // @kairos/train's public API: what the CLI, the browser demo, the benchmarks and the README's
-// examples use (52 values). Everything else in src/ is internal, reachable through these.
+// examples use (56 values). Everything else in src/ is internal, reachable through these.
 
 export type {
   AdaptedModel,
