@@ -1,5 +1,5 @@
 // @kairos/train's public API: what the CLI, the browser demo, the benchmarks and the README's
-// examples use (56 values). Everything else in src/ is internal, reachable through these.
+// examples use (62 values). Everything else in src/ is internal, reachable through these.
 
 export type {
   AdaptedModel,
@@ -47,7 +47,13 @@ export { seasonFromFrequency } from "./metrics/season.js";
 export { smape } from "./metrics/smape.js";
 export type { TokenBatch } from "./model/batch.js";
 export type { LlamaConfig, TokenizerSettings } from "./model/config.js";
-export { CHRONOS_TOKENIZER, fromConfigJson, llamaConfig, toConfigJson } from "./model/config.js";
+export {
+  CHRONOS_TOKENIZER,
+  fromConfigJson,
+  llamaConfig,
+  toConfigJson,
+  tokenizerSettingsFromJson,
+} from "./model/config.js";
 export type { LlamaModelOptions } from "./model/llama.js";
 export { LlamaModel } from "./model/llama.js";
 export type { MatmulBackend, MatmulShape } from "./model/matmul.js";
@@ -68,6 +74,12 @@ export {
   shardFiles,
 } from "./model/safetensors-index.js";
 export type { ModelStage, StageForward } from "./model/stage.js";
+export { chronosSampler } from "./model/t5/chronos-sampler.js";
+export { relativePositionBucket } from "./model/t5/relative-position.js";
+export type { T5Config } from "./model/t5/t5-config.js";
+export { t5ConfigFromJson } from "./model/t5/t5-config.js";
+export type { T5DecoderCache } from "./model/t5/t5-model.js";
+export { T5Model } from "./model/t5/t5-model.js";
 export type { TokenizerFactory } from "./model/tokenizer-registry.js";
 export { tokenizerFor } from "./model/tokenizer-registry.js";
 export type { CalendarFrequency } from "./pretrain/calendar.js";

@@ -5,7 +5,10 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { LlamaModel, LlamaModelOptions } from "./model/llama.js";
+import type { MatmulBackend } from "./model/matmul.js";
 import { modelFromTensors, serializeModel } from "./model/model-files.js";
+import { t5ConfigFromJson } from "./model/t5/t5-config.js";
+import { T5Model } from "./model/t5/t5-model.js";
 import { readModelDirectory } from "./model-directory.js";
 import {
   type CheckpointFiles,
@@ -63,6 +66,28 @@ export async function loadCheckpoint(dir: string): Promise<TrainerCheckpoint> {
 export async function loadModel(dir: string, options: LlamaModelOptions): Promise<LlamaModel> {
   const { config, tensors } = await readModelDirectory(dir);
   return modelFromTensors(config, tensors, options, "loadModel()");
+}
+
+/**
+ * Reads a T5 model directory (a Chronos checkpoint: config.json + model.safetensors, or sharded).
+ * The duplicates `encoder.embed_tokens` / `decoder.embed_tokens` of `shared`, when a file has
+ * them, are not needed.
+ */
+export async function loadT5Model(
+  dir: string,
+  options: { backend: MatmulBackend },
+): Promise<T5Model> {
+  const { config, tensors } = await readModelDirectory(dir);
+  const weights = new Map([...tensors].map(([k, t]) => [k, t.data]));
+  try {
+    return new T5Model(
+      t5ConfigFromJson(config as Record<string, unknown>),
+      weights,
+      options.backend,
+    );
+  } catch (e) {
+    throw new Error(`loadT5Model(): ${dir}: ${(e as Error).message}`);
+  }
 }
 
 export { loadAdapter, saveAdapter } from "@kairos/lora/node";

@@ -179,7 +179,6 @@ export function fromConfigJson(json: Record<string, unknown>): LlamaConfig {
     json[k] === undefined || json[k] === null ? (d as number) : (json[k] as number);
   const heads = n("num_attention_heads");
   const cc = json.chronos_config as Record<string, unknown> | undefined;
-  const kw = (cc?.tokenizer_kwargs ?? {}) as Record<string, number>;
   return llamaConfig({
     vocabSize: n("vocab_size"),
     hiddenSize: n("hidden_size"),
@@ -191,18 +190,26 @@ export function fromConfigJson(json: Record<string, unknown>): LlamaConfig {
     ropeTheta: n("rope_theta", 10000),
     maxPositionEmbeddings: n("max_position_embeddings", 2048),
     tieWordEmbeddings: json.tie_word_embeddings === true,
-    tokenizer: cc
-      ? {
-          ...(typeof cc.tokenizer_class === "string" && { tokenizerClass: cc.tokenizer_class }),
-          nTokens: cc.n_tokens as number,
-          nSpecialTokens: cc.n_special_tokens as number,
-          lowLimit: kw.low_limit,
-          highLimit: kw.high_limit,
-          ...(kw.min_scale !== undefined && { minScale: kw.min_scale }),
-          useEosToken: cc.use_eos_token as boolean,
-          contextLength: cc.context_length as number,
-          predictionLength: cc.prediction_length as number,
-        }
-      : undefined,
+    tokenizer: cc ? tokenizerSettingsFromJson(cc) : undefined,
   });
+}
+
+/**
+ * The tokenizer settings of a `chronos_config` object (Chronos's keys; `model_type: "seq2seq"`
+ * for a Chronos T5, whose contexts end with EOS).
+ */
+export function tokenizerSettingsFromJson(cc: Record<string, unknown>): TokenizerSettings {
+  const kw = (cc.tokenizer_kwargs ?? {}) as Record<string, number>;
+  return {
+    ...(typeof cc.tokenizer_class === "string" && { tokenizerClass: cc.tokenizer_class }),
+    nTokens: cc.n_tokens as number,
+    nSpecialTokens: cc.n_special_tokens as number,
+    lowLimit: kw.low_limit,
+    highLimit: kw.high_limit,
+    ...(kw.min_scale !== undefined && { minScale: kw.min_scale }),
+    useEosToken: cc.use_eos_token as boolean,
+    contextLength: cc.context_length as number,
+    predictionLength: cc.prediction_length as number,
+    ...(cc.model_type === "seq2seq" && { modelType: "seq2seq" as const }),
+  };
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadAdapter } from "@kairos/lora/node";
 import { describe, expect, it } from "vitest";
+import { tokenizerSettingsFromJson } from "../../src/model/config.js";
 import { tokenizerFor } from "../../src/model/tokenizer-registry.js";
 import { readModelDirectory } from "../../src/node.js";
 
@@ -44,20 +45,12 @@ describe.skipIf(!existsSync(join(root, "t5"))).each(["t5", "t5-gated", "bolt"])(
 
 describe.skipIf(!existsSync(join(root, "t5")))("Chronos tokenization (seq2seq)", () => {
   const e = expected("t5");
-  const c = (
-    JSON.parse(readFileSync(join(root, "t5/config.json"), "utf8")) as {
-      chronos_config: Record<string, number & boolean & { low_limit: number; high_limit: number }>;
-    }
-  ).chronos_config;
-  const tok = tokenizerFor({
-    nTokens: c.n_tokens,
-    nSpecialTokens: c.n_special_tokens,
-    lowLimit: c.tokenizer_kwargs.low_limit,
-    highLimit: c.tokenizer_kwargs.high_limit,
-    useEosToken: c.use_eos_token,
-    contextLength: c.context_length,
-    predictionLength: c.prediction_length,
-    modelType: "seq2seq",
+  const config = JSON.parse(readFileSync(join(root, "t5/config.json"), "utf8"));
+  const settings = tokenizerSettingsFromJson(config.chronos_config);
+  const tok = tokenizerFor(settings);
+
+  it("chronos_config reads as seq2seq tokenizer settings", () => {
+    expect(settings).toMatchObject({ modelType: "seq2seq", nTokens: 512, contextLength: 64 });
   });
 
   it("encodes the context to Chronos's ids, mask (EOS appended) and scale", () => {
@@ -65,12 +58,12 @@ describe.skipIf(!existsSync(join(root, "t5")))("Chronos tokenization (seq2seq)",
     expect(Array.from(enc.ids)).toEqual(e.chronos.input_ids.data);
     expect(Array.from(enc.mask)).toEqual(e.chronos.attention_mask.data);
     // expected.json rounds to 7 significant digits
-    expect(Math.abs(enc.scale / e.chronos.scale.data[0] - 1)).toBeLessThan(1e-6);
+    expect(Math.abs((enc.scale as number) / e.chronos.scale.data[0] - 1)).toBeLessThan(1e-6);
   });
 
   it("decodes generated ids to Chronos's values", () => {
     const enc = tok.encode(values(e.chronos.context));
-    const out = tok.decode(Int32Array.from(e.chronos.generated_ids.data), enc.scale);
+    const out = tok.decode(Int32Array.from(e.chronos.generated_ids.data), enc.scale as number);
     const want = values(e.chronos.generated_values);
     for (let i = 0; i < want.length; i++)
       expect(Math.abs(out[i] - want[i])).toBeLessThanOrEqual(1e-4 * Math.abs(want[i]) + 1e-6);
