@@ -20,7 +20,7 @@ function within(v: Float32Array, outer: Float32Array): boolean {
 
 /**
  * Bytes of the distinct Float32Arrays (activations) reachable from `value` through arrays and
- * plain objects, a few levels deep, leaving out `exclude` (the stage input, which the executor
+ * plain objects, up to 8 levels deep, leaving out `exclude` (the stage input, which the executor
  * counts itself, views into it included: a T5 decoder stage's input carries the encoder output,
  * whose half a projection context may keep). Other typed arrays a context may reach belong to the batch (a key mask, labels).
  */
@@ -33,7 +33,7 @@ export function heldBytes(value: unknown, exclude: Float32Array): number {
         seen.add(v);
         bytes += v.byteLength;
       }
-    } else if (v && typeof v === "object" && !ArrayBuffer.isView(v) && depth < 4) {
+    } else if (v && typeof v === "object" && !ArrayBuffer.isView(v) && depth < 8) {
       for (const child of Object.values(v)) visit(child, depth + 1);
     }
   };
