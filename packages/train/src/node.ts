@@ -6,6 +6,8 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { LlamaModel, LlamaModelOptions } from "./model/llama.js";
 import { parseModel, serializeModel } from "./model/model-files.js";
+import { parseT5Model, serializeT5Model } from "./model/t5/t5-files.js";
+import type { T5Model, T5ModelOptions } from "./model/t5/t5-model.js";
 import {
   type CheckpointFiles,
   parseCheckpoint,
@@ -62,6 +64,27 @@ export async function loadModel(dir: string, options: LlamaModelOptions): Promis
     readFile(join(dir, "config.json"), "utf8"),
   ]);
   return parseModel(
+    { "model.safetensors": new Uint8Array(weights), "config.json": config },
+    options,
+  );
+}
+
+/** Writes a T5 model (HF key names; config.json with `chronos_config` kept) to `dir`. */
+export async function saveT5Model(dir: string, model: T5Model): Promise<void> {
+  await writeDirectory("saveT5Model()", dir, { ...serializeT5Model(model) });
+}
+
+/**
+ * Reads a T5 model directory (`config.json` + `model.safetensors`, as transformers writes a
+ * `T5ForConditionalGeneration` in float32, e.g. amazon/chronos-t5-*), with or without the
+ * `encoder.embed_tokens` / `decoder.embed_tokens` copies of `shared.weight`.
+ */
+export async function loadT5Model(dir: string, options: T5ModelOptions): Promise<T5Model> {
+  const [weights, config] = await Promise.all([
+    readFile(join(dir, "model.safetensors")),
+    readFile(join(dir, "config.json"), "utf8"),
+  ]);
+  return parseT5Model(
     { "model.safetensors": new Uint8Array(weights), "config.json": config },
     options,
   );

@@ -4,16 +4,21 @@ import type { TokenBatch } from "../model/batch.js";
 import type { ModelStage } from "../model/stage.js";
 import type { ParameterRef } from "./adamw.js";
 
-/** A model the {@link Trainer} can train. */
-export interface Trainable {
+/**
+ * A model the {@link Trainer} can train, over batches of type `Batch` (a causal LM's
+ * {@link TokenBatch} by default; a seq2seq model's `Seq2SeqBatch`).
+ */
+export interface Trainable<Batch = TokenBatch> {
   /** The chain [embed, blocks…, head+loss] for one batch. */
-  stages(batch: TokenBatch): ModelStage[];
+  stages(batch: Batch): ModelStage[];
+  /** The chain's input, the first stage's token ids (default `batch.ids`, a TokenBatch's). */
+  chainInput?(batch: Batch): Int32Array;
   /** Trainable tensors with their gradient buffers (fixed for the model's life). */
   parameters(): ParameterRef[];
   /** Zeroes every trainable gradient. */
   zeroGrad(): void;
   /** Mean loss of a batch, forward only (evaluation: no dropout). */
-  loss(batch: TokenBatch): Promise<number>;
+  loss(batch: Batch): Promise<number>;
   /** Switches training-time randomness (dropout) on or off. */
   setTraining?(training: boolean): void;
 }

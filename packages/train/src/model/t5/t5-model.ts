@@ -5,6 +5,7 @@
 // head] (see t5-stages.ts) and decodes with a KV cache (t5-cache.ts).
 // Legend: B sequences, Te encoder / Td decoder positions, C hidden size, V vocabulary.
 import { Linear } from "@kairos/lora";
+import type { ParameterRef } from "../../train/adamw.js";
 import { crossEntropyWorkspace } from "../chunked-cross-entropy.js";
 import type { LmHead } from "../lm-head.js";
 import type { MatmulBackend } from "../matmul.js";
@@ -114,6 +115,29 @@ export class T5Model {
   /** Sets every gradient to zero. */
   zeroGrad(): void {
     if (this.grads) for (const g of this.grads.values()) g.fill(0);
+  }
+
+  /**
+   * Every weight as a trainable parameter (full fine-tuning: the model is then a
+   * `Trainable<Seq2SeqBatch>`); decay on matrices only. Throws unless built `trainable`.
+   */
+  parameters(): ParameterRef[] {
+    const grads = this.grads;
+    if (!grads)
+      throw new RangeError(
+        "T5Model.parameters(): the model must be built with trainable: true, got false",
+      );
+    return [...t5ParameterShapes(this.config)].map(([name, shape]) => ({
+      name,
+      value: this.weights.get(name) as Float32Array,
+      grad: grads.get(name) as Float32Array,
+      decay: shape.length >= 2 && !name.endsWith("relative_attention_bias.weight"),
+    }));
+  }
+
+  /** The chain's input: the encoder token ids. */
+  chainInput(batch: Seq2SeqBatch): Int32Array {
+    return batch.inputIds;
   }
 
   /** The geometry the stages of `batch` share. */
