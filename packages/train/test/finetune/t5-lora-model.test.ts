@@ -10,7 +10,7 @@ const backend = new ReferenceBackend();
 
 function adapted(
   gated: boolean,
-  targetModules?: ConstructorParameters<typeof T5LoraModel>[2]["targetModules"],
+  targetModules?: T5TargetModule[],
 ) {
   const config = tinyT5Config(gated, !gated);
   const base = new T5Model(config, tinyT5Weights(config), { backend });
