@@ -5,20 +5,14 @@
 // same frozen weight; the rest become frozen Linears. Only the adapters' A and B are trainable.
 // Module paths are T5's own (`encoder.block.0.layer.0.SelfAttention.q`), so the adapter's keys
 // are PEFT's: `base_model.model.<path>.lora_A.weight`.
-import {
-  type Adapter,
-  adapterFromLayers,
-  type Backend,
-  Linear,
-  LoRALinear,
-  loadAdapterIntoLayers,
-} from "@kairos/lora";
+import { type Backend, Linear, LoRALinear } from "@kairos/lora";
 import type { ModelStage } from "../model/stage.js";
 import type { Seq2SeqBatch } from "../model/t5/seq2seq-batch.js";
 import type { T5Model } from "../model/t5/t5-model.js";
 import { t5LinearShapes } from "../model/t5/t5-parameters.js";
 import type { ParameterRef } from "../train/adamw.js";
 import type { Trainable } from "../train/trainable.js";
+import { LoraAdapted } from "./lora-adapted.js";
 import type { LoraOptions } from "./lora-model.js";
 
 /** Module names LoRA may target in T5 (PEFT matches a target against a module path's last name). */
@@ -36,9 +30,7 @@ export type T5LoraOptions = Omit<LoraOptions, "targetModules"> & {
 const PEFT_PREFIX = "base_model.model.";
 
 /** A T5Model whose target projections carry LoRA adapters; a `Trainable<Seq2SeqBatch>`. */
-export class T5LoraModel implements Trainable<Seq2SeqBatch> {
-  /** LoRA layers by module path (`decoder.block.0.layer.1.EncDecAttention.q`). */
-  readonly layers: Record<string, LoRALinear> = {};
+export class T5LoraModel extends LoraAdapted<Seq2SeqBatch> implements Trainable<Seq2SeqBatch> {
   /** The module names adapted (with "wi" resolved to wi_0, wi_1 in a gated model). */
   readonly targetModules: string[];
   readonly dropout: number;
@@ -48,6 +40,7 @@ export class T5LoraModel implements Trainable<Seq2SeqBatch> {
     backend: Backend,
     options: T5LoraOptions = {},
   ) {
+    super();
     const requested = options.targetModules ?? ["q", "k", "v", "o"];
     for (const m of requested) {
       if (!T5_TARGET_MODULES.includes(m)) {
@@ -110,37 +103,10 @@ export class T5LoraModel implements Trainable<Seq2SeqBatch> {
     ]);
   }
 
-  zeroGrad(): void {
-    for (const l of Object.values(this.layers)) l.zeroGrad();
-  }
+  protected readonly taskType = "SEQ_2_SEQ_LM";
 
-  setTraining(training: boolean): void {
-    for (const l of Object.values(this.layers)) l.training = training;
-  }
-
-  async loss(batch: Seq2SeqBatch): Promise<number> {
-    const was = Object.values(this.layers)[0]?.training ?? false;
-    this.setTraining(false);
-    try {
-      return await this.base.loss(batch);
-    } finally {
-      this.setTraining(was);
-    }
-  }
-
-  /** The adapter in PEFT's layout (A and B copied), `task_type: "SEQ_2_SEQ_LM"`. */
-  adapter(baseModelNameOrPath: string | null = null): Adapter {
-    return adapterFromLayers(this.layers, {
-      loraDropout: this.dropout,
-      targetModules: [...this.targetModules],
-      baseModelNameOrPath,
-      taskType: "SEQ_2_SEQ_LM",
-    });
-  }
-
-  /** Loads an adapter's A and B into the layers (checked first: nothing changes on a mismatch). */
-  loadAdapter(adapter: Adapter): void {
-    loadAdapterIntoLayers(adapter, this.layers);
+  protected baseLoss(batch: Seq2SeqBatch): Promise<number> {
+    return this.base.loss(batch);
   }
 
   /** W += scaling·B·A in every layer, in the base model's weights (PEFT `merge_and_unload`). */
