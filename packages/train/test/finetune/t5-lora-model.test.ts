@@ -8,10 +8,7 @@ import { tinySeq2SeqBatch as batch, tinyT5Config, tinyT5Weights } from "../helpe
 
 const backend = new ReferenceBackend();
 
-function adapted(
-  gated: boolean,
-  targetModules?: T5TargetModule[],
-) {
+function adapted(gated: boolean, targetModules?: T5TargetModule[]) {
   const config = tinyT5Config(gated, !gated);
   const base = new T5Model(config, tinyT5Weights(config), { backend });
   const lora = new T5LoraModel(base, backend, { rank: 2, alpha: 4, seed: 5, targetModules });
