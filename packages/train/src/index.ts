@@ -15,6 +15,8 @@ export type { FinetuneSplit, FinetuneSplitOptions } from "./finetune/finetune-sp
 export { finetuneSplit, minFinetuneContext, minFinetuneLength } from "./finetune/finetune-split.js";
 export type { LoraOptions } from "./finetune/lora-model.js";
 export { LoraModel } from "./finetune/lora-model.js";
+export type { T5LoraOptions, T5TargetModule } from "./finetune/t5-lora-model.js";
+export { T5_TARGET_MODULES, T5LoraModel } from "./finetune/t5-lora-model.js";
 export { sequenceLength, windowBatch } from "./finetune/token-windows.js";
 export { CachedDecoder } from "./forecast/cached-decoder.js";
 export type {
@@ -76,10 +78,33 @@ export {
 export type { ModelStage, StageForward } from "./model/stage.js";
 export { chronosSampler } from "./model/t5/chronos-sampler.js";
 export { relativePositionBucket } from "./model/t5/relative-position.js";
+export type { Seq2SeqBatch } from "./model/t5/seq2seq-batch.js";
+export { shiftRight } from "./model/t5/seq2seq-batch.js";
+export type { T5Geometry } from "./model/t5/t5-block.js";
+export type { T5DecoderCache } from "./model/t5/t5-cache.js";
 export type { T5Config } from "./model/t5/t5-config.js";
-export { t5ConfigFromJson } from "./model/t5/t5-config.js";
-export type { T5DecoderCache } from "./model/t5/t5-model.js";
+export { t5Config, t5ConfigFromJson, t5ConfigToJson } from "./model/t5/t5-config.js";
+export { parseT5Model, serializeT5Model, t5WeightsFromTensors } from "./model/t5/t5-files.js";
+export {
+  decodeEmbeddings,
+  encodeEmbeddings,
+  t5DecoderStages,
+  t5EncoderStages,
+} from "./model/t5/t5-forward.js";
+export type { T5ModelOptions } from "./model/t5/t5-model.js";
 export { T5Model } from "./model/t5/t5-model.js";
+export { initT5Parameters, t5ParameterShapes } from "./model/t5/t5-parameters.js";
+export type { T5Parts } from "./model/t5/t5-parts.js";
+export type { DecoderInput } from "./model/t5/t5-stages.js";
+export {
+  t5BridgeStage,
+  t5DecoderBlockStage,
+  t5DecoderFinalNormStage,
+  t5EmbedStage,
+  t5EncoderBlockStage,
+  t5LmHeadStage,
+  tokenDecoderInput,
+} from "./model/t5/t5-stages.js";
 export type { TokenizerFactory } from "./model/tokenizer-registry.js";
 export { tokenizerFor } from "./model/tokenizer-registry.js";
 export type { CalendarFrequency } from "./pretrain/calendar.js";

@@ -5,10 +5,10 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { LlamaModel, LlamaModelOptions } from "./model/llama.js";
-import type { MatmulBackend } from "./model/matmul.js";
 import { modelFromTensors, serializeModel } from "./model/model-files.js";
 import { t5ConfigFromJson } from "./model/t5/t5-config.js";
-import { T5Model } from "./model/t5/t5-model.js";
+import { serializeT5Model, t5WeightsFromTensors } from "./model/t5/t5-files.js";
+import { T5Model, type T5ModelOptions } from "./model/t5/t5-model.js";
 import { readModelDirectory } from "./model-directory.js";
 import {
   type CheckpointFiles,
@@ -73,21 +73,19 @@ export async function loadModel(dir: string, options: LlamaModelOptions): Promis
  * The duplicates `encoder.embed_tokens` / `decoder.embed_tokens` of `shared`, when a file has
  * them, are not needed.
  */
-export async function loadT5Model(
-  dir: string,
-  options: { backend: MatmulBackend },
-): Promise<T5Model> {
+export async function loadT5Model(dir: string, options: T5ModelOptions): Promise<T5Model> {
   const { config, tensors } = await readModelDirectory(dir);
-  const weights = new Map([...tensors].map(([k, t]) => [k, t.data]));
   try {
-    return new T5Model(
-      t5ConfigFromJson(config as Record<string, unknown>),
-      weights,
-      options.backend,
-    );
+    const c = t5ConfigFromJson(config as Record<string, unknown>);
+    return new T5Model(c, t5WeightsFromTensors(c, tensors, "loadT5Model()"), options);
   } catch (e) {
     throw new Error(`loadT5Model(): ${dir}: ${(e as Error).message}`);
   }
+}
+
+/** Writes a T5 model (HF key names; config.json with `chronos_config` kept) to `dir`. */
+export async function saveT5Model(dir: string, model: T5Model): Promise<void> {
+  await writeDirectory("saveT5Model()", dir, { ...serializeT5Model(model) });
 }
 
 export { loadAdapter, saveAdapter } from "@kairos/lora/node";

@@ -46,7 +46,12 @@ export class LlamaForecastModel implements ForecastModel<TokenBatch> {
   }
 
   withLora(backend: Backend, options: LoraOptions = {}): LoraModel {
-    return new LoraModel(this.model, backend, options);
+    // LoraModel checks the names against LINEAR_MODULES and names a wrong one.
+    return new LoraModel(
+      this.model,
+      backend,
+      options as ConstructorParameters<typeof LoraModel>[2],
+    );
   }
 
   batch(windows: TrainingWindow[], contextLength: number): TokenBatch {

@@ -1,23 +1,27 @@
 // A frozen Llama model with LoRA on chosen target modules (PEFT's `get_peft_model`): each target
 // projection is swapped in place for a `@kairos/lora` LoRALinear over the same frozen weight, and
 // only the adapters' A and B are trainable.
-import {
-  type Adapter,
-  adapterFromLayers,
-  type Backend,
-  Linear,
-  LoRALinear,
-  loadAdapterIntoLayers,
-} from "@kairos/lora";
-import type { AdaptedModel, LoraOptions } from "../family/forecast-model.js";
+import { type Backend, Linear, LoRALinear } from "@kairos/lora";
 import type { TokenBatch } from "../model/batch.js";
 import type { LlamaModel } from "../model/llama.js";
 import { LINEAR_MODULES, type LinearModule, modulePath } from "../model/parameters.js";
 import type { ModelStage } from "../model/stage.js";
 import type { ParameterRef } from "../train/adamw.js";
 import type { Trainable } from "../train/trainable.js";
+import { LoraAdapted } from "./lora-adapted.js";
 
-export type { LoraOptions } from "../family/forecast-model.js";
+/** LoRA hyper-parameters (PEFT `LoraConfig` names in camelCase). */
+export interface LoraOptions {
+  /** Module names to adapt (default the attention projections q, k, v, o). */
+  targetModules?: LinearModule[];
+  rank?: number;
+  alpha?: number;
+  dropout?: number;
+  useRslora?: boolean;
+  init?: "kaiming" | "gaussian";
+  /** Seed of A's initialisation and of dropout masks. */
+  seed?: number;
+}
 
 /** Every key of {@link LoraOptions}, as unknown-option errors list them. */
 export const LORA_OPTION_KEYS: readonly (keyof LoraOptions)[] = [
@@ -34,9 +38,7 @@ export const LORA_OPTION_KEYS: readonly (keyof LoraOptions)[] = [
 export const DEFAULT_TARGET_MODULES: LinearModule[] = ["q_proj", "k_proj", "v_proj", "o_proj"];
 
 /** A LlamaModel whose target projections carry LoRA adapters; implements {@link Trainable}. */
-export class LoraModel implements Trainable, AdaptedModel {
-  /** LoRA layers by module path (`model.layers.0.self_attn.q_proj`). */
-  readonly layers: Record<string, LoRALinear> = {};
+export class LoraModel extends LoraAdapted<TokenBatch> implements Trainable {
   readonly targetModules: LinearModule[];
   readonly dropout: number;
 
@@ -45,15 +47,15 @@ export class LoraModel implements Trainable, AdaptedModel {
     backend: Backend,
     options: LoraOptions = {},
   ) {
-    const targets = options.targetModules ?? DEFAULT_TARGET_MODULES;
-    for (const m of targets) {
-      if (!(LINEAR_MODULES as readonly string[]).includes(m)) {
+    super();
+    this.targetModules = options.targetModules ?? DEFAULT_TARGET_MODULES;
+    for (const m of this.targetModules) {
+      if (!LINEAR_MODULES.includes(m)) {
         throw new RangeError(
           `LoraModel(): targetModules must be among ${LINEAR_MODULES.join(", ")}, got ${JSON.stringify(m)}`,
         );
       }
     }
-    this.targetModules = targets as LinearModule[];
     this.dropout = options.dropout ?? 0;
     const seed = options.seed ?? 0;
     base.layers.forEach((layer, l) => {
@@ -101,36 +103,9 @@ export class LoraModel implements Trainable, AdaptedModel {
     ]);
   }
 
-  zeroGrad(): void {
-    for (const l of Object.values(this.layers)) l.zeroGrad();
-  }
+  protected readonly taskType = "CAUSAL_LM";
 
-  setTraining(training: boolean): void {
-    for (const l of Object.values(this.layers)) l.training = training;
-  }
-
-  async loss(batch: TokenBatch): Promise<number> {
-    const was = Object.values(this.layers)[0]?.training ?? false;
-    this.setTraining(false);
-    try {
-      return await this.base.loss(batch);
-    } finally {
-      this.setTraining(was);
-    }
-  }
-
-  /** The adapter in PEFT's layout (A and B copied), ready for `saveAdapter` of `@kairos/lora/node`. */
-  adapter(baseModelNameOrPath: string | null = null): Adapter {
-    return adapterFromLayers(this.layers, {
-      loraDropout: this.dropout,
-      targetModules: [...this.targetModules],
-      baseModelNameOrPath,
-      taskType: "CAUSAL_LM",
-    });
-  }
-
-  /** Loads an adapter's A and B into the layers (checked first: nothing changes on a mismatch). */
-  loadAdapter(adapter: Adapter): void {
-    loadAdapterIntoLayers(adapter, this.layers);
+  protected baseLoss(batch: TokenBatch): Promise<number> {
+    return this.base.loss(batch);
   }
 }

@@ -16,26 +16,22 @@ import {
 } from "./attention.js";
 import type { LlamaConfig } from "./config.js";
 import type { Geometry } from "./geometry.js";
-import { heldBytes, holds } from "./held-bytes.js";
+import { holds } from "./held-bytes.js";
 import type { MatmulBackend } from "./matmul.js";
 import { type MlpContext, type MlpProjections, mlpBackward, mlpForward } from "./mlp.js";
 import type { ProjectionOptions } from "./projection.js";
-import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
+import {
+  residualNormBackward,
+  residualNormForward,
+  type SublayerContext,
+  type SublayerNorm,
+} from "./residual-norm.js";
+import { rmsNormForward } from "./rms-norm.js";
 import type { RotaryTables } from "./rotary.js";
 import { allocatorOf, Scratch } from "./scratch.js";
 
 /** A layer's seven projections, by Llama module name. */
 export type LayerProjections = AttentionProjections & MlpProjections;
-
-/** What a sublayer's backward needs besides its input. */
-export interface SublayerContext<T> {
-  /** The normed input, kept only while a projection's context needs it (pooled). */
-  normed: Float32Array | null;
-  rstd: Float32Array; // [N]
-  inner: T;
-  /** Bytes this context holds beyond the sublayer's input (each distinct buffer once). */
-  bytes: number;
-}
 
 export type AttentionSublayerContext = SublayerContext<SelfAttentionContext>;
 export type MlpSublayerContext = SublayerContext<MlpContext>;
@@ -50,7 +46,7 @@ export interface DecoderLayerContext {
 }
 
 /** Draws `n` dropout seeds from `rng` in a fixed order, so a recomputed forward replays the masks. */
-function seedOptions(
+export function seedOptions(
   rng: () => number,
   n: number,
   save: boolean,
@@ -73,38 +69,23 @@ export class DecoderLayer {
     readonly scratch: Scratch = new Scratch(allocatorOf(backend)),
   ) {}
 
-  /**
-   * Runs `inner` on RMSNorm(x) and adds x back (to nothing when `inner` built no output, in a
-   * context forward); keeps the normed input only if `inner` holds it.
-   */
-  private async sublayer<T extends { projections: unknown[] }>(
+  private norm(weight: Float32Array, grad: Float32Array | null): SublayerNorm {
+    return { weight, grad, eps: this.config.rmsNormEps };
+  }
+
+  /** Runs `inner` on RMSNorm(x) and adds x back (see {@link residualNormForward}). */
+  private sublayer<T extends { projections: unknown[] }>(
     x: Float32Array,
     norm: Float32Array,
     save: boolean,
     inner: (n: Float32Array) => Promise<{ output: Float32Array; context: T | null }>,
   ): Promise<{ output: Float32Array; context: SublayerContext<T> | null }> {
     const C = this.config.hiddenSize;
-    const N = x.length / C;
-    const pool = this.scratch; // context buffers: given back after backward, or below
-    const n = pool.acquire(N * C);
-    const rstd = pool.acquire(N);
-    rmsNormForward(n, rstd, x, norm, N, C, this.config.rmsNormEps);
-    const f = await inner(n);
-    const y = f.output;
-    for (let i = 0; i < y.length; i++) y[i] += x[i];
-    if (!save || !f.context) {
-      pool.release(n, rstd);
-      return { output: y, context: null };
-    }
-    const keep = f.context.projections.flat().some((c) => holds(c, n));
-    if (!keep) pool.release(n);
-    const context = { normed: keep ? n : null, rstd, inner: f.context, bytes: 0 };
-    context.bytes = heldBytes(context, x);
-    return { output: y, context };
+    return residualNormForward(x, this.norm(norm, null), C, this.scratch, save, inner);
   }
 
-  /** Backward of a sublayer: dx = dy + RMSNorm'(innerBackward(dy)); accumulates the norm's gradient. */
-  private async sublayerBackward<T>(
+  /** Backward of a sublayer (see {@link residualNormBackward}). */
+  private sublayerBackward<T>(
     ctx: SublayerContext<T>,
     x: Float32Array,
     dOutput: Float32Array,
@@ -113,15 +94,8 @@ export class DecoderLayer {
     innerBackward: (inner: T, d: Float32Array) => Promise<Float32Array>,
   ): Promise<Float32Array> {
     const C = this.config.hiddenSize;
-    const N = x.length / C;
-    const dn = await innerBackward(ctx.inner, dOutput);
-    // The residual path carries dy through unchanged. Pooled: the executor gives it back.
-    const dx = this.scratch.acquire(dOutput.length);
-    dx.set(dOutput);
-    rmsNormBackward(dx, normGrad, dn, x, norm, ctx.rstd, N, C);
-    this.scratch.release(ctx.rstd);
-    if (ctx.normed) this.scratch.release(ctx.normed);
-    return dx;
+    const n = this.norm(norm, normGrad);
+    return residualNormBackward(ctx, x, dOutput, n, C, this.scratch, innerBackward);
   }
 
   /**

@@ -9,21 +9,31 @@ export function holds(context: unknown, buffer: ArrayBufferView): boolean {
   return !!context && typeof context === "object" && Object.values(context).includes(buffer);
 }
 
+/** True when `v` is a view inside `outer`'s elements. */
+function within(v: Float32Array, outer: Float32Array): boolean {
+  return (
+    v.buffer === outer.buffer &&
+    v.byteOffset >= outer.byteOffset &&
+    v.byteOffset + v.byteLength <= outer.byteOffset + outer.byteLength
+  );
+}
+
 /**
  * Bytes of the distinct Float32Arrays (activations) reachable from `value` through arrays and
- * plain objects, a few levels deep, leaving out `exclude` (the stage input, which the executor
- * counts itself). Other typed arrays a context may reach belong to the batch (a key mask, labels).
+ * plain objects, up to 8 levels deep, leaving out `exclude` (the stage input, which the executor
+ * counts itself, views into it included: a T5 decoder stage's input carries the encoder output,
+ * whose half a projection context may keep). Other typed arrays a context may reach belong to the batch (a key mask, labels).
  */
 export function heldBytes(value: unknown, exclude: Float32Array): number {
   const seen = new Set<Float32Array>([exclude]);
   let bytes = 0;
   const visit = (v: unknown, depth: number): void => {
     if (v instanceof Float32Array) {
-      if (!seen.has(v)) {
+      if (!seen.has(v) && !within(v, exclude)) {
         seen.add(v);
         bytes += v.byteLength;
       }
-    } else if (v && typeof v === "object" && !ArrayBuffer.isView(v) && depth < 4) {
+    } else if (v && typeof v === "object" && !ArrayBuffer.isView(v) && depth < 8) {
       for (const child of Object.values(v)) visit(child, depth + 1);
     }
   };

@@ -24,8 +24,9 @@ import {
 } from "./parameters.js";
 import { rmsNormForward } from "./rms-norm.js";
 import { rotaryTables } from "./rotary.js";
+import { chainLoss, chainLossAndBackward } from "./run-chain.js";
 import { allocatorOf, Scratch } from "./scratch.js";
-import { type ModelStage, noRandom, outputOf } from "./stage.js";
+import { type ModelStage, noRandom } from "./stage.js";
 
 /** What the embedding stage returns as the gradient of token ids: nothing. */
 const NO_GRADIENT = new Float32Array(0);
@@ -211,38 +212,20 @@ export class LlamaModel {
   }
 
   /** Mean next-token loss of a batch (forward only, nothing kept). */
-  async loss(batch: TokenBatch): Promise<number> {
-    let a: Float32Array | Int32Array = batch.ids;
-    for (const s of this.stages(batch)) {
-      const output = outputOf(await s.forward(a, { save: false, rng: noRandom }));
-      if (a instanceof Float32Array) this.scratch.release(a); // back to the pool once read
-      a = output;
-    }
-    return a[0];
+  loss(batch: TokenBatch): Promise<number> {
+    return chainLoss(this.stages(batch), batch.ids);
   }
 
   /**
    * Loss and gradients with every context kept (no recomputation); gradients accumulate, scaled
    * by dLoss. `rng(stage)` gives each stage its random stream (dropout), as the executor does.
    */
-  async lossAndBackward(
+  lossAndBackward(
     batch: TokenBatch,
     dLoss = 1,
     rng?: (stage: number) => () => number,
   ): Promise<number> {
-    const stages = this.stages(batch);
-    const contexts: { bytes: number }[] = [];
-    const inputs: (Float32Array | Int32Array)[] = [batch.ids];
-    for (const [i, s] of stages.entries()) {
-      const f = await s.forward(inputs[i], { save: true, rng: rng ? rng(i) : noRandom });
-      contexts.push(f.context as { bytes: number });
-      inputs.push(outputOf(f));
-    }
-    const loss = inputs[stages.length][0];
-    let d: Float32Array = Float32Array.of(dLoss);
-    for (let i = stages.length - 1; i >= 0; i--)
-      d = await stages[i].backward(contexts[i], inputs[i], d);
-    return loss;
+    return chainLossAndBackward(this.stages(batch), batch.ids, dLoss, rng);
   }
 
   /** Hidden states `[ids.length, C]` of token ids: the embedding lookup. */

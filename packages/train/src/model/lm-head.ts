@@ -19,6 +19,11 @@ export interface LmHead {
   weight: Float32Array; // [V, C]
   weightGrad: Float32Array | null;
   eps: number;
+  /**
+   * Factor on the normed states before the head (T5 with tied embeddings: d_model^−0.5, as
+   * `T5ForConditionalGeneration.forward`); default 1.
+   */
+  scale?: number;
   C: number;
   backend: MatmulBackend;
   workspace: CrossEntropyWorkspace;
@@ -49,6 +54,8 @@ export async function lmHeadForward(
   const hn = pool.acquire(N * C);
   const rstd = pool.acquire(N);
   rmsNormForward(hn, rstd, x, head.norm, N, C, head.eps);
+  const scale = head.scale ?? 1;
+  if (scale !== 1) for (let i = 0; i < hn.length; i++) hn[i] *= scale;
   const lse = pool.acquire(N);
   const ce = await crossEntropyForward(
     hn,
@@ -82,6 +89,8 @@ export async function lmHeadBackward(
     head.backend,
     head.workspace,
   );
+  const scale = head.scale ?? 1;
+  if (scale !== 1) for (let i = 0; i < dhn.length; i++) dhn[i] *= scale;
   const dx = head.scratch.acquire(N * C).fill(0); // pooled: the executor gives it back
   rmsNormBackward(dx, head.normGrad, dhn, ctx.x, head.norm, ctx.rstd, N, C);
   head.scratch.release(ctx.hn, ctx.rstd, ctx.lse);

@@ -1,10 +1,11 @@
-// Llama's MLP (`LlamaMLP`): down_proj(silu(gate_proj(x)) ⊙ up_proj(x)), no biases.
+// Llama's MLP (`LlamaMLP`): down_proj(silu(gate_proj(x)) ⊙ up_proj(x)), no biases. The gate is a
+// parameter: T5's gated feed-forward (`T5DenseGatedActDense`) is wo(gelu_new(wi_0 x) ⊙ wi_1 x).
 
 import { NO_OUTPUT } from "@kairos/lora";
 import { holds } from "./held-bytes.js";
 import type { Projection, ProjectionOptions } from "./projection.js";
 import type { Scratch } from "./scratch.js";
-import { swigluBackward, swigluForward } from "./swiglu.js";
+import { type GatedActivation, SWIGLU } from "./swiglu.js";
 
 /** The three MLP projections of a layer, by Llama module name. */
 export interface MlpProjections {
@@ -49,6 +50,7 @@ export async function mlpForward(
   scratch: Scratch,
   save: boolean,
   output = true,
+  gated: GatedActivation = SWIGLU,
 ): Promise<{ output: Float32Array; context: MlpContext | null }> {
   const C = p.gate_proj.inFeatures;
   const N = x.length / C;
@@ -73,7 +75,7 @@ export async function mlpForward(
     const u = await p.up_proj.forward(xs, { ...options(1), out: span(up, I, "mlp.block.up") });
     // A trainable down_proj keeps its input: then m is a whole pooled buffer in the context.
     const m = frozen ? scratch.get("mlp.block.m", rows * I) : scratch.acquire(N * I);
-    swigluForward(m, g.output, u.output, m.length);
+    gated.forward(m, g.output, u.output, m.length);
     // Without an output, down_proj builds only its context (nothing when frozen): the gated
     // product is all this costs, beside gate and up.
     const down = output ? { out: span(y, C, "") } : { output: false };
@@ -97,6 +99,7 @@ export async function mlpBackward(
   dOutput: Float32Array,
   p: MlpProjections,
   scratch: Scratch,
+  gated: GatedActivation = SWIGLU,
 ): Promise<Float32Array> {
   const C = p.gate_proj.inFeatures;
   const I = p.gate_proj.outFeatures;
@@ -111,7 +114,7 @@ export async function mlpBackward(
     const dGate = scratch.get("mlp.dGate", rows * I);
     const dUp = scratch.get("mlp.dUp", rows * I);
     const at = (a: Float32Array) => a.subarray(r0 * I, (r0 + rows) * I);
-    swigluBackward(dGate, dUp, dm, at(ctx.gate), at(ctx.up), rows * I);
+    gated.backward(dGate, dUp, dm, at(ctx.gate), at(ctx.up), rows * I);
     const dxs = dx.subarray(r0 * C, (r0 + rows) * C);
     await p.gate_proj.backward(cg, dGate, dxs);
     const dxu = await p.up_proj.backward(cu, dUp, scratch.get("mlp.dxu", rows * C));

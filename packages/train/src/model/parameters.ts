@@ -70,11 +70,24 @@ export function initParameters(
   seed: number,
   std = 0.02,
 ): Map<string, Float32Array> {
+  return initTensors(parameterShapes(c), seed, std, (key) => key.endsWith("norm.weight"));
+}
+
+/**
+ * Tensors of the given shapes, in order: ones where `isOne(key)` (norm weights), else
+ * N(0, std²) from one seeded stream.
+ */
+export function initTensors(
+  shapes: Map<string, number[]>,
+  seed: number,
+  std: number,
+  isOne: (key: string) => boolean,
+): Map<string, Float32Array> {
   const rng = new Random(seed);
   const out = new Map<string, Float32Array>();
-  for (const [key, shape] of parameterShapes(c)) {
+  for (const [key, shape] of shapes) {
     const t = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    if (key.endsWith("norm.weight")) t.fill(1);
+    if (isOne(key)) t.fill(1);
     else for (let i = 0; i < t.length; i++) t[i] = rng.normal() * std;
     out.set(key, t);
   }

@@ -27,3 +27,12 @@ export function swigluBackward(
     dgate[i] = dout[i] * up[i] * (s * (1 + g * (1 - s)));
   }
 }
+
+/** A gated activation m = act(gate) ⊙ up with its backward (SwiGLU, T5's gated GELU). */
+export interface GatedActivation {
+  forward(out: Floats, gate: Floats, up: Floats, L: number): void;
+  backward(dgate: Floats, dup: Floats, dout: Floats, gate: Floats, up: Floats, L: number): void;
+}
+
+/** Llama's gate. */
+export const SWIGLU: GatedActivation = { forward: swigluForward, backward: swigluBackward };

@@ -4,18 +4,21 @@ import type { TokenBatch } from "../model/batch.js";
 import type { ModelStage } from "../model/stage.js";
 import type { ParameterRef } from "./adamw.js";
 
-/** A model the {@link Trainer} can train, on batches of type `B` (a causal LM's by default). */
-export interface Trainable<B = TokenBatch> {
+/**
+ * A model the {@link Trainer} can train, over batches of type `Batch` (a causal LM's
+ * {@link TokenBatch} by default; a seq2seq model's `Seq2SeqBatch`).
+ */
+export interface Trainable<Batch = TokenBatch> {
   /** The chain [embed, blocks…, head+loss] for one batch. */
-  stages(batch: B): ModelStage[];
+  stages(batch: Batch): ModelStage[];
+  /** The chain's input, the first stage's token ids (default `batch.ids`, a TokenBatch's). */
+  chainInput?(batch: Batch): Int32Array;
   /** Trainable tensors with their gradient buffers (fixed for the model's life). */
   parameters(): ParameterRef[];
   /** Zeroes every trainable gradient. */
   zeroGrad(): void;
-  /** The first stage's input for a batch (default `batch.ids`, a causal LM's token ids). */
-  chainInput?(batch: B): Float32Array | Int32Array;
   /** Mean loss of a batch, forward only (evaluation: no dropout). */
-  loss(batch: B): Promise<number>;
+  loss(batch: Batch): Promise<number>;
   /** Switches training-time randomness (dropout) on or off. */
   setTraining?(training: boolean): void;
 }

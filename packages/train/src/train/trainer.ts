@@ -19,11 +19,11 @@ import {
 } from "./trainer-options.js";
 
 /** Where batches come from: a training batch drawn with the trainer's generator, validation batches. */
-export interface TrainerData<B = TokenBatch> {
+export interface TrainerData<Batch = TokenBatch> {
   /** Draws one training batch; all its randomness must come from `rng` (so resuming replays it). */
-  train(rng: Random): B;
+  train(rng: Random): Batch;
   /** Fixed validation batches (a time split), evaluated every `evalEvery` steps. */
-  validation?: B[];
+  validation?: Batch[];
 }
 
 /** Everything a resumed run needs. */
@@ -53,8 +53,8 @@ function snapshot(params: ParameterRef[]): Record<string, Float32Array> {
   return Object.fromEntries(params.map((p) => [p.name, Float32Array.from(p.value)]));
 }
 
-/** Trains a {@link Trainable} with AdamW; see {@link TrainerOptions}. */
-export class Trainer<B = TokenBatch> {
+/** Trains a {@link Trainable} with AdamW; see {@link TrainerOptions}. Generic over the batch type. */
+export class Trainer<Batch = TokenBatch> {
   readonly options: ResolvedTrainerOptions;
   readonly optimizer: AdamW;
   private readonly params: ParameterRef[];
@@ -66,8 +66,8 @@ export class Trainer<B = TokenBatch> {
   private evalLosses: { step: number; loss: number }[] = [];
 
   constructor(
-    readonly model: Trainable<B>,
-    readonly data: TrainerData<B>,
+    readonly model: Trainable<Batch>,
+    readonly data: TrainerData<Batch>,
     options: TrainerOptions,
     readonly runner: StepRunner = storeAllRunner,
   ) {
@@ -102,9 +102,12 @@ export class Trainer<B = TokenBatch> {
     for (let micro = 0; micro < o.gradientAccumulation; micro++) {
       const batch = this.data.train(this.rng);
       const seed = this.rng.nextUint32();
+      const input = this.model.chainInput
+        ? this.model.chainInput(batch)
+        : (batch as unknown as TokenBatch).ids;
       const l = await this.runner.run(
         this.model.stages(batch),
-        this.model.chainInput ? this.model.chainInput(batch) : (batch as unknown as TokenBatch).ids,
+        input,
         1 / o.gradientAccumulation,
         seed,
       );

@@ -33,7 +33,7 @@ it("a Chronos T5 forecasts: seeded, past its prediction length, ordered non-nega
 it("chronosSampler() refuses a T5 without a seq2seq chronos_config", async () => {
   const model = await loadT5Model(dir, { backend: new ReferenceBackend() });
   const bare = Object.create(model, {
-    config: { value: { ...model.config, json: { model_type: "t5" } } },
+    config: { value: { ...model.config, raw: { model_type: "t5" } } },
   });
   expect(() => chronosSampler(bare)).toThrow(/chronos_config with model_type "seq2seq", got none/);
 });
@@ -52,6 +52,6 @@ it("relativePositionBucket() follows T5's exact and logarithmic buckets", () => 
 it("loadT5Model() names the directory and the missing weight", async () => {
   const llama = join(import.meta.dirname, "../../models/kairos-base-tiny");
   await expect(loadT5Model(llama, { backend: new ReferenceBackend() })).rejects.toThrow(
-    /loadT5Model\(\): .*kairos-base-tiny: t5Config\(\): model_type must be "t5", got "llama"/,
+    /loadT5Model\(\): .*kairos-base-tiny: .*model_type.*"llama"/,
   );
 });

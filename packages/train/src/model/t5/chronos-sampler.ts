@@ -8,7 +8,7 @@ import type { T5Model } from "./t5-model.js";
 
 /** The sampler of a T5 model whose config.json has a seq2seq `chronos_config`. */
 export function chronosSampler(model: T5Model): TokenSampler {
-  const cc = model.config.json.chronos_config as Record<string, unknown> | undefined;
+  const cc = model.config.raw.chronos_config as Record<string, unknown> | undefined;
   if (!cc || cc.model_type !== "seq2seq") {
     throw new RangeError(
       `chronosSampler(): config.json must have a chronos_config with model_type "seq2seq", got ${cc ? JSON.stringify(cc.model_type) : "none"}`,

@@ -1,11 +1,15 @@
-// A T5 encoder-decoder's configuration (`transformers.T5Config`, as Chronos checkpoints write it),
-// validated: the fields Kairos reads in camelCase, the raw JSON kept (its `chronos_config`).
+// The configuration of a T5 encoder-decoder (`transformers.T5Config`) in camelCase, read from and
+// written back to `config.json`. `feed_forward_proj` is split as `T5Config.__init__` does:
+// "relu" → DenseReluDense (wi, wo); "gated-gelu" → gated, with `gelu_new` (the tanh approximation).
 
-/** Architecture of a T5 model. */
+/** Architecture of a T5 model (Chronos = `T5ForConditionalGeneration`). */
 export interface T5Config {
   vocabSize: number;
+  /** Hidden size C (`d_model`). */
   dModel: number;
+  /** Head size D (`d_kv`); attention's inner size is numHeads · dKv (need not be dModel). */
   dKv: number;
+  /** Feed-forward size (`d_ff`). */
   dFf: number;
   numLayers: number;
   numDecoderLayers: number;
@@ -13,65 +17,138 @@ export interface T5Config {
   relativeAttentionNumBuckets: number;
   relativeAttentionMaxDistance: number;
   layerNormEpsilon: number;
-  /** `wo(act(wi x))`, or `wo(act(wi_0 x) ⊙ wi_1 x)` when gated. */
-  isGatedAct: boolean;
+  /** `feed_forward_proj` as given ("relu", "gated-gelu", "gated-relu", …). */
+  feedForwardProj: string;
+  /** True for "gated-…" (T5DenseGatedActDense: wi_0, wi_1, wo). */
+  isGated: boolean;
+  /** `dense_act_fn`: "relu" or "gelu_new". */
   denseActFn: "relu" | "gelu_new";
-  /** The head is `shared` and the decoder output is scaled by dModel^-0.5 first. */
   tieWordEmbeddings: boolean;
   decoderStartTokenId: number;
-  /** The config.json object as read. */
-  json: Record<string, unknown>;
+  padTokenId: number;
+  eosTokenId: number;
+  /** The config.json object this was read from (keeps `chronos_config` and unknown keys). */
+  raw: Record<string, unknown>;
 }
 
-function int(json: Record<string, unknown>, key: string, fallback?: number): number {
-  const v = json[key] ?? fallback;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-    throw new RangeError(`t5Config(): ${key} must be a non-negative integer, got ${String(v)}`);
+function positiveInt(key: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0)
+    throw new RangeError(
+      `t5ConfigFromJson(): ${key} must be a positive integer, got ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
+function nonNegativeInt(key: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0)
+    throw new RangeError(
+      `t5ConfigFromJson(): ${key} must be a non-negative integer, got ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
+/** `dense_act_fn` and `is_gated_act` of a `feed_forward_proj`, as `T5Config.__init__` derives them. */
+function feedForward(proj: unknown): { isGated: boolean; denseActFn: "relu" | "gelu_new" } {
+  const parts = typeof proj === "string" ? proj.split("-") : [];
+  const isGated = parts[0] === "gated";
+  const valid = parts.length === 1 || (parts.length === 2 && isGated);
+  let act = parts[parts.length - 1];
+  if (proj === "gated-gelu") act = "gelu_new"; // transformers' backwards-compatibility rule
+  if (!valid || (act !== "relu" && act !== "gelu_new")) {
+    throw new RangeError(
+      `t5ConfigFromJson(): feed_forward_proj must be "relu", "gated-gelu", "gated-relu" or "gelu_new", got ${JSON.stringify(proj)}`,
+    );
   }
-  return v;
+  return { isGated, denseActFn: act };
 }
 
-/** Reads a `config.json` object of `model_type: "t5"`; throws naming the bad key and value. */
+/**
+ * Reads a T5 `config.json` object; HF defaults where a key is absent (`num_decoder_layers` =
+ * `num_layers`, `tie_word_embeddings` true, 32 buckets, max distance 128, eps 1e-6, relu).
+ * @example const config = t5ConfigFromJson(JSON.parse(readFileSync("config.json", "utf8")));
+ */
 export function t5ConfigFromJson(json: Record<string, unknown>): T5Config {
-  if (json.model_type !== "t5") {
+  if (json === null || typeof json !== "object")
+    throw new TypeError(`t5ConfigFromJson(): json must be an object, got ${String(json)}`);
+  if (json.model_type !== undefined && json.model_type !== "t5") {
     throw new RangeError(
-      `t5Config(): model_type must be "t5", got ${JSON.stringify(json.model_type)}`,
+      `t5ConfigFromJson(): model_type must be "t5", got ${JSON.stringify(json.model_type)}`,
     );
   }
-  // transformers: "gated-gelu" means gated gelu_new; otherwise "{act}" or "gated-{act}".
-  const proj = json.feed_forward_proj ?? "relu";
-  if (typeof proj !== "string") {
-    throw new RangeError(`t5Config(): feed_forward_proj must be a string, got ${String(proj)}`);
-  }
-  const isGatedAct = proj.startsWith("gated-");
-  const act = proj === "gated-gelu" ? "gelu_new" : isGatedAct ? proj.slice(6) : proj;
-  if (act !== "relu" && act !== "gelu_new") {
+  const get = (key: string, fallback: unknown) =>
+    json[key] === undefined || json[key] === null ? fallback : json[key];
+  const numLayers = positiveInt("num_layers", get("num_layers", 6));
+  const eps = get("layer_norm_epsilon", 1e-6);
+  if (typeof eps !== "number" || !(eps > 0))
     throw new RangeError(
-      `t5Config(): feed_forward_proj must be relu, gated-gelu or gated-relu, got ${JSON.stringify(proj)}`,
+      `t5ConfigFromJson(): layer_norm_epsilon must be positive, got ${JSON.stringify(eps)}`,
     );
-  }
-  const numLayers = int(json, "num_layers");
-  const c: T5Config = {
-    vocabSize: int(json, "vocab_size"),
-    dModel: int(json, "d_model"),
-    dKv: int(json, "d_kv"),
-    dFf: int(json, "d_ff"),
+  const tie = get("tie_word_embeddings", true);
+  if (typeof tie !== "boolean")
+    throw new RangeError(
+      `t5ConfigFromJson(): tie_word_embeddings must be a boolean, got ${JSON.stringify(tie)}`,
+    );
+  const feedForwardProj = get("feed_forward_proj", "relu") as string;
+  const padTokenId = nonNegativeInt("pad_token_id", get("pad_token_id", 0));
+  const buckets = positiveInt(
+    "relative_attention_num_buckets",
+    get("relative_attention_num_buckets", 32),
+  );
+  return {
+    vocabSize: positiveInt("vocab_size", get("vocab_size", 32128)),
+    dModel: positiveInt("d_model", get("d_model", 512)),
+    dKv: positiveInt("d_kv", get("d_kv", 64)),
+    dFf: positiveInt("d_ff", get("d_ff", 2048)),
     numLayers,
-    numDecoderLayers: int(json, "num_decoder_layers", numLayers),
-    numHeads: int(json, "num_heads"),
-    relativeAttentionNumBuckets: int(json, "relative_attention_num_buckets", 32),
-    relativeAttentionMaxDistance: int(json, "relative_attention_max_distance", 128),
-    layerNormEpsilon: Number(json.layer_norm_epsilon ?? 1e-6),
-    isGatedAct,
-    denseActFn: act,
-    tieWordEmbeddings: json.tie_word_embeddings !== false,
-    decoderStartTokenId: int(json, "decoder_start_token_id", 0),
-    json,
+    numDecoderLayers: positiveInt("num_decoder_layers", get("num_decoder_layers", numLayers)),
+    numHeads: positiveInt("num_heads", get("num_heads", 8)),
+    relativeAttentionNumBuckets: buckets,
+    relativeAttentionMaxDistance: positiveInt(
+      "relative_attention_max_distance",
+      get("relative_attention_max_distance", 128),
+    ),
+    layerNormEpsilon: eps,
+    feedForwardProj,
+    ...feedForward(feedForwardProj),
+    tieWordEmbeddings: tie,
+    decoderStartTokenId: nonNegativeInt(
+      "decoder_start_token_id",
+      get("decoder_start_token_id", padTokenId),
+    ),
+    padTokenId,
+    eosTokenId: nonNegativeInt("eos_token_id", get("eos_token_id", 1)),
+    raw: json,
   };
-  if (!(c.layerNormEpsilon > 0)) {
-    throw new RangeError(
-      `t5Config(): layer_norm_epsilon must be positive, got ${c.layerNormEpsilon}`,
-    );
-  }
-  return c;
+}
+
+/**
+ * A config from the fields that matter to tests and fresh models (the rest defaulted as HF does).
+ * @example t5Config({ vocab_size: 16, d_model: 8, d_kv: 4, d_ff: 12, num_layers: 1, num_heads: 2 })
+ */
+export const t5Config = (json: Record<string, unknown>): T5Config =>
+  t5ConfigFromJson({ model_type: "t5", ...json });
+
+/** The config.json object: the raw json read, with the architecture fields of `config`. */
+export function t5ConfigToJson(c: T5Config): Record<string, unknown> {
+  return {
+    architectures: ["T5ForConditionalGeneration"],
+    ...c.raw,
+    model_type: "t5",
+    vocab_size: c.vocabSize,
+    d_model: c.dModel,
+    d_kv: c.dKv,
+    d_ff: c.dFf,
+    num_layers: c.numLayers,
+    num_decoder_layers: c.numDecoderLayers,
+    num_heads: c.numHeads,
+    relative_attention_num_buckets: c.relativeAttentionNumBuckets,
+    relative_attention_max_distance: c.relativeAttentionMaxDistance,
+    layer_norm_epsilon: c.layerNormEpsilon,
+    feed_forward_proj: c.feedForwardProj,
+    is_encoder_decoder: true,
+    tie_word_embeddings: c.tieWordEmbeddings,
+    decoder_start_token_id: c.decoderStartTokenId,
+    pad_token_id: c.padTokenId,
+    eos_token_id: c.eosTokenId,
+  };
 }
