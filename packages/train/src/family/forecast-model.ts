@@ -41,9 +41,9 @@ export interface Forecast {
 }
 
 /** LoRA hyper-parameters (PEFT `LoraConfig` names in camelCase). */
-export interface LoraOptions {
+export interface LoraOptions<Module extends string = string> {
   /** Module names to adapt, among the family's `loraTargets` (default its `defaultLoraTargets`). */
-  targetModules?: string[];
+  targetModules?: Module[];
   rank?: number;
   alpha?: number;
   dropout?: number;

@@ -2,6 +2,7 @@
 // projection is swapped in place for a `@kairos/lora` LoRALinear over the same frozen weight, and
 // only the adapters' A and B are trainable.
 import { type Backend, Linear, LoRALinear } from "@kairos/lora";
+import type { LoraOptions as FamilyLoraOptions } from "../family/forecast-model.js";
 import type { TokenBatch } from "../model/batch.js";
 import type { LlamaModel } from "../model/llama.js";
 import { LINEAR_MODULES, type LinearModule, modulePath } from "../model/parameters.js";
@@ -10,18 +11,8 @@ import type { ParameterRef } from "../train/adamw.js";
 import type { Trainable } from "../train/trainable.js";
 import { LoraAdapted } from "./lora-adapted.js";
 
-/** LoRA hyper-parameters (PEFT `LoraConfig` names in camelCase). */
-export interface LoraOptions {
-  /** Module names to adapt (default the attention projections q, k, v, o). */
-  targetModules?: LinearModule[];
-  rank?: number;
-  alpha?: number;
-  dropout?: number;
-  useRslora?: boolean;
-  init?: "kaiming" | "gaussian";
-  /** Seed of A's initialisation and of dropout masks. */
-  seed?: number;
-}
+/** LoRA hyper-parameters of a Llama: the family's, over Llama module names. */
+export type LoraOptions = FamilyLoraOptions<LinearModule>;
 
 /** Every key of {@link LoraOptions}, as unknown-option errors list them. */
 export const LORA_OPTION_KEYS: readonly (keyof LoraOptions)[] = [
