@@ -1,6 +1,7 @@
 // @kairos/train's public API: what the CLI, the browser demo, the benchmarks and the README's
 // examples use (62 values). Everything else in src/ is internal, reachable through these.
 
+export { ChronosForecastModel } from "./family/chronos-forecast-model.js";
 export type {
   AdaptedModel,
   ForecastModel,
@@ -8,6 +9,8 @@ export type {
   WindowShape,
 } from "./family/forecast-model.js";
 export { LlamaForecastModel } from "./family/llama-forecast-model.js";
+export type { ModelFamily } from "./family/model-families.js";
+export { forecastModelFromTensors, MODEL_FAMILIES } from "./family/model-families.js";
 export type { FinetuneResult } from "./finetune/finetune.js";
 export { finetune } from "./finetune/finetune.js";
 export type { FinetuneDataOptions, FinetuneOptions } from "./finetune/finetune-options.js";

@@ -4,6 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import type { Backend } from "@kairos/lora";
+import type { ForecastModel } from "./family/forecast-model.js";
+import { forecastModelFromTensors } from "./family/model-families.js";
 import type { LlamaModel, LlamaModelOptions } from "./model/llama.js";
 import { modelFromTensors, serializeModel } from "./model/model-files.js";
 import { t5ConfigFromJson } from "./model/t5/t5-config.js";
@@ -86,6 +89,30 @@ export async function loadT5Model(dir: string, options: T5ModelOptions): Promise
 /** Writes a T5 model (HF key names; config.json with `chronos_config` kept) to `dir`. */
 export async function saveT5Model(dir: string, model: T5Model): Promise<void> {
   await writeDirectory("saveT5Model()", dir, { ...serializeT5Model(model) });
+}
+
+/**
+ * Reads a model directory of any family Kairos loads (a Kairos Llama, a Chronos T5) as its
+ * {@link ForecastModel}, by config.json (see `MODEL_FAMILIES`). Errors name the directory.
+ * @example
+ * const model = await loadForecastModel("models/chronos-t5-tiny", { backend });
+ * const { median } = await model.forecast(closes, { horizon: 30 });
+ */
+export async function loadForecastModel(
+  dir: string,
+  options: { backend: Backend },
+): Promise<ForecastModel<unknown>> {
+  const { config, tensors } = await readModelDirectory(dir);
+  try {
+    return forecastModelFromTensors(config, tensors, options.backend);
+  } catch (e) {
+    throw new Error(`loadForecastModel(): ${dir}: ${(e as Error).message}`);
+  }
+}
+
+/** Writes a forecaster's current weights (merged adapters included) and config to `dir`. */
+export async function saveForecastModel(dir: string, model: ForecastModel<unknown>): Promise<void> {
+  await writeDirectory("saveForecastModel()", dir, model.files());
 }
 
 export { loadAdapter, saveAdapter } from "@kairos/lora/node";
