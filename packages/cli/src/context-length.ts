@@ -1,17 +1,17 @@
 // `--context-length <n>`: the values a window or a forecast sees, up to the model's own context
 // length (its config's `chronos_config.context_length`); a longer one is refused naming the limit.
 
-import type { TokenizerSettings } from "@kairos/train";
+import type { WindowShape } from "@kairos/train";
 import { UsageError } from "./usage-error.js";
 
 /**
  * `flag`, or the model's context length when not given.
  *
  * @example
- * contextLength(64, model.config.tokenizer); // 64
- * contextLength(512, model.config.tokenizer); // UsageError: --context-length must be at most the model's context length 128, got 512
+ * contextLength(64, model.window); // 64
+ * contextLength(512, model.window); // UsageError: --context-length must be at most the model's context length 128, got 512
  */
-export function contextLength(flag: number | undefined, tokenizer: TokenizerSettings): number {
+export function contextLength(flag: number | undefined, tokenizer: WindowShape): number {
   const limit = tokenizer.contextLength;
   if (flag === undefined) return limit;
   if (flag > limit) {

@@ -1,6 +1,6 @@
 // The flags of `kairos finetune` beyond the series' (LoRA, optimizer, schedule, early stopping,
 // memory, checkpoints, the test tail): each parsed and checked by ./flags.ts, with its default.
-import { LINEAR_MODULES } from "@kairos/train";
+import { LINEAR_MODULES, T5_TARGET_MODULES } from "@kairos/train";
 import { type Command, Option } from "commander";
 import {
   byteSizeFlag,
@@ -20,9 +20,13 @@ export function finetuneFlags(cmd: Command): Command {
     .option("--rank <r>", "LoRA rank", integerFlag("--rank"), 8)
     .option("--alpha <a>", "LoRA alpha (scaling alpha / rank)", numberFlag("--alpha"), 16)
     .addOption(
-      new Option("--target-modules <list>", `comma-separated, among ${LINEAR_MODULES.join(",")}`)
-        .argParser(listFlag("--target-modules", LINEAR_MODULES))
-        .default(["q_proj", "k_proj", "v_proj", "o_proj"], "q_proj,k_proj,v_proj,o_proj"),
+      new Option(
+        "--target-modules <list>",
+        `comma-separated: for a Llama among ${LINEAR_MODULES.join(",")}; for a T5 among ${T5_TARGET_MODULES.join(",")}`,
+      )
+        // Any family's name parses; the model loaded checks its own (load-models.ts).
+        .argParser(listFlag("--target-modules", [...LINEAR_MODULES, ...T5_TARGET_MODULES]))
+        .default(undefined, "the attention projections: q_proj,k_proj,v_proj,o_proj or q,k,v,o"),
     )
     .option("--epochs <e>", "passes over the training windows (default 1)", numberFlag("--epochs"))
     .option("--max-steps <s>", "optimizer steps (instead of --epochs)", integerFlag("--max-steps"))

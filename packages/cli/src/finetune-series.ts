@@ -2,7 +2,7 @@
 // bundled S&P 500 closes when neither is given), each cut to `--years` (bundled data only) and
 // fitted by `--fit`. Every series must hold one training window and a test window.
 
-import { minFinetuneLength, type TokenizerSettings } from "@kairos/train";
+import { minFinetuneLength, type WindowShape } from "@kairos/train";
 import { type FitFlag, fitHistory } from "./fit-history.js";
 import { recentYears } from "./recent-years.js";
 import { loadSeries, type SeriesInput } from "./series-input.js";
@@ -30,7 +30,7 @@ export interface FinetuneSeries extends SeriesInput {
  */
 export async function finetuneSeries(
   flags: FinetuneSeriesFlags,
-  tokenizer: TokenizerSettings,
+  tokenizer: WindowShape,
   contextLength: number,
 ): Promise<FinetuneSeries[]> {
   // finetune() left-pads contexts (NaN → PAD, mask 0) down to 8 observed values, as Chronos

@@ -4,9 +4,9 @@
 // which backtest() always scores), and a plot of the fine-tuned forecast of the last fold against
 // what happened. Fold contexts look back into the earlier parts, as a rolling-origin backtest does.
 
-import { type BacktestResult, backtest, forecast, type LlamaModel } from "@kairos/train";
+import { type BacktestResult, backtest } from "@kairos/train";
 import type { TopLevelSpec } from "vega-lite";
-import { modelForecaster, type SamplingFlags } from "./load-models.js";
+import { type BaseModel, modelForecaster, type SamplingFlags } from "./load-models.js";
 import { forecastPlotSpec } from "./plot/forecast-plot-spec.js";
 
 /** What to score and draw. */
@@ -23,8 +23,8 @@ export interface TestInput extends SamplingFlags {
   contextLength: number;
   /** The test part of the split `finetune()` trained with (`split.test`); it ends the series. */
   test: { start: number; end: number };
-  zeroShot: LlamaModel;
-  fineTuned: LlamaModel;
+  zeroShot: BaseModel;
+  fineTuned: BaseModel;
   /** Side effect per finished fold (progress). */
   onFold?: (name: string, fold: number, folds: number) => void;
 }
@@ -49,7 +49,7 @@ export async function testReport(
     onFold: input.onFold,
   });
   const cut = input.test.end - horizon;
-  const f = await forecast(input.fineTuned, values.subarray(Math.max(0, cut - context), cut), {
+  const f = await input.fineTuned.forecast(values.subarray(Math.max(0, cut - context), cut), {
     horizon,
     samples: input.samples,
     seed: input.seed,

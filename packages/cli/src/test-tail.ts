@@ -3,7 +3,7 @@
 // training window (in whole horizons), and never shorter than the model's prediction length (one
 // test window), so a short series still holds out a whole forecast.
 
-import { minFinetuneLength, type TokenizerSettings } from "@kairos/train";
+import { minFinetuneLength, type WindowShape } from "@kairos/train";
 import { UsageError } from "./usage-error.js";
 
 /**
@@ -15,7 +15,7 @@ import { UsageError } from "./usage-error.js";
 export function testTail(
   flag: number | undefined,
   length: number,
-  tokenizer: TokenizerSettings,
+  tokenizer: WindowShape,
   backtest: { horizon: number; folds: number },
 ): number {
   const { predictionLength } = tokenizer;

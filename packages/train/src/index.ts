@@ -10,7 +10,7 @@ export type {
 } from "./family/forecast-model.js";
 export { LlamaForecastModel } from "./family/llama-forecast-model.js";
 export type { ModelFamily } from "./family/model-families.js";
-export { forecastModelFromTensors, MODEL_FAMILIES } from "./family/model-families.js";
+export { forecastModelFromTensors, MODEL_FAMILIES, modelFamily } from "./family/model-families.js";
 export type { FinetuneResult } from "./finetune/finetune.js";
 export { finetune } from "./finetune/finetune.js";
 export type { FinetuneDataOptions, FinetuneOptions } from "./finetune/finetune-options.js";

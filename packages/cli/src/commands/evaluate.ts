@@ -60,7 +60,7 @@ export async function evaluateCommand(
       const tuned = await loadAdapted(baseDir, flags.adapter, backend);
       forecasters["fine-tuned"] = modelForecaster(tuned.model, flags);
     }
-    const context = flags.context ?? base.config.tokenizer?.contextLength ?? 512;
+    const context = flags.context ?? base.window.contextLength;
     return await evaluate({ ...flags, context }, io, forecasters);
   } finally {
     await backend.dispose();

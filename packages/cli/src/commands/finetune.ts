@@ -6,13 +6,7 @@
 // report — per series, and as a geometric mean over several.
 
 import { type BackendName, serializeAdapter } from "@kairos/lora";
-import {
-  type BacktestResult,
-  finetune as finetuneModel,
-  finetuneSplit,
-  type LinearModule,
-  sequenceLength,
-} from "@kairos/train";
+import { type BacktestResult, finetune as finetuneModel, finetuneSplit } from "@kairos/train";
 import { DEFAULT_BASE, openBackend, resolveBase } from "../base-model.js";
 import { contextLength } from "../context-length.js";
 import { emit } from "../emit.js";
@@ -21,7 +15,7 @@ import { readFinetuneCheckpoint, writeFinetuneCheckpoint } from "../finetune-che
 import { type FinetuneSeriesFlags, finetuneSeries } from "../finetune-series.js";
 import type { FitFlag } from "../fit-history.js";
 import type { CliIo } from "../io.js";
-import { openModel } from "../load-models.js";
+import { openModel, targetModules } from "../load-models.js";
 import { writeOutputDirectory } from "../output-directory.js";
 import { renderForecastPlot } from "../plot/render-forecast-plot.js";
 import { createProgress } from "../progress.js";
@@ -35,7 +29,8 @@ import { formatBacktest } from "./evaluate.js";
 export interface FinetuneFlags extends FinetuneSeriesFlags {
   rank: number;
   alpha: number;
-  targetModules: LinearModule[];
+  /** Module names to adapt (default the model family's: q,k,v,o projections). */
+  targetModules?: string[];
   epochs?: number;
   maxSteps?: number;
   lr: number;
@@ -82,9 +77,8 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
   const backend = await openBackend(flags.backend);
   try {
     const model = await openModel(baseDir, backend);
-    const settings = model.config.tokenizer;
-    if (!settings)
-      throw new Error(`${baseDir}/config.json has no chronos_config: not a forecasting model`);
+    const settings = model.window;
+    const targets = targetModules(model, flags.targetModules);
     const context = contextLength(flags.contextLength, settings);
     const t = { ...settings, contextLength: context };
     const inputs = await finetuneSeries(flags, settings, context);
@@ -101,7 +95,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     if (flags.warmup !== undefined && flags.warmup >= steps) {
       throw new UsageError(`--warmup must be fewer than the ${steps} steps, got ${flags.warmup}`);
     }
-    const tokensPerStep = perStep * sequenceLength(t);
+    const tokensPerStep = perStep * model.positions(context);
     const resume = flags.resume ? await readFinetuneCheckpoint(flags.resume, steps) : undefined;
     const progress = createProgress(io, "finetune", steps);
     const started = Date.now();
@@ -111,7 +105,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       lora: {
         rank: flags.rank,
         alpha: flags.alpha,
-        targetModules: flags.targetModules,
+        targetModules: targets,
         dropout: flags.loraDropout,
       },
       trainer: {
@@ -164,7 +158,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
           contextLength: context,
           test: splits[i].test,
           zeroShot,
-          fineTuned: run.lora.base,
+          fineTuned: run.model,
           samples: flags.samples,
           seed: flags.seed,
         }),
@@ -194,7 +188,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       tokens: result.steps * tokensPerStep,
       rank: flags.rank,
       alpha: flags.alpha,
-      targetModules: flags.targetModules,
+      targetModules: targets,
       lr: flags.lr,
       seed: flags.seed,
       backend: backend.name,

@@ -4,7 +4,7 @@
 // --context-length shortens the context; --fit downsample lets it hold the whole history.
 
 import type { BackendName } from "@kairos/lora";
-import { evaluateForecasts, forecast as forecastModel } from "@kairos/train";
+import { evaluateForecasts } from "@kairos/train";
 import { openBackend, resolveBase } from "../base-model.js";
 import { contextLength } from "../context-length.js";
 import { emit } from "../emit.js";
@@ -44,9 +44,7 @@ export async function forecast(flags: ForecastFlags, io: CliIo) {
     const model = flags.adapter
       ? (await loadAdapted(baseDir, flags.adapter, backend)).model
       : await openModel(baseDir, backend);
-    const t = model.config.tokenizer;
-    if (!t)
-      throw new Error(`${baseDir}/config.json has no chronos_config: not a forecasting model`);
+    const t = model.window;
     const horizon = flags.horizon ?? t.predictionLength;
     const context = contextLength(flags.contextLength, t);
     const loaded = await loadSeries(flags, {
@@ -66,7 +64,7 @@ export async function forecast(flags: ForecastFlags, io: CliIo) {
     }
     const n = series.values.length - (flags.holdout ? horizon : 0);
     const history = series.values.subarray(0, n);
-    const f = await forecastModel(model, history.subarray(Math.max(0, n - context)), {
+    const f = await model.forecast(history.subarray(Math.max(0, n - context)), {
       horizon,
       samples: flags.samples,
       seed: flags.seed,

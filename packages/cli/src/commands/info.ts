@@ -5,10 +5,11 @@
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { ReferenceBackend } from "@kairos/lora";
 import { loadAdapter } from "@kairos/lora/node";
 import {
   fromConfigJson,
-  parameterShapes,
+  modelFamily,
   parseShardIndex,
   SHARD_INDEX_FILE,
   shardFiles,
@@ -28,12 +29,16 @@ async function weightFiles(dir: string): Promise<string[]> {
   return [SHARD_INDEX_FILE, ...shardFiles(index)];
 }
 
-/** Describes a model directory (one or sharded safetensors); throws naming a bad tensor. */
+/**
+ * Describes a model directory (one or sharded safetensors) of any family; throws naming a bad
+ * tensor. A Llama without tokenizer settings is described, though it is no forecaster.
+ */
 export async function describeModel(dir: string) {
   const { config: json, tensors } = await readModelDirectory(dir);
-  const config = fromConfigJson(json as Record<string, unknown>);
+  const family = modelFamily(json);
+  const config = json as Record<string, unknown>;
   let parameters = 0;
-  for (const [key, shape] of parameterShapes(config)) {
+  for (const [key, shape] of family.shapes(config)) {
     const t = tensors.get(key);
     if (!t) throw new Error(`${dir}: no tensor ${key}, which the config needs`);
     if (t.shape.join() !== shape.join()) {
@@ -43,9 +48,24 @@ export async function describeModel(dir: string) {
     }
     parameters += shape.reduce((a, b) => a * b, 1);
   }
+  const lines =
+    family.name === "llama" && config.chronos_config === undefined
+      ? bareLlama(config)
+      : family.build(config, tensors, new ReferenceBackend()).describe();
   let bytes = 0;
   for (const file of await weightFiles(dir)) bytes += (await stat(join(dir, file))).size;
-  return { kind: "model" as const, dir, config, tensors: tensors.size, parameters, bytes };
+  const about = { kind: "model" as const, dir, family: family.name, config };
+  return { ...about, tensors: tensors.size, parameters, bytes, lines };
+}
+
+/** A Llama language model without forecasting settings, in the lines describe() gives. */
+function bareLlama(json: Record<string, unknown>): string[] {
+  const c = fromConfigJson(json as Parameters<typeof fromConfigJson>[0]);
+  return [
+    "Llama model (model.safetensors + config.json)",
+    `  layers ${c.numHiddenLayers}, hidden ${c.hiddenSize}, heads ${c.numAttentionHeads} (kv ${c.numKeyValueHeads}), intermediate ${c.intermediateSize}, vocab ${c.vocabSize}`,
+    "  no tokenizer settings (not a forecaster)",
+  ];
 }
 
 /** Describes an adapter directory through @kairos/lora's loader (which validates it). */
@@ -86,19 +106,14 @@ export async function info(dir: string, flags: { json?: boolean }, io: CliIo): P
     return;
   }
   if (existsSync(join(dir, "config.json"))) {
-    const m = await describeModel(dir);
-    const c = m.config;
-    const t = c.tokenizer;
+    const { lines, ...m } = await describeModel(dir);
     emit(
       io,
       flags.json,
       m,
       [
-        `${dir}: Llama model (safetensors + config.json)`,
-        `  layers ${c.numHiddenLayers}, hidden ${c.hiddenSize}, heads ${c.numAttentionHeads} (kv ${c.numKeyValueHeads}), intermediate ${c.intermediateSize}, vocab ${c.vocabSize}`,
-        t
-          ? `  Chronos tokenizer: context ${t.contextLength}, prediction ${t.predictionLength}, limits [${t.lowLimit}, ${t.highLimit}]`
-          : "  no tokenizer settings (not a forecaster)",
+        `${dir}: ${lines[0]}`,
+        ...lines.slice(1),
         `  tensors ${m.tensors}, parameters ${count(m.parameters)} (${mib(m.bytes)})`,
       ].join("\n"),
     );

@@ -1,8 +1,9 @@
 // `kairos merge --adapter DIR --out DIR`: folds a LoRA adapter into its base model's weights
-// (W += scaling · B · A, PEFT's `merge_and_unload`) and writes a plain model directory.
+// (W += scaling · B · A, PEFT's `merge_and_unload`) and writes a plain model directory of the
+// base's family (a Llama, a Chronos T5).
 
 import type { BackendName } from "@kairos/lora";
-import { saveModel } from "@kairos/train/node";
+import { saveForecastModel } from "@kairos/train/node";
 import { openBackend, resolveBase } from "../base-model.js";
 import { emit } from "../emit.js";
 import type { CliIo } from "../io.js";
@@ -27,7 +28,7 @@ export async function merge(flags: MergeFlags, io: CliIo): Promise<void> {
     modules = adapted.modules;
     // The LoRA layers update the base model's weight arrays in place.
     for (const layer of Object.values(adapted.lora.layers)) await layer.merge();
-    await saveModel(flags.out, adapted.model);
+    await saveForecastModel(flags.out, adapted.model);
   } finally {
     await backend.dispose();
   }

@@ -2,10 +2,13 @@
 // read: one entry a family, tried in order. Commands load every base through here, so a new
 // family is one entry, not a branch in each command.
 import type { Backend, NamedTensor } from "@kairos/lora";
+import { fromConfigJson } from "../model/config.js";
 import { modelFromTensors } from "../model/model-files.js";
+import { parameterShapes } from "../model/parameters.js";
 import { t5ConfigFromJson } from "../model/t5/t5-config.js";
 import { t5WeightsFromTensors } from "../model/t5/t5-files.js";
 import { T5Model } from "../model/t5/t5-model.js";
+import { t5ParameterShapes } from "../model/t5/t5-parameters.js";
 import { ChronosForecastModel } from "./chronos-forecast-model.js";
 import type { ForecastModel } from "./forecast-model.js";
 import { LlamaForecastModel } from "./llama-forecast-model.js";
@@ -18,6 +21,8 @@ export interface ModelFamily {
   readonly name: string;
   /** True when `config` is this family's (by `model_type` and `chronos_config`). */
   matches(config: ConfigJson): boolean;
+  /** The tensors (key → shape) the config needs, aliases aside. */
+  shapes(config: ConfigJson): Map<string, number[]>;
   /** The forecaster; throws naming a missing or mis-shaped tensor or a bad config field. */
   build(
     config: ConfigJson,
@@ -34,6 +39,7 @@ export const MODEL_FAMILIES: ModelFamily[] = [
   {
     name: "llama",
     matches: (c) => c.model_type === "llama",
+    shapes: (c) => parameterShapes(fromConfigJson(c as Parameters<typeof fromConfigJson>[0])),
     build(config, tensors, backend) {
       const model = modelFromTensors(config, tensors, { backend }, "loadForecastModel()");
       if (!model.config.tokenizer)
@@ -44,6 +50,7 @@ export const MODEL_FAMILIES: ModelFamily[] = [
   {
     name: "chronos",
     matches: (c) => c.model_type === "t5" && chronosConfig(c)?.model_type === "seq2seq",
+    shapes: (c) => t5ParameterShapes(t5ConfigFromJson(c)),
     build(config, tensors, backend) {
       const c = t5ConfigFromJson(config);
       const weights = t5WeightsFromTensors(c, tensors, "loadForecastModel()");
@@ -55,14 +62,10 @@ export const MODEL_FAMILIES: ModelFamily[] = [
 ];
 
 /**
- * The forecaster of a config.json and its tensors, by the first family that claims the config.
- * @throws RangeError naming `model_type` (and the chronos_config kind) when no family does.
+ * The family of a config.json: the first that claims it.
+ * @throws RangeError naming `model_type` (and the chronos_config kind) when none does.
  */
-export function forecastModelFromTensors(
-  config: unknown,
-  tensors: Map<string, NamedTensor>,
-  backend: Backend,
-): ForecastModel<unknown> {
+export function modelFamily(config: unknown): ModelFamily {
   if (typeof config !== "object" || config === null || Array.isArray(config))
     throw new RangeError(`config.json must hold an object, got ${JSON.stringify(config)}`);
   const c = config as ConfigJson;
@@ -73,5 +76,14 @@ export function forecastModelFromTensors(
       `config.json: model_type ${JSON.stringify(c.model_type)}${kind === undefined ? "" : ` with chronos_config.model_type ${JSON.stringify(kind)}`} is no family Kairos loads (${MODEL_FAMILIES.map((f) => f.name).join(", ")})`,
     );
   }
-  return family.build(c, tensors, backend);
+  return family;
+}
+
+/** The forecaster of a config.json and its tensors, by {@link modelFamily}. */
+export function forecastModelFromTensors(
+  config: unknown,
+  tensors: Map<string, NamedTensor>,
+  backend: Backend,
+): ForecastModel<unknown> {
+  return modelFamily(config).build(config as ConfigJson, tensors, backend);
 }

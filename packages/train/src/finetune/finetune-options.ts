@@ -2,12 +2,13 @@
 // on its own, so a misplaced or misspelt key is named with every key its group accepts.
 
 import type { Backend } from "@kairos/lora";
+import type { LoraOptions } from "../family/forecast-model.js";
 import { checkKeys } from "../options/check-keys.js";
 import { MEMORY_OPTION_KEYS, type MemoryOptions } from "../train/memory-runner.js";
 import type { TrainerCheckpoint } from "../train/trainer.js";
 import { TRAINER_OPTION_KEYS, type TrainerOptions } from "../train/trainer-options.js";
 import type { FinetuneSplitOptions } from "./finetune-split.js";
-import { LORA_OPTION_KEYS, type LoraOptions } from "./lora-model.js";
+import { LORA_OPTION_KEYS } from "./lora-model.js";
 
 /** Which windows `finetune()` trains and validates on, and how many a step. */
 export interface FinetuneDataOptions extends FinetuneSplitOptions {
@@ -22,6 +23,7 @@ export interface FinetuneOptions {
   /** The backend the LoRA layers run on (the model's own backend is used for its matmuls). */
   backend: Backend;
   /** LoRA hyper-parameters: rank, alpha, dropout, targetModules, useRslora, init. */
+  /** Target module names are the family's (a Llama's q_proj…, a T5's q…); it checks them. */
   lora?: Omit<LoraOptions, "seed">;
   /** Optimizer steps, learning-rate schedule, evaluation, early stopping, callbacks. */
   trainer: Omit<TrainerOptions, "seed">;
