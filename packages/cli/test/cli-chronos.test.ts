@@ -71,6 +71,8 @@ describe("kairos on a Chronos T5", () => {
   it("finetune refuses a Llama module name on a T5, naming the family's", async () => {
     const r = await kairos("finetune", ...fast, "--target-modules", "q_proj", "--out", root);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--target-modules items must be among q, k, v, o, .* chronos model, got q_proj/);
+    expect(r.stderr).toMatch(
+      /--target-modules items must be among q, k, v, o, .* chronos model, got q_proj/,
+    );
   });
 });
