@@ -22,15 +22,9 @@ export function chronosSampler(model: T5Model): TokenSampler {
     async start(ids, mask, samples, maxNew) {
       const L = ids.length;
       const enc = await model.encode(ids, mask, 1, L);
-      const C = model.config.dModel;
-      // Every sample attends to the same context: the encoder output and mask, repeated.
-      const rows = new Float32Array(samples * L * C);
-      const masks = new Uint8Array(samples * L);
-      for (let s = 0; s < samples; s++) {
-        rows.set(enc, s * L * C);
-        masks.set(mask, s * L);
-      }
-      const cache = await model.decoderCache(rows, masks, samples, L, maxNew + 1);
+      // Every sample attends to the same context: its cross-attention keys and values are
+      // computed once and copied to each sample's rows.
+      const cache = await model.decoderCache(enc, mask, 1, L, maxNew + 1, samples);
       const first = await model.decodeStep(
         cache,
         new Int32Array(samples).fill(model.config.decoderStartTokenId),

@@ -39,7 +39,21 @@ async function project(p: Projection, x: Float32Array): Promise<Float32Array> {
   return (await p.forward(x, { save: false })).output;
 }
 
-/** A cache over the encoder output enc [B·Te, C] for up to `capacity` steps. */
+/** `copies` consecutive copies of each of the `blocks` equal blocks of `a`. */
+function tile<T extends Float32Array | Uint8Array>(a: T, blocks: number, copies: number): T {
+  if (copies === 1) return a;
+  const n = a.length / blocks;
+  const out = new (a.constructor as new (n: number) => T)(a.length * copies);
+  for (let b = 0; b < blocks; b++)
+    for (let c = 0; c < copies; c++) out.set(a.subarray(b * n, (b + 1) * n), (b * copies + c) * n);
+  return out;
+}
+
+/**
+ * A cache over the encoder output enc [B·Te, C] for up to `capacity` steps. With `copies` > 1
+ * the cache decodes B·copies sequences, each source's `copies` in a row (sample paths of one
+ * context): the cross-attention keys and values are computed once a source and then copied.
+ */
 export async function t5DecoderCache(
   parts: T5Parts,
   enc: Float32Array,
@@ -47,6 +61,7 @@ export async function t5DecoderCache(
   batchSize: number,
   encoderLength: number,
   capacity: number,
+  copies = 1,
 ): Promise<T5DecoderCache> {
   const c = parts.config;
   const inner = c.numHeads * c.dKv;
@@ -56,16 +71,21 @@ export async function t5DecoderCache(
     );
   if (!Number.isInteger(capacity) || capacity <= 0)
     throw new RangeError(`t5DecoderCache(): capacity must be a positive integer, got ${capacity}`);
+  if (!Number.isInteger(copies) || copies <= 0)
+    throw new RangeError(`t5DecoderCache(): copies must be a positive integer, got ${copies}`);
   const self: KeyValues[] = [];
   const cross: KeyValues[] = [];
   for (let l = 0; l < c.numDecoderLayers; l++) {
     const path = attentionPath("decoder", l, "EncDecAttention");
     const pr = parts.projections;
-    cross.push({ k: await project(pr[`${path}.k`], enc), v: await project(pr[`${path}.v`], enc) });
-    const size = batchSize * capacity * inner;
+    const [k, v] = [await project(pr[`${path}.k`], enc), await project(pr[`${path}.v`], enc)];
+    cross.push({ k: tile(k, batchSize, copies), v: tile(v, batchSize, copies) });
+    const size = batchSize * copies * capacity * inner;
     self.push({ k: new Float32Array(size), v: new Float32Array(size) });
   }
-  return { batchSize, encoderLength, capacity, length: 0, encoderMask, self, cross };
+  const mask = encoderMask && tile(encoderMask, batchSize, copies);
+  const B = batchSize * copies;
+  return { batchSize: B, encoderLength, capacity, length: 0, encoderMask: mask, self, cross };
 }
 
 /**

@@ -240,7 +240,7 @@ export class T5Model {
   /**
    * A decoding cache over an encoder output enc [B·Te, C] (from {@link encode}) for up to
    * `maxLength` steps: cross-attention keys and values computed once, self-attention ones grown a
-   * position a step.
+   * position a step. `copies` > 1 decodes that many sequences a source (each source's in a row).
    */
   decoderCache(
     enc: Float32Array,
@@ -248,8 +248,17 @@ export class T5Model {
     batchSize: number,
     encoderLength: number,
     maxLength: number,
+    copies = 1,
   ): Promise<T5DecoderCache> {
-    return t5DecoderCache(this.parts, enc, attentionMask, batchSize, encoderLength, maxLength);
+    return t5DecoderCache(
+      this.parts,
+      enc,
+      attentionMask,
+      batchSize,
+      encoderLength,
+      maxLength,
+      copies,
+    );
   }
 
   /** Logits [B, V] of the next position after feeding one token a sequence (`tokenIds` [B]). */

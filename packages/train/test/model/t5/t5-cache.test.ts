@@ -32,6 +32,28 @@ describe.each([
     await expect(model.decodeStep(cache, Int32Array.of(0, 0))).rejects.toThrow(/all used/);
   });
 
+  it("a cache of 3 copies a source decodes as the sources repeated 3 times", async () => {
+    const model = new T5Model(config, tinyT5Weights(config), { backend });
+    const { batchSize: B, encoderLength: Te, decoderLength: Td } = batch;
+    const mask = batch.attentionMask ?? null;
+    const enc = await model.encode(batch.inputIds, mask, B, Te);
+    const copied = await model.decoderCache(enc, mask, B, Te, Td, 3);
+    const rows = enc.length / B;
+    const repeated = new Float32Array(enc.length * 3);
+    const masks = mask && new Uint8Array(mask.length * 3);
+    for (let r = 0; r < B * 3; r++) {
+      const b = Math.floor(r / 3);
+      repeated.set(enc.subarray(b * rows, (b + 1) * rows), r * rows);
+      masks?.set((mask as Uint8Array).subarray(b * Te, (b + 1) * Te), r * Te);
+    }
+    const plain = await model.decoderCache(repeated, masks, B * 3, Te, Td);
+    expect(copied.batchSize).toBe(B * 3);
+    for (let t = 0; t < Td; t++) {
+      const ids = Int32Array.from({ length: B * 3 }, (_, r) => (5 * r + t) % config.vocabSize);
+      expect(await model.decodeStep(copied, ids)).toEqual(await model.decodeStep(plain, ids));
+    }
+  });
+
   it("decodeStep(...) through LoRA layers equals logits(batch) of the same adapted model", async () => {
     const base = new T5Model(config, tinyT5Weights(config), { backend });
     const lora = new T5LoraModel(base, backend, { rank: 2, targetModules: ["q", "v", "wo"] });
