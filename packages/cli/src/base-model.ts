@@ -60,6 +60,21 @@ export async function resolveBase(flag: string | undefined, io?: CliIo): Promise
   }
 }
 
+/**
+ * What an adapter trained on `--base flag` (resolved to `dir`) records as its base, as PEFT reads
+ * it: a hub id as `base_model_name_or_path` owner/name plus `revision` (PEFT would not resolve
+ * `owner/name@rev`), a directory as given, the shipped model's name without `--base`.
+ */
+export function recordedBase(
+  flag: string | undefined,
+  dir: string,
+): { baseModelNameOrPath: string; revision?: string } {
+  if (flag === undefined) return { baseModelNameOrPath: DEFAULT_BASE };
+  const id = dir === flag ? null : parseHubId(flag);
+  if (!id) return { baseModelNameOrPath: flag };
+  return { baseModelNameOrPath: id.repo, ...(id.revision && { revision: id.revision }) };
+}
+
 /** Like {@link resolveBase}, but null when no `--base` is given and none is shipped. */
 export async function findBase(flag: string | undefined, io?: CliIo): Promise<string | null> {
   try {

@@ -65,6 +65,7 @@ export function adapterFromLayers(
       config.targetModules ?? [...new Set(entries.map(([p]) => p.split(".").pop()!))].sort(),
     useRslora: Boolean(first.useRslora),
     baseModelNameOrPath: config.baseModelNameOrPath ?? null,
+    ...(config.revision != null && { revision: config.revision }),
     taskType: config.taskType ?? null,
   };
   checkConfig(where, full);

@@ -17,6 +17,8 @@ export interface AdapterConfig {
   targetModules: string[] | string;
   useRslora: boolean;
   baseModelNameOrPath: string | null;
+  /** PEFT `revision`: the base model's hub revision (branch, tag or commit); null or absent: main. */
+  revision?: string | null;
   /** PEFT `TaskType` or null. */
   taskType: string | null;
 }
@@ -78,6 +80,9 @@ export function checkConfig(where: string, c: AdapterConfig): void {
   if (typeof c.useRslora !== "boolean") bad("useRslora", "a boolean", c.useRslora);
   if (c.baseModelNameOrPath !== null && typeof c.baseModelNameOrPath !== "string") {
     bad("baseModelNameOrPath", "a string or null", c.baseModelNameOrPath);
+  }
+  if (c.revision != null && typeof c.revision !== "string") {
+    bad("revision", "a string or null", c.revision);
   }
   if (c.taskType !== null && !TASK_TYPES.includes(c.taskType)) {
     bad("taskType", `null or one of ${TASK_TYPES.join(", ")}`, c.taskType);
@@ -166,7 +171,7 @@ export function serializeAdapter(adapter: Adapter): AdapterFiles {
     peft_type: "LORA",
     r: c.r,
     rank_pattern: Object.fromEntries(Object.entries(rankPattern).sort()),
-    revision: null,
+    revision: c.revision ?? null,
     target_modules: c.targetModules,
     task_type: c.taskType,
     use_dora: false,
@@ -226,6 +231,7 @@ function parseConfig(text: string): {
     targetModules: (raw.target_modules ?? []) as string[],
     useRslora: (raw.use_rslora ?? false) as boolean,
     baseModelNameOrPath: (raw.base_model_name_or_path ?? null) as string | null,
+    ...(raw.revision != null && { revision: raw.revision as string }),
     taskType: (raw.task_type ?? null) as string | null,
   };
   checkConfig(`${where}: adapter_config.json`, config);

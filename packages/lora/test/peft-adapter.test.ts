@@ -78,6 +78,16 @@ describe("PEFT adapter files against the torch reference", () => {
     expect(JSON.parse(files["adapter_config.json"]).rank_pattern).toEqual({ "extra.proj": 2 });
     expect(parseAdapter(files)).toEqual(adapter);
   });
+
+  it("serializeAdapter(adapter) writes the base's hub revision as PEFT's revision, and reads it back", () => {
+    const adapter = expectedAdapter();
+    adapter.config = { ...adapter.config, baseModelNameOrPath: "amazon/chronos-t5-tiny" };
+    expect(JSON.parse(serializeAdapter(adapter)["adapter_config.json"]).revision).toBeNull();
+    adapter.config.revision = "v1.2";
+    const files = serializeAdapter(adapter);
+    expect(JSON.parse(files["adapter_config.json"]).revision).toBe("v1.2");
+    expect(parseAdapter(files).config.revision).toBe("v1.2");
+  });
 });
 
 describe("parseAdapter errors", () => {

@@ -7,7 +7,7 @@
 
 import { type BackendName, serializeAdapter } from "@kairos/lora";
 import { type BacktestResult, finetune as finetuneModel, finetuneSplit } from "@kairos/train";
-import { DEFAULT_BASE, openBackend, resolveBase } from "../base-model.js";
+import { DEFAULT_BASE, openBackend, recordedBase, resolveBase } from "../base-model.js";
 import { contextLength } from "../context-length.js";
 import { emit } from "../emit.js";
 import { epochSteps } from "../epoch-steps.js";
@@ -210,7 +210,9 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
     };
     const baseName = flags.base ?? DEFAULT_BASE;
-    const files = serializeAdapter(run.lora.adapter(baseName));
+    const adapter = run.lora.adapter();
+    adapter.config = { ...adapter.config, ...recordedBase(flags.base, baseDir) };
+    const files = serializeAdapter(adapter);
     const scored = reports.flatMap((r, i) =>
       r ? [{ i, report: r, metrics: seriesMetrics(inputs[i], splits[i].test, r) }] : [],
     );
