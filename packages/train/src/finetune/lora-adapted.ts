@@ -16,7 +16,7 @@ export abstract class LoraAdapted<Batch> {
   abstract readonly targetModules: readonly string[];
   abstract readonly dropout: number;
   /** PEFT's `task_type` of the adapter. */
-  protected abstract readonly taskType: string;
+  protected abstract readonly taskType: string | null;
   /** The frozen model's forward loss. */
   protected abstract baseLoss(batch: Batch): Promise<number>;
 

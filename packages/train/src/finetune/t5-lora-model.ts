@@ -1,5 +1,5 @@
-// A frozen T5 model with LoRA on chosen target modules (PEFT's `get_peft_model` with
-// `task_type="SEQ_2_SEQ_LM"`): every linear module whose name is a target — in the encoder's
+// A frozen T5 model with LoRA on chosen target modules (PEFT's `get_peft_model` on a
+// `T5ForConditionalGeneration`): every linear module whose name is a target — in the encoder's
 // self-attention, the decoder's self-attention, its cross-attention (`EncDecAttention`) and the
 // feed-forwards — is swapped in the model's module table for a `@kairos/lora` LoRALinear over the
 // same frozen weight; the rest become frozen Linears. Only the adapters' A and B are trainable.
@@ -103,7 +103,11 @@ export class T5LoraModel extends LoraAdapted<Seq2SeqBatch> implements Trainable<
     ]);
   }
 
-  protected readonly taskType = "SEQ_2_SEQ_LM";
+  // No task type, as PEFT writes an adapter made with LoraConfig's default: PEFT 0.21 loads a
+  // "SEQ_2_SEQ_LM" adapter as PeftModelForSeq2SeqLM, which fails on transformers 5.18's T5 (it
+  // calls the removed `_prepare_encoder_decoder_kwargs_for_generation`); with null, every PEFT
+  // version loads it as a plain PeftModel, under the same `base_model.model.` key names.
+  protected readonly taskType = null;
 
   protected baseLoss(batch: Seq2SeqBatch): Promise<number> {
     return this.base.loss(batch);

@@ -60,9 +60,9 @@ describe("T5LoraModel", () => {
     );
     expect(names).toHaveLength(2 * (2 + 2 * 2 + 2 * 2 + 2 * 2));
     const adapter = lora.adapter("amazon/chronos-t5-tiny");
-    expect(adapter.config.taskType).toBe("SEQ_2_SEQ_LM");
+    expect(adapter.config.taskType).toBeNull(); // PEFT 0.21 cannot load SEQ_2_SEQ_LM on transformers 5
     const files = serializeAdapter(adapter);
-    expect(JSON.parse(files["adapter_config.json"]).task_type).toBe("SEQ_2_SEQ_LM");
+    expect(JSON.parse(files["adapter_config.json"]).task_type).toBeNull();
     const back = adapted(true, ["q", "wi"]);
     for (const l of Object.values(back.layers)) l.loraB.fill(0);
     back.loadAdapter(parseAdapter(files));
