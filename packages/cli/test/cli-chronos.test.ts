@@ -1,17 +1,15 @@
-// Every command on a Chronos T5 checkpoint (the fixture written by transformers, with a seq2seq
-// chronos_config): info, forecast, finetune (PEFT T5 adapter names), evaluate with the adapter,
-// and merge into a plain T5 directory that forecasts as base + adapter.
+// Every command on a Chronos T5 and a Chronos-Bolt checkpoint (the fixtures written by
+// transformers): info, forecast, finetune (PEFT T5 adapter names), evaluate with the adapter, and
+// merge into a plain directory of the same family that forecasts as base + adapter.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kairos } from "./cli-kairos.js";
 
-const t5 = join(import.meta.dirname, "../../train/test/fixtures/chronos/t5");
+const fixtures = join(import.meta.dirname, "../../train/test/fixtures/chronos");
 const root = mkdtempSync(join(tmpdir(), "kairos-chronos-"));
 const csv = join(root, "daily.csv");
-const adapter = join(root, "run");
-const fast = ["--base", t5, "--backend", "reference", "--csv", csv];
 
 beforeAll(() => {
   const rows = Array.from(
@@ -22,14 +20,27 @@ beforeAll(() => {
   writeFileSync(csv, `date,visits\n${rows.join("\n")}\n`);
 });
 
-describe("kairos on a Chronos T5", () => {
-  it("info describes the checkpoint as Chronos T5", async () => {
-    const r = await kairos("info", t5);
+describe.each([
+  [
+    "t5",
+    "chronos",
+    /Chronos T5 model[^]*layers 2 \+ 2, d_model 32, heads 4 × 8, d_ff 64 \(relu\), vocab 512[^]*context 64, prediction 16/,
+  ],
+  [
+    "bolt",
+    "chronos-bolt",
+    /Chronos-Bolt model[^]*layers 2 \+ 2, d_model 32[^]*patches of 8 \(stride 8\) \+ \[REG\]: context 48, prediction 16/,
+  ],
+])("kairos on the %s fixture", (name, family, described) => {
+  const base = join(fixtures, name);
+  const adapter = join(root, `${name}-run`);
+  const fast = ["--base", base, "--backend", "reference", "--csv", csv];
+
+  it(`info describes the checkpoint as ${family}`, async () => {
+    const r = await kairos("info", base);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Chronos T5 model/);
-    expect(r.stdout).toMatch(/layers 2 \+ 2, d_model 32, heads 4 × 8, d_ff 64 \(relu\), vocab 512/);
-    expect(r.stdout).toMatch(/context 64, prediction 16/);
-    expect(JSON.parse((await kairos("info", t5, "--json")).stdout).family).toBe("chronos");
+    expect(r.stdout).toMatch(described);
+    expect(JSON.parse((await kairos("info", base, "--json")).stdout).family).toBe(family);
   });
 
   it("forecast samples its prediction length, held out and scored", async () => {
@@ -54,17 +65,18 @@ describe("kairos on a Chronos T5", () => {
     expect(e.code, e.stderr).toBe(0);
     expect(e.stdout).toMatch(/fine-tuned/);
 
-    const merged = join(root, "merged");
-    const m = await kairos("merge", "--base", t5, "--adapter", adapter, "--out", merged);
+    const merged = join(root, `${name}-merged`);
+    const m = await kairos("merge", "--base", base, "--adapter", adapter, "--out", merged);
     expect(m.code, m.stderr).toBe(0);
     expect(m.stdout).toMatch(/merged 24 modules/);
     const once = ["--csv", csv, "--backend", "reference", "--samples", "3", "--json"];
-    const viaAdapter = await kairos("forecast", "--base", t5, "--adapter", adapter, ...once);
+    const viaAdapter = await kairos("forecast", "--base", base, "--adapter", adapter, ...once);
     const viaMerged = await kairos("forecast", "--base", merged, ...once);
     const a = JSON.parse(viaAdapter.stdout).median as number[];
     const b = JSON.parse(viaMerged.stdout).median as number[];
-    // Merging moves the weights by float32 round-off: sampled bins may differ by one, rarely.
-    const close = a.filter((v, i) => Math.abs(v - b[i]) <= 1e-6 * Math.abs(v)).length;
+    // Merging moves the weights by float32 round-off: a sampled bin may differ by one, rarely;
+    // direct quantiles move by round-off only.
+    const close = a.filter((v, i) => Math.abs(v - b[i]) <= 1e-4 * Math.abs(v)).length;
     expect(close).toBeGreaterThanOrEqual(a.length - 1);
   });
 
@@ -72,7 +84,7 @@ describe("kairos on a Chronos T5", () => {
     const r = await kairos("finetune", ...fast, "--target-modules", "q_proj", "--out", root);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /--target-modules items must be among q, k, v, o, .* chronos model, got q_proj/,
+      new RegExp(`--target-modules items must be among q, k, v, o, .* ${family} model, got q_proj`),
     );
   });
 });

@@ -1,6 +1,7 @@
 // @kairos/train's public API: what the CLI, the browser demo, the benchmarks and the README's
-// examples use (62 values). Everything else in src/ is internal, reachable through these.
+// examples use (100 values). Everything else in src/ is internal, reachable through these.
 
+export { BoltForecastModel } from "./family/bolt-forecast-model.js";
 export { ChronosForecastModel } from "./family/chronos-forecast-model.js";
 export type {
   AdaptedModel,
@@ -11,6 +12,8 @@ export type {
 export { LlamaForecastModel } from "./family/llama-forecast-model.js";
 export type { ModelFamily } from "./family/model-families.js";
 export { forecastModelFromTensors, MODEL_FAMILIES, modelFamily } from "./family/model-families.js";
+export type { BoltLoraOptions } from "./finetune/bolt-lora-model.js";
+export { BoltLoraModel } from "./finetune/bolt-lora-model.js";
 export type { FinetuneResult } from "./finetune/finetune.js";
 export { finetune } from "./finetune/finetune.js";
 export type { FinetuneDataOptions, FinetuneOptions } from "./finetune/finetune-options.js";
@@ -51,6 +54,21 @@ export type { Frequency } from "./metrics/season.js";
 export { seasonFromFrequency } from "./metrics/season.js";
 export { smape } from "./metrics/smape.js";
 export type { TokenBatch } from "./model/batch.js";
+export type { BoltBatch } from "./model/bolt/bolt-batch.js";
+export { boltBatch } from "./model/bolt/bolt-batch.js";
+export type { BoltConfig } from "./model/bolt/bolt-config.js";
+export { boltConfig, boltConfigFromJson, boltConfigToJson } from "./model/bolt/bolt-config.js";
+export {
+  boltModelFromTensors,
+  boltWeightsFromTensors,
+  parseBoltModel,
+  serializeBoltModel,
+} from "./model/bolt/bolt-files.js";
+export type { ChronosBoltModelOptions } from "./model/bolt/bolt-model.js";
+export { ChronosBoltModel } from "./model/bolt/bolt-model.js";
+export { boltParameterShapes, initBoltParameters } from "./model/bolt/bolt-parameters.js";
+export type { LocScale } from "./model/bolt/instance-norm.js";
+export { instanceNorm } from "./model/bolt/instance-norm.js";
 export type { LlamaConfig, TokenizerSettings } from "./model/config.js";
 export {
   CHRONOS_TOKENIZER,

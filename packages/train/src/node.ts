@@ -117,5 +117,6 @@ export async function saveForecastModel(dir: string, model: ForecastModel<unknow
 
 export { loadAdapter, saveAdapter } from "@kairos/lora/node";
 export { BUNDLED_MODEL, bundledModelDir } from "./bundled-model.js";
+export { loadBoltModel } from "./model/bolt/load-bolt-model.js";
 export type { ModelDirectory } from "./model-directory.js";
 export { readModelDirectory } from "./model-directory.js";

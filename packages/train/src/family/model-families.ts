@@ -1,7 +1,11 @@
-// Which family a model directory's config.json describes, and its forecaster from the tensors
-// read: one entry a family, tried in order. Commands load every base through here, so a new
-// family is one entry, not a branch in each command.
+// Which family a model directory's config.json describes (a Kairos Llama, a Chronos T5, a
+// Chronos-Bolt), and its forecaster from the tensors read: one entry a family, tried in order.
+// Commands load every base through here, so a new family is one entry, not a branch in each
+// command.
 import type { Backend, NamedTensor } from "@kairos/lora";
+import { boltConfigFromJson } from "../model/bolt/bolt-config.js";
+import { boltModelFromTensors } from "../model/bolt/bolt-files.js";
+import { boltParameterShapes } from "../model/bolt/bolt-parameters.js";
 import { fromConfigJson } from "../model/config.js";
 import { modelFromTensors } from "../model/model-files.js";
 import { parameterShapes } from "../model/parameters.js";
@@ -9,6 +13,7 @@ import { t5ConfigFromJson } from "../model/t5/t5-config.js";
 import { t5WeightsFromTensors } from "../model/t5/t5-files.js";
 import { T5Model } from "../model/t5/t5-model.js";
 import { t5ParameterShapes } from "../model/t5/t5-parameters.js";
+import { BoltForecastModel } from "./bolt-forecast-model.js";
 import { ChronosForecastModel } from "./chronos-forecast-model.js";
 import type { ForecastModel } from "./forecast-model.js";
 import { LlamaForecastModel } from "./llama-forecast-model.js";
@@ -57,6 +62,19 @@ export const MODEL_FAMILIES: ModelFamily[] = [
       return new ChronosForecastModel(
         new T5Model(c, weights, { backend }),
       ) as ForecastModel<unknown>;
+    },
+  },
+  {
+    // A `ChronosBoltModelForForecasting`: its chronos_config has patches, not a model_type.
+    name: "chronos-bolt",
+    matches: (c) =>
+      c.model_type === "t5" &&
+      ((c.architectures as unknown[] | undefined)?.includes("ChronosBoltModelForForecasting") ||
+        chronosConfig(c)?.input_patch_size !== undefined),
+    shapes: (c) => boltParameterShapes(boltConfigFromJson(c)),
+    build(config, tensors, backend) {
+      const model = boltModelFromTensors(config, tensors, { backend }, "loadForecastModel()");
+      return new BoltForecastModel(model) as ForecastModel<unknown>;
     },
   },
 ];

@@ -4,7 +4,10 @@
 import { type ModelStage, noRandom, outputOf } from "./stage.js";
 
 /** The last stage's `[loss]` of a forward through `stages` from `input`, each stage's output released once read. */
-export async function chainLoss(stages: ModelStage[], input: Int32Array): Promise<number> {
+export async function chainLoss(
+  stages: ModelStage[],
+  input: Int32Array | Float32Array,
+): Promise<number> {
   let a: Float32Array | Int32Array = input;
   for (const [i, s] of stages.entries()) {
     const output = outputOf(await s.forward(a, { save: false, rng: noRandom }));
@@ -20,7 +23,7 @@ export async function chainLoss(stages: ModelStage[], input: Int32Array): Promis
  */
 export async function chainLossAndBackward(
   stages: ModelStage[],
-  input: Int32Array,
+  input: Int32Array | Float32Array,
   dLoss = 1,
   rng?: (stage: number) => () => number,
 ): Promise<number> {

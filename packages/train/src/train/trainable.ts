@@ -11,8 +11,11 @@ import type { ParameterRef } from "./adamw.js";
 export interface Trainable<Batch = TokenBatch> {
   /** The chain [embed, blocks…, head+loss] for one batch. */
   stages(batch: Batch): ModelStage[];
-  /** The chain's input, the first stage's token ids (default `batch.ids`, a TokenBatch's). */
-  chainInput?(batch: Batch): Int32Array;
+  /**
+   * The chain's input: the first stage's token ids (default `batch.ids`, a TokenBatch's), or
+   * values (Chronos-Bolt's context patches).
+   */
+  chainInput?(batch: Batch): Int32Array | Float32Array;
   /** Trainable tensors with their gradient buffers (fixed for the model's life). */
   parameters(): ParameterRef[];
   /** Zeroes every trainable gradient. */

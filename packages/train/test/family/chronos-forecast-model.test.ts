@@ -94,9 +94,11 @@ it("loadForecastModel() loads a Llama as the Llama family, and names what no fam
   expect(llama.family).toBe("llama");
   const dir = join(fixtures, "t5-gated");
   expect((await loadForecastModel(dir, { backend })).family).toBe("chronos");
+  const bolt = await loadForecastModel(join(fixtures, "bolt"), { backend });
+  expect(bolt.family).toBe("chronos-bolt");
   // A plain T5 (no chronos_config) is no forecaster; a config that is no object is refused.
   expect(() => forecastModelFromTensors({ model_type: "t5" }, new Map(), backend)).toThrow(
-    /model_type "t5" is no family Kairos loads \(llama, chronos/,
+    /model_type "t5" is no family Kairos loads \(llama, chronos, chronos-bolt\)/,
   );
   expect(() => forecastModelFromTensors([], new Map(), backend)).toThrow(/must hold an object/);
 });
