@@ -24,12 +24,12 @@ describe.each([
   [
     "t5",
     "chronos",
-    /Chronos T5 model[^]*layers 2 \+ 2, d_model 32, heads 4 × 8, d_ff 64 \(relu\), vocab 512[^]*context 64, prediction 16/,
+    /Chronos T5 model[\s\S]*layers 2 \+ 2, d_model 32, heads 4 × 8, d_ff 64 \(relu\), vocab 512[\s\S]*context 64, prediction 16/,
   ],
   [
     "bolt",
     "chronos-bolt",
-    /Chronos-Bolt model[^]*layers 2 \+ 2, d_model 32[^]*patches of 8 \(stride 8\) \+ \[REG\]: context 48, prediction 16/,
+    /Chronos-Bolt model[\s\S]*layers 2 \+ 2, d_model 32[\s\S]*patches of 8 \(stride 8\) \+ \[REG\]: context 48, prediction 16/,
   ],
 ])("kairos on the %s fixture", (name, family, described) => {
   const base = join(fixtures, name);
