@@ -60,13 +60,9 @@ describe.skipIf(!present)("Chronos-Bolt against PyTorch fixtures", () => {
     expect(relativeError([await model.loss(b)], [expected.loss])).toBeLessThan(1e-4);
   });
 
-  // The reference ran on float32 contexts that expected.json rounds to 7 digits, and this model
-  // (weights of gain 2) amplifies that: perturbing the context by the rounding moves the LoRA
-  // gradients by ~9e-4 and the fed-back forecast steps 17–40 by up to 0.04 here, PyTorch's float32
-  // sums add as much again. So one forward (the first 16 steps) is checked within 1e-4; each
-  // later block is checked within 1e-4 from the reference's own previous block (one feed-back
-  // step, restated here: paths appended, Q·Q forecasts, linear-interpolation quantiles), and the
-  // whole loop end to end within 2e-3.
+  // One forward (the first 16 steps) and the whole loop end to end within 1e-4; and each later
+  // block from the reference's own previous block (one feed-back step, restated here: paths
+  // appended, Q·Q forecasts, linear-interpolation quantiles), which pins down the loop itself.
   it("predict(context, 40) reproduces ChronosBoltPipeline.predict's long-horizon quantiles", async () => {
     const model = await loadBoltModel(dir, { backend });
     const { quantiles: levels, contextLength, predictionLength: H } = model.config;
@@ -78,7 +74,7 @@ describe.skipIf(!present)("Chronos-Bolt against PyTorch fixtures", () => {
         Array.from(a).slice(bq * 40 + k * H, bq * 40 + Math.min(40, (k + 1) * H)),
       ).flat();
     expect(relativeError(block(q, 0), block(want, 0))).toBeLessThan(1e-4);
-    expect(relativeError(q, want)).toBeLessThan(2e-3);
+    expect(relativeError(q, want)).toBeLessThan(1e-4);
     const context = rows(expected.context);
     for (const k of [1, 2]) {
       // Path (b, p): the context, then the reference's quantile p of blocks 0…k−1.
@@ -122,16 +118,19 @@ describe.skipIf(!present)("Chronos-Bolt against PyTorch fixtures", () => {
     expect(relativeError([loss], [expected.lora.loss])).toBeLessThan(1e-4);
     const params = new Map(lora.parameters().map((p) => [p.name, p.grad]));
     expect([...params.keys()].sort()).toEqual(Object.keys(grads).sort());
-    // Within 1e-3, not 1e-4: see the note on the context's rounding above (measured 4e-4). The
-    // decoder's self-attention q and k get no gradient at one decoder position (softmax over one
-    // key is constant): PyTorch's are float32 noise (~1e-7), ours 0; their floor is 1e-4 of the
-    // largest LoRA gradient, so they are checked to be that small.
+    // Each gradient within 2e-4 of its tensor's largest value (measured: 1.01e-4 at worst, on
+    // encoder block 0's k; PyTorch's float32 sums through weights of gain 2). The decoder's self-attention q and
+    // k get no gradient at one decoder position (softmax over one key is constant): PyTorch's are
+    // float32 noise (~1e-7), ours 0; their floor is 1e-4 of the largest LoRA gradient, so they are
+    // checked to be that small.
     const largest = Math.max(
       ...Object.values(grads).flatMap((t) => values(t as Tensor).map(Math.abs)),
     );
     for (const [key, want] of Object.entries(grads)) {
       const got = params.get(key) as Float32Array;
-      expect(relativeError(got, values(want as Tensor), 1e-4 * largest), key).toBeLessThan(1e-3);
+      const w = values(want as Tensor);
+      const floor = Math.max(1e-4 * largest, ...w.map(Math.abs));
+      expect(relativeError(got, w, floor), key).toBeLessThan(2e-4);
     }
   });
 });
