@@ -209,11 +209,15 @@ export function buildProgram(io: CliIo): Command {
   program
     .command("info")
     .description("Show what a model or adapter directory holds (and check its files)")
-    .argument("<dir>", "model or adapter directory")
+    .argument("<dir>", "model or adapter directory, or a hub id owner/name[@revision]")
     .option("--json", "print only JSON on stdout")
     .addHelpText(
       "after",
-      example(["kairos info models/kairos-base-tiny", "kairos info runs/spx --json"]),
+      example([
+        "kairos info models/kairos-base-tiny",
+        "kairos info runs/spx --json",
+        "kairos info amazon/chronos-bolt-tiny",
+      ]),
     )
     .action(async (dir: string, flags: { json?: boolean }) => {
       await info(dir, flags, io);

@@ -223,13 +223,16 @@ describe("--base owner/name", () => {
     expect(existsSync(join(folder("kairos/tiny-sharded"), "refs", "main"))).toBe(true);
   });
 
-  it("main(['forecast', '--base', id]) resolves a cached model offline, and fails offline when it is not cached", async () => {
+  it("main(['forecast', '--base', id]) and main(['info', id]) resolve a cached model offline, and forecast fails offline when it is not cached", async () => {
     expect((await kairos("pull", "kairos/tiny")).code).toBe(0);
     vi.stubEnv("HF_HUB_OFFLINE", "1");
     hub.requests.length = 0;
     const r = await kairos("forecast", "--base", "kairos/tiny@main", ...forecastJson);
     expect(r.code, r.stderr).toBe(0);
     expect(hub.requests).toHaveLength(0);
+    const described = await kairos("info", "kairos/tiny");
+    expect(described.code, described.stderr).toBe(0);
+    expect(described.stdout).toMatch(/snapshots.*: Llama model/);
     const missing = await kairos("forecast", "--base", "kairos/tiny-sharded", ...forecastJson);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(

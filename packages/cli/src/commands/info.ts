@@ -15,7 +15,9 @@ import {
   shardFiles,
 } from "@kairos/train";
 import { readModelDirectory } from "@kairos/train/node";
+import { resolveBase } from "../base-model.js";
 import { emit } from "../emit.js";
+import { parseHubId } from "../hub/hub-id.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../usage-error.js";
 
@@ -84,8 +86,10 @@ export async function describeAdapter(dir: string) {
   };
 }
 
-/** Runs `kairos info DIR`. */
-export async function info(dir: string, flags: { json?: boolean }, io: CliIo): Promise<void> {
+/** Runs `kairos info DIR` (DIR may be a hub id: the cached snapshot, pulled when not cached). */
+export async function info(target: string, flags: { json?: boolean }, io: CliIo): Promise<void> {
+  const hub = !existsSync(target) && parseHubId(target) !== null;
+  const dir = hub ? await resolveBase(target, io) : target;
   if (!existsSync(dir)) throw new UsageError(`DIR "${dir}" does not exist`);
   if (existsSync(join(dir, "adapter_config.json"))) {
     const a = await describeAdapter(dir);
