@@ -131,7 +131,9 @@ const workload = {
       if (s.budget == null) out[`${name}.plannedActivationPeak`] = s.planned;
       else out[`${name}.activationBudget`] = s.budget;
       s.measured = await measuredPeak(s);
-      // Measured: it follows the plan, which follows the timings; store-all's is steady.
+      // Measured: under a budget it follows the plan, which follows the timings (store-all's is
+      // steady). 15% is the room between the budgets and what the plans measured (4.35 MB / 3.80,
+      // 2.18 / 1.87 in the quick form): a peak grown to about its budget fails.
       out[`${name}.measuredActivationPeak`] = { bytes: s.measured, tolerance: 0.15 };
       out[`${name}.lora+grads+adamw`] = loraBytes(s);
     }
