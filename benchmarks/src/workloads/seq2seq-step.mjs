@@ -23,7 +23,7 @@ const LORA = { rank: 8, alpha: 16, targetModules: ["q", "k", "v", "o"] };
 
 /**
  * The models, by row name. `build({ quick, backend })` returns a fresh LoRA-adapted model (a
- * `Trainable`), its batch, the chain input of that batch, and a line on the batch's shape.
+ * `Trainable`: stages, parameters, zeroGrad), its batch and the chain input of that batch.
  * The quick form (CI) keeps the model and shrinks the batch: 1 × context 64, not 8 × 512.
  */
 const MODELS = {
