@@ -26,6 +26,11 @@ import type {
 /** LoRA's default targets on a Chronos T5: the attention projections, as PEFT users pick. */
 const DEFAULT_TARGETS = ["q", "k", "v", "o"] as const;
 
+/** `o` without its undefined entries (so they do not override a default when spread). */
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** A Chronos T5 forecaster; its config.json must have a seq2seq `chronos_config`. */
 export class ChronosForecastModel implements ForecastModel<Seq2SeqBatch> {
   readonly family = "chronos";
@@ -38,9 +43,20 @@ export class ChronosForecastModel implements ForecastModel<Seq2SeqBatch> {
   /** The KV-cached sampler forecasts draw from (it checks the chronos_config). */
   private readonly sampler: TokenSampler;
 
+  /** The checkpoint's sampling settings (chronos_config num_samples, temperature, top_k, top_p). */
+  readonly sampling: ForecastOptions;
+
   constructor(readonly model: T5Model) {
     this.sampler = chronosSampler(model);
     this.settings = this.sampler.tokenizer;
+    const cc = model.config.raw.chronos_config as Record<string, unknown>;
+    const pick = (key: string) => (typeof cc[key] === "number" ? (cc[key] as number) : undefined);
+    this.sampling = definedOnly({
+      samples: pick("num_samples"),
+      temperature: pick("temperature"),
+      topK: pick("top_k"),
+      topP: pick("top_p"),
+    });
   }
 
   get window(): WindowShape {
@@ -108,8 +124,9 @@ export class ChronosForecastModel implements ForecastModel<Seq2SeqBatch> {
     return contextLength + this.settings.predictionLength + 2 * eos;
   }
 
-  forecast(context: ArrayLike<number>, options?: ForecastOptions) {
-    return sampleForecast(this.sampler, context, options);
+  /** Sampled paths; unset sampling options default to the chronos_config's, as ChronosPipeline does. */
+  forecast(context: ArrayLike<number>, options: ForecastOptions = {}) {
+    return sampleForecast(this.sampler, context, { ...this.sampling, ...definedOnly(options) });
   }
 
   files() {

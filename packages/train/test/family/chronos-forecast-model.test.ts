@@ -26,6 +26,16 @@ describe("ChronosForecastModel", () => {
     expect(m.family).toBe("chronos");
     expect(m.window).toEqual({ contextLength: 64, predictionLength: 16 });
     expect(m.describe()[0]).toMatch(/^Chronos T5/);
+    // ChronosPipeline's sampling defaults come from the checkpoint's chronos_config.
+    expect(m.sampling).toEqual({ samples: 20, temperature: 1, topK: 50, topP: 1 });
+    const f = await m.forecast(
+      Float64Array.from({ length: 30 }, (_, i) => 10 + (i % 7)),
+      {
+        samples: undefined,
+        seed: 1,
+      },
+    );
+    expect(f.samples).toHaveLength(20);
   });
 
   it("batch() tokenizes as Chronos: context + EOS to the encoder, target + EOS as labels, shifted right", async () => {
