@@ -33,3 +33,38 @@ it("sampleToken(...) with topK 1 is greedy and topP 0.6 drops the tail", () => {
   expect(f[4]).toBe(0);
   expect(f[2]).toBeCloseTo(0.5 / 0.8, 1);
 });
+
+it("sampleToken(...) with top-k draws exactly as over the fully sorted vocabulary, ties included", () => {
+  // The top-k path selects without sorting everything; with topK = V it sorts: same ids, same order.
+  const rng = new Random(11);
+  for (let trial = 0; trial < 200; trial++) {
+    const V = 2 + 1 + rng.int(300);
+    // Few distinct values, so ties are everywhere (a tie keeps the lower id first).
+    const values = Float32Array.from({ length: V }, () => rng.int(7) - 3);
+    const topK = 1 + rng.int(Math.min(60, V - 2));
+    const o = { temperature: 0.7, topP: trial % 2 ? 0.8 : 1, firstId: 2 };
+    const seed = rng.int(1e6);
+    const fast = sampleToken(
+      values,
+      { ...o, topK },
+      new Random(seed),
+      new Float64Array(V),
+      new Int32Array(V),
+    );
+    // The reference: every id sorted (topK 0), then the first topK of them by hand.
+    const ids = Array.from({ length: V - 2 }, (_, i) => i + 2).sort(
+      (a, b) => values[b] - values[a],
+    );
+    const kept = Float32Array.from({ length: V }, (_, v) =>
+      ids.indexOf(v) < topK ? values[v] : -Infinity,
+    );
+    const slow = sampleToken(
+      kept,
+      { ...o, topK: 0 },
+      new Random(seed),
+      new Float64Array(V),
+      new Int32Array(V),
+    );
+    expect(fast, `trial ${trial}`).toBe(slow);
+  }
+});
