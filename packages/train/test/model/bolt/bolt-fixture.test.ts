@@ -118,8 +118,8 @@ describe.skipIf(!present)("Chronos-Bolt against PyTorch fixtures", () => {
     expect(relativeError([loss], [expected.lora.loss])).toBeLessThan(1e-4);
     const params = new Map(lora.parameters().map((p) => [p.name, p.grad]));
     expect([...params.keys()].sort()).toEqual(Object.keys(grads).sort());
-    // Each gradient within 2e-4 of its tensor's largest value (measured: 1.01e-4 at worst, on
-    // encoder block 0's k; PyTorch's float32 sums through weights of gain 2). The decoder's self-attention q and
+    // Each gradient within 1e-4 of its tensor's largest value, against PyTorch's gradients in
+    // float64 (its float32 ones carry 8e-5 of their own noise through this model). The decoder's self-attention q and
     // k get no gradient at one decoder position (softmax over one key is constant): PyTorch's are
     // float32 noise (~1e-7), ours 0; their floor is 1e-4 of the largest LoRA gradient, so they are
     // checked to be that small.
@@ -130,7 +130,7 @@ describe.skipIf(!present)("Chronos-Bolt against PyTorch fixtures", () => {
       const got = params.get(key) as Float32Array;
       const w = values(want as Tensor);
       const floor = Math.max(1e-4 * largest, ...w.map(Math.abs));
-      expect(relativeError(got, w, floor), key).toBeLessThan(2e-4);
+      expect(relativeError(got, w, floor), key).toBeLessThan(1e-4);
     }
   });
 });
