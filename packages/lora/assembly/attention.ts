@@ -1,0 +1,353 @@
+// Fused attention (Backend.attentionForward/attentionBackward) as tiles of a job (job.ts): a
+// forward tile is one (sequence, head), a backward tile one (sequence, key/value head) with the
+// group's query heads, or one key/value head over every sequence when the bias gradient is asked
+// (summed over sequences), so no two tiles write the same dk, dv or dBias rows. A query row at a
+// time: scores, softmax and the weighted sum of values in one pass over its keys, 4 lanes of D at
+// a time; the backward recomputes probabilities from the forward's lse (FlashAttention,
+// Dao et al. 2022, alg. 2, one row a block). Semantics: src/attention.ts, the naive kernels.
+// Legend: B sequences, Tq query / Tk key positions, Tkv key/value rows a sequence, H query heads,
+// KV key/value heads, D head size; q `[B·Tq, H·D]`, k and v `[B·Tkv, KV·D]`, bias `[H, Tq, Tk]`,
+// lse `[B, H, Tq]`, mask `[B·Tk]` u8; pointers are byte addresses in linear memory.
+import { exp1, exp4, logAtLeastOne, rowMax } from "./cross-entropy";
+
+/** The descriptor: 4 bytes a field, in job.ts's block below the arena. */
+const A: usize = 1024 + 256;
+const CAUSAL = 1;
+const KEEP_SELF = 2;
+const BACKWARD = 4;
+
+/**
+ * Publishes the operands of the next attention job (job.ts `beginTiles`): o is out (forward) or
+ * dOut (backward); mask, bias, dq… dBias 0 for none. flags: 1 causal, 2 keepSelf, 4 backward.
+ * Each thread t uses scratch + t · scratchStride bytes (2·Tk + D + 4 floats).
+ */
+export function setAttention(
+  q: usize,
+  k: usize,
+  v: usize,
+  o: usize,
+  lse: usize,
+  mask: usize,
+  bias: usize,
+  dq: usize,
+  dk: usize,
+  dv: usize,
+  dBias: usize,
+  scratch: usize,
+  scratchStride: usize,
+): void {
+  store<u32>(A, <u32>q);
+  store<u32>(A, <u32>k, 4);
+  store<u32>(A, <u32>v, 8);
+  store<u32>(A, <u32>o, 12);
+  store<u32>(A, <u32>lse, 16);
+  store<u32>(A, <u32>mask, 20);
+  store<u32>(A, <u32>bias, 24);
+  store<u32>(A, <u32>dq, 28);
+  store<u32>(A, <u32>dk, 32);
+  store<u32>(A, <u32>dv, 36);
+  store<u32>(A, <u32>dBias, 40);
+  store<u32>(A, <u32>scratch, 80);
+  store<u32>(A, <u32>scratchStride, 84);
+}
+
+/** Publishes the sizes of the next attention job (see setAttention). */
+export function setAttentionShape(
+  B: i32,
+  Tq: i32,
+  Tk: i32,
+  Tkv: i32,
+  H: i32,
+  KV: i32,
+  D: i32,
+  flags: i32,
+  scale: f32,
+): void {
+  store<i32>(A, B, 44);
+  store<i32>(A, Tq, 48);
+  store<i32>(A, Tk, 52);
+  store<i32>(A, Tkv, 56);
+  store<i32>(A, H, 60);
+  store<i32>(A, KV, 64);
+  store<i32>(A, D, 68);
+  store<i32>(A, flags, 72);
+  store<f32>(A, scale, 76);
+}
+
+/** Tiles of the published job: B·H forward, B·KV backward, KV with a bias gradient. */
+export function attentionTiles(): i32 {
+  const B = load<i32>(A, 44);
+  const H = load<i32>(A, 60);
+  const KV = load<i32>(A, 64);
+  if ((load<i32>(A, 72) & BACKWARD) === 0) return B * H;
+  return load<u32>(A, 40) !== 0 ? KV : B * KV;
+}
+
+function at(p: usize, i: i32): usize {
+  return p + ((<usize>i) << 2);
+}
+
+/** Σ_d a[d]·b[d] over D floats. */
+function dot(a: usize, b: usize, D: i32): f32 {
+  let acc = f32x4.splat(0);
+  let d = 0;
+  for (; d + 4 <= D; d += 4) {
+    acc = f32x4.add(acc, f32x4.mul(v128.load(at(a, d)), v128.load(at(b, d))));
+  }
+  let s =
+    f32x4.extract_lane(acc, 0) +
+    f32x4.extract_lane(acc, 1) +
+    (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+  for (; d < D; d++) s += load<f32>(at(a, d)) * load<f32>(at(b, d));
+  return s;
+}
+
+/** y[d] += alpha · x[d] over D floats. */
+function axpy(alpha: f32, x: usize, y: usize, D: i32): void {
+  const a = f32x4.splat(alpha);
+  let d = 0;
+  for (; d + 4 <= D; d += 4) {
+    v128.store(at(y, d), f32x4.add(v128.load(at(y, d)), f32x4.mul(a, v128.load(at(x, d)))));
+  }
+  for (; d < D; d++) store<f32>(at(y, d), load<f32>(at(y, d)) + alpha * load<f32>(at(x, d)));
+}
+
+/** s[j] = e^(s[j] − shift) for j < n, in place; returns their float32 sum. */
+function expRow(s: usize, n: i32, shift: f32): f32 {
+  const m = f32x4.splat(shift);
+  let acc = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const e = exp4(f32x4.sub(v128.load(at(s, j)), m));
+    v128.store(at(s, j), e);
+    acc = f32x4.add(acc, e);
+  }
+  let sum =
+    f32x4.extract_lane(acc, 0) +
+    f32x4.extract_lane(acc, 1) +
+    (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+  for (; j < n; j++) {
+    const e = exp1(load<f32>(at(s, j)) - shift);
+    store<f32>(at(s, j), e);
+    sum += e;
+  }
+  return sum;
+}
+
+/**
+ * Scores of query row qi against keys 0 … n−1 (ks bytes apart) into s: scale · q·k + bias, −∞
+ * for a padded key (mask 0) other than key `self`. Returns how many keys are visible; none:
+ * s holds Tk zeros (the row is uniform over every key) and n becomes Tk (returned as −Tk).
+ */
+function scoreRow(
+  qi: usize,
+  k: usize,
+  ks: usize,
+  n: i32,
+  Tk: i32,
+  D: i32,
+  scale: f32,
+  mask: usize,
+  bias: usize,
+  self: i32,
+  s: usize,
+): i32 {
+  let seen = 0;
+  for (let j = 0; j < n; j++) {
+    if (mask !== 0 && load<u8>(mask + <usize>j) === 0 && j !== self) {
+      store<f32>(at(s, j), f32.NEGATIVE_INFINITY);
+      continue;
+    }
+    const b: f32 = bias !== 0 ? load<f32>(at(bias, j)) : 0;
+    store<f32>(at(s, j), scale * dot(qi, k + <usize>j * ks, D) + b);
+    seen++;
+  }
+  if (seen > 0) return seen;
+  memory.fill(s, 0, (<usize>Tk) << 2);
+  return -Tk;
+}
+
+/** One query row of the forward: out row oi and its lse (see Backend.attentionForward). */
+function forwardRow(
+  qi: usize,
+  k: usize,
+  v: usize,
+  ks: usize,
+  n: i32,
+  Tk: i32,
+  D: i32,
+  scale: f32,
+  mask: usize,
+  bias: usize,
+  self: i32,
+  s: usize,
+  acc: usize,
+  oi: usize,
+  lse: usize,
+): void {
+  const seen = scoreRow(qi, k, ks, n, Tk, D, scale, mask, bias, self, s);
+  if (seen < 0) n = Tk;
+  const m = rowMax(s, n);
+  const sum = expRow(s, n, m);
+  store<f32>(lse, <f32>(<f64>m + logAtLeastOne(<f64>sum)));
+  memory.fill(acc, 0, (<usize>D) << 2);
+  for (let j = 0; j < n; j++) {
+    const e = load<f32>(at(s, j));
+    if (e !== 0) axpy(e, v + <usize>j * ks, acc, D);
+  }
+  const inv: f32 = 1 / sum;
+  for (let d = 0; d < D; d++) store<f32>(at(oi, d), load<f32>(at(acc, d)) * inv);
+}
+
+/** One query row of the backward (see Backend.attentionBackward); gq: D floats of scratch. */
+function backwardRow(
+  qi: usize,
+  doi: usize,
+  dqi: usize,
+  k: usize,
+  v: usize,
+  dk: usize,
+  dv: usize,
+  ks: usize,
+  n: i32,
+  Tk: i32,
+  D: i32,
+  scale: f32,
+  mask: usize,
+  bias: usize,
+  dBias: usize,
+  self: i32,
+  l: f32,
+  s: usize,
+  dp: usize,
+  gq: usize,
+): void {
+  const seen = scoreRow(qi, k, ks, n, Tk, D, scale, mask, bias, self, s);
+  if (seen < 0) n = Tk;
+  // p = e^(s − lse), renormalised to sum 1 (as the naive kernel: lse is rounded to float32).
+  const total = f32x4.splat(expRow(s, n, l));
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(at(s, j), f32x4.div(v128.load(at(s, j)), total));
+  for (; j < n; j++) store<f32>(at(s, j), load<f32>(at(s, j)) / f32x4.extract_lane(total, 0));
+  let rowDot: f32 = 0;
+  for (j = 0; j < n; j++) {
+    const p = load<f32>(at(s, j));
+    const d: f32 = p !== 0 ? dot(doi, v + <usize>j * ks, D) : 0;
+    store<f32>(at(dp, j), d);
+    rowDot += p * d;
+  }
+  memory.fill(gq, 0, (<usize>D) << 2);
+  for (j = 0; j < n; j++) {
+    const p = load<f32>(at(s, j));
+    if (p === 0) continue;
+    const kj = <usize>j * ks;
+    axpy(p, doi, dv + kj, D);
+    if (seen < 0) continue; // a uniform row: its scores have no effect
+    const ds = p * (load<f32>(at(dp, j)) - rowDot);
+    if (dBias !== 0) store<f32>(at(dBias, j), load<f32>(at(dBias, j)) + ds);
+    axpy(scale * ds, qi, dk + kj, D);
+    axpy(ds, k + kj, gq, D);
+  }
+  axpy(scale, gq, dqi, D);
+}
+
+/** Runs tile `tile` of the published attention job on thread `thread`. */
+export function attentionTile(tile: i32, thread: i32): void {
+  const q = <usize>load<u32>(A);
+  const k = <usize>load<u32>(A, 4);
+  const v = <usize>load<u32>(A, 8);
+  const o = <usize>load<u32>(A, 12);
+  const lse = <usize>load<u32>(A, 16);
+  const mask = <usize>load<u32>(A, 20);
+  const bias = <usize>load<u32>(A, 24);
+  const dq = <usize>load<u32>(A, 28);
+  const dk = <usize>load<u32>(A, 32);
+  const dv = <usize>load<u32>(A, 36);
+  const dBias = <usize>load<u32>(A, 40);
+  const B = load<i32>(A, 44);
+  const Tq = load<i32>(A, 48);
+  const Tk = load<i32>(A, 52);
+  const Tkv = load<i32>(A, 56);
+  const H = load<i32>(A, 60);
+  const KV = load<i32>(A, 64);
+  const D = load<i32>(A, 68);
+  const flags = load<i32>(A, 72);
+  const scale = load<f32>(A, 76);
+  const s = <usize>load<u32>(A, 80) + <usize>thread * <usize>load<u32>(A, 84);
+  const dp = at(s, Tk);
+  const vec = at(dp, Tk);
+  const rep = H / KV;
+  const qs = (<usize>(H * D)) << 2; // bytes a row of q
+  const ks = (<usize>(KV * D)) << 2; // bytes a row of k and v
+  const backward = (flags & BACKWARD) !== 0;
+  const causal = (flags & CAUSAL) !== 0;
+  const keepSelf = (flags & KEEP_SELF) !== 0;
+  // Forward: (b, h) = tile. Backward: (b, g) = tile, or g = tile and every b with dBias.
+  let b0 = tile / H;
+  let b1 = b0 + 1;
+  let h0 = tile % H;
+  let h1 = h0 + 1;
+  if (backward) {
+    const g = dBias !== 0 ? tile : tile % KV;
+    b0 = dBias !== 0 ? 0 : tile / KV;
+    b1 = dBias !== 0 ? B : b0 + 1;
+    h0 = g * rep;
+    h1 = h0 + rep;
+  }
+  for (let b = b0; b < b1; b++) {
+    const maskB: usize = mask !== 0 ? mask + <usize>(b * Tk) : 0;
+    for (let h = h0; h < h1; h++) {
+      const kv = <usize>(b * Tkv) * ks + ((<usize>((h / rep) * D)) << 2);
+      for (let i = 0; i < Tq; i++) {
+        const n = causal ? min(i + 1, Tk) : Tk;
+        const self = keepSelf ? i : -1;
+        const row = <usize>(b * Tq + i) * qs + ((<usize>(h * D)) << 2);
+        const biasRow: usize = bias !== 0 ? at(bias, (h * Tq + i) * Tk) : 0;
+        const lseAt = at(lse, (b * H + h) * Tq + i);
+        if (!backward) {
+          forwardRow(
+            q + row,
+            k + kv,
+            v + kv,
+            ks,
+            n,
+            Tk,
+            D,
+            scale,
+            maskB,
+            biasRow,
+            self,
+            s,
+            vec,
+            o + row,
+            lseAt,
+          );
+          continue;
+        }
+        const dBiasRow: usize = dBias !== 0 ? at(dBias, (h * Tq + i) * Tk) : 0;
+        backwardRow(
+          q + row,
+          o + row,
+          dq + row,
+          k + kv,
+          v + kv,
+          dk + kv,
+          dv + kv,
+          ks,
+          n,
+          Tk,
+          D,
+          scale,
+          maskB,
+          biasRow,
+          dBiasRow,
+          self,
+          load<f32>(lseAt),
+          s,
+          dp,
+          vec,
+        );
+      }
+    }
+  }
+}
