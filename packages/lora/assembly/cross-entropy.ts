@@ -11,7 +11,7 @@ const EXP_LO: f32 = -87.33654;
 const EXP_HI: f32 = 88.37626;
 
 /** e^x for each lane of x, within 2 ulp of float32's exp over [-87.3, 88.4]; 0 below. */
-function exp4(x: v128): v128 {
+export function exp4(x: v128): v128 {
   const low = f32x4.lt(x, f32x4.splat(EXP_LO));
   const xc = f32x4.min(f32x4.max(x, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
   const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(<f32>Math.LOG2E)));
@@ -32,7 +32,7 @@ function exp4(x: v128): v128 {
 }
 
 /** The scalar tail: e^x through the same polynomial, so a row's lanes and tail agree. */
-function exp1(x: f32): f32 {
+export function exp1(x: f32): f32 {
   return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
 }
 
@@ -41,7 +41,7 @@ function exp1(x: f32): f32 {
  * ln m = 2·atanh(s), s = (m − 1)/(m + 1), by its series to s^15. Not Math.log: AssemblyScript's
  * uses lookup tables in static memory, which the job state and the arena share.
  */
-function logAtLeastOne(x: f64): f64 {
+export function logAtLeastOne(x: f64): f64 {
   const bits = reinterpret<u64>(x);
   let e = <i32>((bits >> 52) & 0x7ff) - 1023;
   let m = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
@@ -63,7 +63,7 @@ function logAtLeastOne(x: f64): f64 {
 }
 
 /** Largest of the `count` floats at row. */
-function rowMax(row: usize, count: i32): f32 {
+export function rowMax(row: usize, count: i32): f32 {
   let m0 = f32x4.splat(f32.NEGATIVE_INFINITY);
   let m1 = m0;
   let v = 0;
@@ -83,7 +83,7 @@ function rowMax(row: usize, count: i32): f32 {
 }
 
 /** Σ_v e^(row[v] − shift) over the `count` floats at row, in two 4-lane float32 sums. */
-function rowSumExp(row: usize, count: i32, shift: f32): f32 {
+export function rowSumExp(row: usize, count: i32, shift: f32): f32 {
   const s = f32x4.splat(shift);
   let a0 = f32x4.splat(0);
   let a1 = a0;

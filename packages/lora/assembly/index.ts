@@ -1,6 +1,7 @@
 // Entry of the WebAssembly kernels of @kairos/lora's `wasm` backend (compiled by
 // scripts/build-wasm.mjs with SIMD and threads, imported shared memory, no runtime).
 
+export { attentionTiles, setAttention, setAttentionShape } from "./attention";
 export { crossEntropyBackward, crossEntropyForward } from "./cross-entropy";
 export {
   addBias,
@@ -14,6 +15,7 @@ export {
 } from "./elementwise";
 export {
   beginMatmul,
+  beginTiles,
   doneAddress,
   packSteps,
   readyAddress,

@@ -1,5 +1,6 @@
-// One matmul job split into tiles that the main thread and the workers take turns grabbing
-// (dynamic scheduling: a thread the OS has descheduled simply takes fewer tiles).
+// One job split into tiles that the main thread and the workers take turns grabbing: a matmul
+// (tiles of the output) or attention (attention.ts); dynamic scheduling: a thread the OS has
+// descheduled simply takes fewer tiles.
 // The job descriptor lives at a fixed address below the arena, in the shared memory:
 //   CTL  i64  (generation << 32) | next tile; CLOSED while the descriptor is being rewritten
 //   DONE i32  tiles finished (the last finisher notifies the waiting main thread)
@@ -10,6 +11,7 @@
 // bytes, at least rowsPerTile rounded up to MR, times min(k, KC), floats).
 // A tile is taken with a compare-exchange on CTL that also checks the generation, so a worker
 // that wakes late can never run a tile of a newer job with a descriptor it read for an older one.
+import { attentionTile } from "./attention";
 import { padRows } from "./elementwise";
 import { kernel5x8, MR, packA, storeBlock } from "./microkernel";
 import { reduceColumns, scaleBlock } from "./reduce-kernel";
@@ -23,6 +25,9 @@ const STOP: usize = JOB + 16;
 const READY: usize = JOB + 20;
 const F: usize = JOB + 64; // descriptor fields, 4 bytes each
 const CLOSED: u64 = 0xffffffff;
+/** Field F + 120: what a tile is, a block of a matmul (0) or of attention (1, attention.ts). */
+const KIND: usize = 120;
+const ATTENTION: i32 = 1;
 
 /** Steps of the shared dimension per block: a KC × 8 panel of b (16 KiB) stays in L1. */
 const KC: i32 = 512;
@@ -139,6 +144,21 @@ export function beginMatmul(
   store<i32>(F, tiles, 60);
   store<u32>(F, <u32>pack, 64);
   store<u32>(F, <u32>packStride, 68);
+  store<i32>(F, 0, KIND);
+  atomic.store<i32>(DONE, 0);
+  atomic.store<u64>(CTL, gen << 32);
+  return tiles;
+}
+
+/**
+ * Publishes a job of `tiles` tiles of another kind (1: attention, described by setAttention and
+ * setAttentionShape first) and returns `tiles`.
+ */
+export function beginTiles(kind: i32, tiles: i32): i32 {
+  const gen = (atomic.load<u64>(CTL) >>> 32) + 1;
+  atomic.store<u64>(CTL, (gen << 32) | CLOSED);
+  store<i32>(F, tiles, 60);
+  store<i32>(F, kind, KIND);
   atomic.store<i32>(DONE, 0);
   atomic.store<u64>(CTL, gen << 32);
   return tiles;
@@ -181,7 +201,15 @@ export function runJob(thread: i32): i32 {
     const redX = <usize>load<u32>(F, 100);
     const rsX = <usize>load<u32>(F, 104);
     const red = <usize>load<u32>(F, 108) + <usize>thread * <usize>load<u32>(F, 112);
+    const kind = load<i32>(F, KIND);
     if (atomic.cmpxchg<u64>(CTL, ctl, ctl + 1) !== ctl) continue;
+    if (kind === ATTENTION) {
+      // Its descriptor is read inside: it cannot change while a claimed tile is unfinished.
+      attentionTile(next, thread);
+      if (atomic.add<i32>(DONE, 1) + 1 === tiles) atomic.notify(DONE, 1);
+      ran++;
+      continue;
+    }
     const i0 = (next / colTiles) * rowsPerTile;
     const j0 = (next % colTiles) * colsPerTile;
     const i1 = min(i0 + rowsPerTile, m);

@@ -1,7 +1,9 @@
 // The Backend contract: the few kernels LoRA layers (and the trainer's matmuls) need.
 // Every backend (reference TypeScript, wasm SIMD, gpu.js) implements it and must agree with
 // `reference` within float32 tolerance; the conformance suite in test/ checks that.
-// Legend: M, N, K are the matmul dimensions; all buffers are row-major Float32Array.
+// Legend: M, N, K are the matmul dimensions; all buffers are row-major Float32Array. Attention:
+// B sequences, Tq query and Tk key positions, Tkv key/value rows a sequence (≥ Tk), H query heads,
+// KV key/value heads, D head size.
 
 /** Names accepted by `createBackend`. `auto` picks the fastest available and reports which. */
 export type BackendName = "reference" | "wasm" | "gpu" | "auto";
@@ -41,6 +43,47 @@ export interface LoRAStep {
   loraA: Float32Array;
   loraB: Float32Array;
   xa: Float32Array;
+}
+
+/**
+ * Sizes and masking of one attention call (`Backend.attentionForward`/`attentionBackward`):
+ * query head h reads key/value head ⌊h / (H / KV)⌋ (grouped-query attention, Llama's
+ * `repeat_kv`; KV = H for plain multi-head attention, as T5's).
+ */
+export interface AttentionShape {
+  B: number;
+  Tq: number;
+  Tk: number;
+  H: number;
+  /** Key/value heads; divides H. */
+  KV: number;
+  D: number;
+  /** Rows a sequence in k and v (default Tk): the first Tk are attended (a decoding cache). */
+  Tkv?: number;
+  /** Query i reads keys j ≤ i only. */
+  causal: boolean;
+  /** Multiplies q·kᵀ before the bias: 1/√D for Llama, 1 for T5 (folded into its weights). */
+  scale: number;
+  /**
+   * A padded key stays visible to its own query (Llama's kernel here: a padded row attends to
+   * itself). Without it (T5), padded keys are hidden from every query.
+   */
+  keepSelf?: boolean;
+}
+
+/**
+ * The operands of one attention call: q `[B·Tq, H·D]`, k and v `[B·Tkv, KV·D]`, lse `[B, H, Tq]`
+ * (each row's log-sum-exp of its scores, written by the forward and read by the backward),
+ * keyMask `[B·Tk]` (1 = a real key; null: all real) and bias `[H, Tq, Tk]` added to the scaled
+ * scores (T5's position bias; null: none).
+ */
+export interface AttentionStep extends AttentionShape {
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  lse: Float32Array;
+  keyMask: Uint8Array | null;
+  bias: Float32Array | null;
 }
 
 /** A value or a promise of it: kernels may complete synchronously (reference) or not (workers, GPU). */
@@ -115,6 +158,34 @@ export interface Backend {
     vocab: number,
     gradScale?: number,
   ): Awaitable<number>;
+  /**
+   * Attention forward: out `[B·Tq, H·D]` (overwritten) = softmax(scale · q·kᵀ + bias + mask)·v per
+   * head, and lse[b, h, i] = log Σ_j exp(score) over the keys row i sees. Key j is visible to
+   * query i when it is real (keyMask, or j = i with `keepSelf`) and, if causal, j ≤ i. A row
+   * with no visible key attends uniformly to all Tk keys with lse = log Tk (HF's `finfo.min`
+   * mask: every score equal). The naive kernel is `naiveAttentionForward`.
+   *
+   * @example
+   * const step = { B, Tq: T, Tk: T, H, KV, D, causal: true, scale: 1 / Math.sqrt(D), keepSelf: true,
+   *   q, k, v, lse, keyMask, bias: null };
+   * await backend.attentionForward(step, out);
+   */
+  attentionForward(step: AttentionStep, out: Float32Array): Awaitable<void>;
+  /**
+   * Attention backward from the forward's lse (probabilities recomputed, FlashAttention's
+   * trade; renormalised to sum 1): accumulates (+=) dq `[B·Tq, H·D]`, dk and dv `[B·Tkv, KV·D]` (first Tk rows a
+   * sequence) and, when given, dBias `[H, Tq, Tk]` summed over sequences, from dOut
+   * `[B·Tq, H·D]`. A row with no visible key passes gradient to v only. The naive kernel is
+   * `naiveAttentionBackward`.
+   */
+  attentionBackward(
+    step: AttentionStep,
+    dOut: Float32Array,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    dBias: Float32Array | null,
+  ): Awaitable<void>;
   /**
    * `length` floats, zero-filled, where this backend's kernels read and write them in place: the
    * wasm backend (with threads) hands out a view on its WebAssembly memory, so operands and

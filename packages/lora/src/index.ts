@@ -2,7 +2,21 @@
 
 export type { LoraLayerLike } from "./adapter-layers";
 export { adapterFromLayers, loadAdapterIntoLayers } from "./adapter-layers";
-export type { Awaitable, Backend, BackendName, LoRAStep, MatmulShape } from "./backend";
+export {
+  checkAttention,
+  naiveAttentionBackward,
+  naiveAttentionForward,
+  visibleKeys,
+} from "./attention";
+export type {
+  AttentionShape,
+  AttentionStep,
+  Awaitable,
+  Backend,
+  BackendName,
+  LoRAStep,
+  MatmulShape,
+} from "./backend";
 export type { CreateBackendOptions } from "./create-backend";
 export { backendNames, createBackend } from "./create-backend";
 export {

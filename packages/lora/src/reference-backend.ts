@@ -1,7 +1,8 @@
 // The `reference` backend: plain TypeScript, synchronous, no dependencies. The correctness
 // reference for the other backends and the fallback everywhere: a blocked matmul
-// (`tiled-matmul.ts`) and the naive elementwise and cross-entropy kernels.
-import type { Backend, LoRAStep, MatmulShape } from "./backend";
+// (`tiled-matmul.ts`) and the naive elementwise, cross-entropy and attention kernels.
+import { checkAttention, naiveAttentionBackward, naiveAttentionForward } from "./attention";
+import type { AttentionStep, Backend, LoRAStep, MatmulShape } from "./backend";
 import { checkCrossEntropyRows, naiveCrossEntropyRows } from "./cross-entropy-rows";
 import { MatmulLoRAStep } from "./lora-step";
 import { checkMatmul, checkMatrix, checkVector } from "./matmul-shape";
@@ -99,6 +100,23 @@ export class ReferenceBackend implements Backend {
   ): number {
     checkCrossEntropyRows("crossEntropyRows()", logits, labels, lse, rows, vocab, gradScale);
     return naiveCrossEntropyRows(logits, labels, lse, rows, vocab, gradScale);
+  }
+
+  attentionForward(step: AttentionStep, out: Float32Array): void {
+    checkAttention("attentionForward()", step, out);
+    naiveAttentionForward(step, out);
+  }
+
+  attentionBackward(
+    step: AttentionStep,
+    dOut: Float32Array,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    dBias: Float32Array | null,
+  ): void {
+    checkAttention("attentionBackward()", step, { dOut, dq, dk, dv, dBias });
+    naiveAttentionBackward(step, dOut, dq, dk, dv, dBias);
   }
 
   /** A plain Float32Array: this backend uses arrays where they are. */

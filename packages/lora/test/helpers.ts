@@ -1,4 +1,5 @@
 // Shared test helpers: seeded random tensors and float error bounds.
+import type { AttentionShape, AttentionStep } from "../src/backend";
 import { Random } from "../src/random";
 
 /** `length` floats uniform in [-1, 1), the same for a seed. */
@@ -36,4 +37,23 @@ export function relativeError(got: Float32Array, want: Float32Array): number {
     scale = Math.max(scale, Math.abs(want[i]));
   }
   return err / scale;
+}
+
+/** An attention step of `shape`: q, k, v uniform in ±1 (seeds 11–13), bias ±2 when asked (14). */
+export function attentionStep(
+  shape: AttentionShape,
+  keyMask: Uint8Array | null,
+  bias: boolean,
+): AttentionStep {
+  const { B, Tq, Tk, H, KV, D } = shape;
+  const Tkv = shape.Tkv ?? Tk;
+  return {
+    ...shape,
+    q: randomArray(B * Tq * H * D, 11),
+    k: randomArray(B * Tkv * KV * D, 12),
+    v: randomArray(B * Tkv * KV * D, 13),
+    lse: new Float32Array(B * H * Tq),
+    keyMask,
+    bias: bias ? randomArray(H * Tq * Tk, 14).map((x) => 2 * x) : null,
+  };
 }

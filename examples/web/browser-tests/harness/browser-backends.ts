@@ -51,8 +51,18 @@ export const backendCases: BackendCase[] = [
 /** Names of the backends created, in order (e.g. `gpu:webgl2`), for the Node side to check. */
 export const createdNames: string[] = [];
 
-/** Creates every case; one that fails comes back null and its error is kept in creationErrors. */
-export async function loadBackends(): Promise<Array<BackendCase & { backend: Backend | null }>> {
+let loaded: Promise<Array<BackendCase & { backend: Backend | null }>> | null = null;
+
+/**
+ * Creates every case once a page (the suites it imports share them); one that fails comes back
+ * null and its error is kept in creationErrors.
+ */
+export function loadBackends(): Promise<Array<BackendCase & { backend: Backend | null }>> {
+  loaded ??= createAll();
+  return loaded;
+}
+
+async function createAll(): Promise<Array<BackendCase & { backend: Backend | null }>> {
   const out: Array<BackendCase & { backend: Backend | null }> = [];
   for (const c of backendCases) {
     const backend = await c.create().catch((error: unknown) => {

@@ -1,6 +1,7 @@
-// Page entry: @kairos/lora's conformance suite (the very file Node runs), registered through the
+// Page entry: @kairos/lora's conformance suites (the very files Node runs), registered through the
 // vitest stand-in and run on `window.kairosConformance()` against the backend in `?backend=`.
 import "../../../../packages/lora/test/conformance.test";
+import "../../../../packages/lora/test/attention-conformance.test";
 import { createdNames, creationErrors } from "../harness/browser-backends";
 import { runRegistered, type TestResult } from "../harness/vitest-shim";
 

@@ -3,7 +3,7 @@
 // backend. Elementwise kernels stay on the host: their data lives in host Float32Arrays, and a
 // device round trip costs two transfers for one flop per element.
 
-import type { Backend, LoRAStep, MatmulShape } from "../backend";
+import type { AttentionStep, Backend, LoRAStep, MatmulShape } from "../backend";
 import { MatmulLoRAStep } from "../lora-step";
 import { checkMatmul } from "../matmul-shape";
 import { ReferenceBackend } from "../reference-backend";
@@ -126,6 +126,26 @@ export class GpuBackend implements Backend {
     gradScale?: number,
   ): number {
     return this.reference.crossEntropyRows(logits, labels, lse, rows, vocab, gradScale);
+  }
+
+  /**
+   * On the host (the reference kernel), as every non-matmul op here: attention's operands live in
+   * host arrays, and its per-(sequence, head) products are too small for a device round trip.
+   */
+  attentionForward(step: AttentionStep, out: Float32Array): void {
+    this.reference.attentionForward(step, out);
+  }
+
+  /** On the host (the reference kernel), as the forward. */
+  attentionBackward(
+    step: AttentionStep,
+    dOut: Float32Array,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    dBias: Float32Array | null,
+  ): void {
+    this.reference.attentionBackward(step, dOut, dq, dk, dv, dBias);
   }
 
   loraForward(step: LoRAStep, out: Float32Array): Promise<void> {

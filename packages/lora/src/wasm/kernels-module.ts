@@ -22,6 +22,34 @@ export interface KernelExports {
     pack: number,
     packStride: number,
   ): number;
+  beginTiles(kind: number, tiles: number): number;
+  setAttention(
+    q: number,
+    k: number,
+    v: number,
+    o: number,
+    lse: number,
+    mask: number,
+    bias: number,
+    dq: number,
+    dk: number,
+    dv: number,
+    dBias: number,
+    scratch: number,
+    scratchStride: number,
+  ): void;
+  setAttentionShape(
+    B: number,
+    Tq: number,
+    Tk: number,
+    Tkv: number,
+    H: number,
+    KV: number,
+    D: number,
+    flags: number,
+    scale: number,
+  ): void;
+  attentionTiles(): number;
   setSide(side: number, cols: number, panel: number, alpha: number): void;
   setReductions(v: number, x: number, rsX: number, partials: number, partialStride: number): void;
   runJob(thread: number): number;

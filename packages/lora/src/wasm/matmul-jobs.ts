@@ -161,6 +161,21 @@ export class MatmulJobs {
     return finish();
   }
 
+  /**
+   * Runs the tiles of a job published with `beginTiles` (attention): across the workers when
+   * there are several and the job is worth waking them for (`flops`, as a matmul's).
+   */
+  tilesJob(tiles: number, flops: number): void | Promise<void> {
+    const parallel = this.pool !== null && tiles > 1 && flops >= PARALLEL_FLOPS;
+    const finish = () => this.finishJob(tiles, parallel);
+    if (!parallel) return finish();
+    this.pool.wake();
+    if (!this.canBlock && this.pool.booting) {
+      return new Promise((resolve) => setTimeout(resolve, 0)).then(finish);
+    }
+    return finish();
+  }
+
   /** Output tile of a job: rows × columns (see TILE_ROWS). */
   private tiles(m: number, n: number): { rows: number; cols: number } {
     const rows = Math.min(m, TILE_ROWS);

@@ -6,7 +6,7 @@
 // `b`, packed once into the microkernel's 8-column panels. The matmuls themselves run as jobs
 // over addresses in the memory (matmul-jobs.ts).
 // Legend: M, N, K matmul dimensions; pointers are byte addresses in the memory.
-import type { Awaitable, Backend, LoRAStep, MatmulShape } from "../backend";
+import type { AttentionStep, Awaitable, Backend, LoRAStep, MatmulShape } from "../backend";
 import { checkCrossEntropyRows } from "../cross-entropy-rows";
 import { checkMatmul, checkMatrix, checkVector } from "../matmul-shape";
 import { Arena } from "./arena";
@@ -15,6 +15,7 @@ import { andThen, MatmulJobs, type PointerMatmul } from "./matmul-jobs";
 import { Operands } from "./operands";
 import { ResidentBuffers } from "./resident-buffers";
 import type { ThreadPool } from "./thread-pool";
+import { type AttentionParts, wasmAttentionBackward, wasmAttentionForward } from "./wasm-attention";
 import { wasmLoraBackward, wasmLoraForward } from "./wasm-lora-step";
 
 /**
@@ -28,6 +29,7 @@ export class WasmBackend implements Backend {
   /** The operands of a call in the memory: in place, retained, or scratch copies. */
   readonly operands: Operands;
   private readonly jobs: MatmulJobs;
+  private readonly attention: AttentionParts;
   private pending: Promise<unknown> | null = null;
   private disposed = false;
 
@@ -43,6 +45,7 @@ export class WasmBackend implements Backend {
     this.operands = new Operands(this.arena, kernels, memory, this.resident);
     const view = () => this.operands.view();
     this.jobs = new MatmulJobs(kernels, memory, pool, canBlock, this.arena, view);
+    this.attention = { ops: this.operands, kernels, jobs: this.jobs };
   }
 
   /** Threads that compute a large matmul: the calling one plus the pool's workers. */
@@ -149,6 +152,23 @@ export class WasmBackend implements Backend {
   ): Awaitable<number> {
     checkCrossEntropyRows("crossEntropyRows()", logits, labels, lse, rows, vocab, gradScale);
     return this.serial(() => this.runCrossEntropy(logits, labels, lse, rows, vocab, gradScale));
+  }
+
+  attentionForward(step: AttentionStep, out: Float32Array): void | Promise<void> {
+    return this.serial(() => wasmAttentionForward(this.attention, step, out));
+  }
+
+  attentionBackward(
+    step: AttentionStep,
+    dOut: Float32Array,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    dBias: Float32Array | null,
+  ): void | Promise<void> {
+    return this.serial(() =>
+      wasmAttentionBackward(this.attention, step, dOut, [dq, dk, dv, dBias]),
+    );
   }
 
   /**

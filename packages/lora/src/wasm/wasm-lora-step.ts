@@ -23,7 +23,7 @@ function chain(steps: Step[], from = 0): void | Promise<void> {
 }
 
 /** Runs `body` with a list of scratch blocks, freed when it ends, failed or not. */
-function withScratch(
+export function withScratch(
   ops: Operands,
   body: (scratch: number[]) => void | Promise<void>,
 ): void | Promise<void> {

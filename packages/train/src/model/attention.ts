@@ -102,7 +102,7 @@ export async function selfAttentionForward(
   const attn = scratch.acquire(N * H * D); // pooled: given back after backward (or below)
   const lse = scratch.acquire(B * H * T);
   const dims = { B, T, H, KV, D };
-  await attentionForward(attn, lse, q, k, v, dims, geometry.keyMask, backend, scratch);
+  await attentionForward(attn, lse, q, k, v, dims, geometry.keyMask, backend);
   // Not saving: q, k, v and the log-sum-exps go back before o_proj's output is taken.
   if (!save) scratch.release(lse);
   if (!save || lean) scratch.release(q, k, v);
@@ -189,7 +189,6 @@ export async function selfAttentionBackward(
     dims,
     keyMask,
     backend,
-    scratch,
   );
   rotaryApply(dq, rope, N, T, H, -1);
   rotaryApply(dk, rope, N, T, KV, -1);

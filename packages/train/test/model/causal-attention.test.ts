@@ -1,7 +1,6 @@
-import { ReferenceBackend } from "@kairos/lora";
+import { createBackend, ReferenceBackend } from "@kairos/lora";
 import { describe, expect, it } from "vitest";
 import * as fast from "../../src/model/causal-attention.js";
-import { Scratch } from "../../src/model/scratch.js";
 import {
   dotWith,
   maxRelError,
@@ -11,6 +10,8 @@ import {
 } from "../helpers/finite-difference.js";
 import { naiveBackend } from "../helpers/naive-backend.js";
 import { attentionBackward, attentionForward } from "../helpers/reference-attention.js";
+
+const wasm = await createBackend("wasm", { threads: 2 });
 
 describe("reference causal attention (float64)", () => {
   const dims = { B: 2, T: 4, H: 4, KV: 2, D: 4 };
@@ -87,7 +88,7 @@ describe("reference causal attention (float64)", () => {
   );
 });
 
-describe("causal attention on the backend's matmul", () => {
+describe("causal attention on the backend's attention op", () => {
   // Odd sizes, four query heads over two key/value heads, a padded sequence.
   const dims = { B: 3, T: 17, H: 4, KV: 2, D: 5 };
   const N = dims.B * dims.T;
@@ -104,6 +105,7 @@ describe("causal attention on the backend's matmul", () => {
   it.each([
     ["naive", naiveBackend],
     ["reference", new ReferenceBackend()],
+    ["wasm", wasm],
   ] as const)(
     "matches the scalar reference forward and backward (%s backend)",
     async (_, backend) => {
@@ -113,8 +115,7 @@ describe("causal attention on the backend's matmul", () => {
         attentionForward(want, wantLse, q, k, v, dims, mask);
         const got = new Float32Array(want.length);
         const lse = new Float32Array(wantLse.length);
-        const scratch = new Scratch();
-        await fast.attentionForward(got, lse, q, k, v, dims, mask, backend, scratch);
+        await fast.attentionForward(got, lse, q, k, v, dims, mask, backend);
         expect(maxRelError(Array.from(got), Array.from(want), 1e-3)).toBeLessThan(1e-4);
         expect(maxRelError(Array.from(lse), Array.from(wantLse), 1e-3)).toBeLessThan(1e-5);
 
@@ -122,7 +123,7 @@ describe("causal attention on the backend's matmul", () => {
         const [wq, wk, wv] = grads();
         attentionBackward(wq, wk, wv, dout, wantLse, q, k, v, dims, mask);
         const [gq, gk, gv] = [q, k, v].map((a) => new Float32Array(a.length).fill(0.25));
-        await fast.attentionBackward(gq, gk, gv, dout, lse, q, k, v, dims, mask, backend, scratch);
+        await fast.attentionBackward(gq, gk, gv, dout, lse, q, k, v, dims, mask, backend);
         // Accumulates into what was there (0.25 everywhere).
         for (const [g, w] of [
           [gq, wq],

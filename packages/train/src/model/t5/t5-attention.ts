@@ -65,17 +65,7 @@ export async function t5AttentionLayerForward(
   const fv = await run(p.v, kv, 2, B * Tk);
   const attn = scratch.acquire(B * Tq * inner);
   const lse = scratch.acquire(B * H * Tq);
-  await t5AttentionForward(
-    attn,
-    lse,
-    fq.output,
-    fk.output,
-    fv.output,
-    bias,
-    dims,
-    backend,
-    scratch,
-  );
+  await t5AttentionForward(attn, lse, fq.output, fk.output, fv.output, bias, dims, backend);
   const fo = await run(p.o, attn, 3, B * Tq);
   if (!save) {
     scratch.release(fq.output, fk.output, fv.output, attn, lse);
@@ -120,21 +110,7 @@ export async function t5AttentionLayerBackward(
   const dq = scratch.get("t5.attn.dq", q.length);
   const dk = scratch.get("t5.attn.dk", k.length);
   const dv = scratch.get("t5.attn.dv", v.length);
-  await t5AttentionBackward(
-    dq,
-    dk,
-    dv,
-    dBias,
-    dAttn,
-    ctx.lse,
-    q,
-    k,
-    v,
-    bias,
-    dims,
-    backend,
-    scratch,
-  );
+  await t5AttentionBackward(dq, dk, dv, dBias, dAttn, ctx.lse, q, k, v, bias, dims, backend);
   const rowsQ = q.length / p.q.outFeatures;
   const rowsK = k.length / p.k.outFeatures;
   const dx = await p.q.backward(ctx.projections[0], dq, scratch.get("t5.attn.dx", rowsQ * C));

@@ -164,7 +164,7 @@ async function attend(
   const qt = await project(q, n);
   const attn = scratch.get("t5.cache.attn", qt.length);
   const lse = scratch.get("t5.cache.lse", dims.B * dims.H);
-  await t5AttentionForward(attn, lse, qt, k, v, bias, dims, backend, scratch);
+  await t5AttentionForward(attn, lse, qt, k, v, bias, dims, backend);
   const out = scratch.acquire(dims.B * o.outFeatures);
   await o.forward(attn, { save: false, out });
   return { output: out, context: null };
