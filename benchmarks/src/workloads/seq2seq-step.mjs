@@ -130,17 +130,14 @@ const workload = {
   description:
     "Chronos-T5-tiny- and Chronos-Bolt-tiny-shaped LoRA steps (random weights): 100/50/25% activation budgets, optimal checkpointing",
   async setup({ quick }) {
-    const ctx = { backends: [], setups: {} };
+    const backend = await createBackend("auto");
+    const ctx = { backend, setups: {} };
     for (const [name, row] of Object.entries(MODELS)) {
-      // A backend a row: the full form's two rows together outgrow one wasm memory (1 GiB).
-      const backend = await createBackend("auto");
-      ctx.backends.push(backend);
       const first = row.build({ quick, backend });
       const p = await peaks(first);
       for (const [run, fraction] of Object.entries(BUDGETS)) {
         const built = fraction === 1 ? first : row.build({ quick, backend });
-        const setup = await makeSetup(built, fraction, p);
-        ctx.setups[`${name}.${run}`] = { row: name, backend, ...setup };
+        ctx.setups[`${name}.${run}`] = { row: name, ...(await makeSetup(built, fraction, p)) };
       }
     }
     return ctx;
@@ -180,11 +177,11 @@ const workload = {
       return {
         run: name,
         model: MODELS[s.row].model,
-        backend: s.backend.name,
+        backend: ctx.backend.name,
         "batch×(enc+dec)": `${s.batch.batchSize}×(${encoder}+${decoder})`,
         "budget % of store-all": Math.round((100 * (s.budget ?? s.storeAll)) / s.storeAll),
         "ms/step": ms,
-        // Encoder and decoder positions together (each one token, or a patch, through its stack).
+        // Encoder and decoder positions together (each is one token through its stack).
         "positions/s": ms ? Math.round((positions(s) * 1000) / ms) : null,
         "planned act. peak MB": Number((s.planned / 1e6).toFixed(2)),
         // The pool's count: LoRA's x·Aᵀ, kept inside the adapters, is the part it does not see.
@@ -194,7 +191,7 @@ const workload = {
     });
   },
   async teardown(ctx) {
-    for (const backend of ctx.backends) await backend.dispose?.();
+    await ctx.backend.dispose?.();
   },
 };
 
