@@ -39,9 +39,11 @@ function expectClose(got: Float32Array, want: Float32Array, b: Float64Array, nam
 
 /** Whether a and b hold the same bits (toEqual is slow on millions of floats). */
 function sameBits(a: Float32Array, b: Float32Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
-    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
-  );
+  const [x, y] = [
+    new Uint32Array(a.buffer, a.byteOffset, a.length),
+    new Uint32Array(b.buffer, b.byteOffset, b.length),
+  ];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 function normCase(N: number, C: number) {
@@ -134,17 +136,21 @@ describe.each(cases)("$name backend", ({ backend, epsilon }) => {
   });
 });
 
-describe("wasm rmsNormBackward", () => {
-  it("rmsNormBackward(…) gives the same weight gradient on 1 thread and across workers", async () => {
-    const [many, one] = [cases[1].backend, cases[2].backend];
-    if (many === null || one === null) return;
-    const c = normCase(1029, 4099);
-    const grads: Float32Array[] = [];
-    for (const b of [many, one]) {
-      const dweight = c.dweight.slice();
-      await b.rmsNormBackward(c.dx.slice(), dweight, c.dOut, c.x, c.weight, c.rstd, 1029, 4099);
-      grads.push(dweight);
-    }
-    expect(sameBits(grads[0], grads[1])).toBe(true);
+const byName = (name: string) => cases.find((c) => c.name === name)?.backend ?? null;
+const [wasmMany, wasmOne] = [byName("wasm"), byName("wasm, 1 thread")];
+
+// Registered only where both wasm cases exist (Node): the browser page runs one backend and
+// counts any skip as a failure.
+if (wasmMany !== null && wasmOne !== null)
+  describe("wasm rmsNormBackward", () => {
+    it("rmsNormBackward(…) gives the same weight gradient on 1 thread and across workers", async () => {
+      const c = normCase(1029, 4099);
+      const grads: Float32Array[] = [];
+      for (const b of [wasmMany, wasmOne]) {
+        const dweight = c.dweight.slice();
+        await b.rmsNormBackward(c.dx.slice(), dweight, c.dOut, c.x, c.weight, c.rstd, 1029, 4099);
+        grads.push(dweight);
+      }
+      expect(sameBits(grads[0], grads[1])).toBe(true);
+    });
   });
-});
