@@ -29,3 +29,5 @@ export {
 // Exported so that it stays a function of its own: inlined into matmulBlock, V8 hoists its five
 // splat loads and spills accumulators (measured 17 against ~45 GFLOP/s on one core).
 export { kernel5x8 } from "./microkernel";
+export { rmsNormTiles, setRmsNorm } from "./rms-norm";
+export { setSwiglu, swigluTiles } from "./swiglu";

@@ -1,6 +1,6 @@
 // One job split into tiles that the main thread and the workers take turns grabbing: a matmul
-// (tiles of the output) or attention (attention.ts); dynamic scheduling: a thread the OS has
-// descheduled simply takes fewer tiles.
+// (tiles of the output), attention (attention.ts), RMSNorm or SwiGLU (rms-norm.ts, swiglu.ts);
+// dynamic scheduling: a thread the OS has descheduled simply takes fewer tiles.
 // The job descriptor lives at a fixed address below the arena, in the shared memory:
 //   CTL  i64  (generation << 32) | next tile; CLOSED while the descriptor is being rewritten
 //   DONE i32  tiles finished (the last finisher notifies the waiting main thread)
@@ -15,7 +15,9 @@ import { attentionTile } from "./attention";
 import { padRows } from "./elementwise";
 import { kernel5x8, MR, packA, storeBlock } from "./microkernel";
 import { reduceColumns, scaleBlock } from "./reduce-kernel";
+import { rmsNormTile } from "./rms-norm";
 import { kernel1x8, kernel4x8, MR_STRIDED } from "./strided-kernel";
+import { swigluTile } from "./swiglu";
 
 const JOB: usize = 1024;
 const CTL: usize = JOB;
@@ -25,9 +27,14 @@ const STOP: usize = JOB + 16;
 const READY: usize = JOB + 20;
 const F: usize = JOB + 64; // descriptor fields, 4 bytes each
 const CLOSED: u64 = 0xffffffff;
-/** Field F + 120: what a tile is, a block of a matmul (0) or of attention (1, attention.ts). */
+/**
+ * Field F + 120: what a tile is, a block of a matmul (0), of attention (1, attention.ts), of
+ * RMSNorm rows (2, rms-norm.ts) or of SwiGLU elements (3, swiglu.ts).
+ */
 const KIND: usize = 120;
 const ATTENTION: i32 = 1;
+const RMS_NORM: i32 = 2;
+const SWIGLU: i32 = 3;
 
 /** Steps of the shared dimension per block: a KC × 8 panel of b (16 KiB) stays in L1. */
 const KC: i32 = 512;
@@ -152,7 +159,8 @@ export function beginMatmul(
 
 /**
  * Publishes a job of `tiles` tiles of another kind (1: attention, described by setAttention and
- * setAttentionShape first) and returns `tiles`.
+ * setAttentionShape first; 2: RMSNorm, by setRmsNorm; 3: SwiGLU, by setSwiglu) and returns
+ * `tiles`.
  */
 export function beginTiles(kind: i32, tiles: i32): i32 {
   const gen = (atomic.load<u64>(CTL) >>> 32) + 1;
@@ -203,9 +211,11 @@ export function runJob(thread: i32): i32 {
     const red = <usize>load<u32>(F, 108) + <usize>thread * <usize>load<u32>(F, 112);
     const kind = load<i32>(F, KIND);
     if (atomic.cmpxchg<u64>(CTL, ctl, ctl + 1) !== ctl) continue;
-    if (kind === ATTENTION) {
+    if (kind !== 0) {
       // Its descriptor is read inside: it cannot change while a claimed tile is unfinished.
-      attentionTile(next, thread);
+      if (kind === ATTENTION) attentionTile(next, thread);
+      else if (kind === RMS_NORM) rmsNormTile(next);
+      else if (kind === SWIGLU) swigluTile(next);
       if (atomic.add<i32>(DONE, 1) + 1 === tiles) atomic.notify(DONE, 1);
       ran++;
       continue;

@@ -187,6 +187,61 @@ export interface Backend {
     dBias: Float32Array | null,
   ): Awaitable<void>;
   /**
+   * RMSNorm over rows (Llama's `LlamaRMSNorm`, T5's `T5LayerNorm`): out `[rows, cols]`
+   * (overwritten) = weight `[cols]` ⊙ x · rstd, with rstd[r] = 1 / √(mean(x[r]²) + eps) written
+   * for the backward. The naive kernel is `naiveRmsNormForward`.
+   *
+   * @example
+   * await backend.rmsNormForward(out, rstd, x, weight, rows, cols, 1e-6);
+   */
+  rmsNormForward(
+    out: Float32Array,
+    rstd: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): Awaitable<void>;
+  /**
+   * RMSNorm backward from the forward's rstd: accumulates (+=) dx `[rows, cols]` and, when given,
+   * dweight `[cols]` from dOut `[rows, cols]`. The weight gradient is summed in an order that
+   * depends on the sizes only, so a run repeats bit for bit. The naive kernel is
+   * `naiveRmsNormBackward`.
+   */
+  rmsNormBackward(
+    dx: Float32Array,
+    dweight: Float32Array | null,
+    dOut: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    rstd: Float32Array,
+    rows: number,
+    cols: number,
+  ): Awaitable<void>;
+  /**
+   * SwiGLU (Llama's MLP gate): out[i] = silu(gate[i]) · up[i], silu(g) = g / (1 + e^−g), over
+   * `length` elements. The naive kernel is `naiveSwigluForward`.
+   */
+  swigluForward(
+    out: Float32Array,
+    gate: Float32Array,
+    up: Float32Array,
+    length: number,
+  ): Awaitable<void>;
+  /**
+   * SwiGLU backward: overwrites dgate and dup (`length` each) from dOut, gate and up. The naive
+   * kernel is `naiveSwigluBackward`.
+   */
+  swigluBackward(
+    dgate: Float32Array,
+    dup: Float32Array,
+    dOut: Float32Array,
+    gate: Float32Array,
+    up: Float32Array,
+    length: number,
+  ): Awaitable<void>;
+  /**
    * `length` floats, zero-filled, where this backend's kernels read and write them in place: the
    * wasm backend (with threads) hands out a view on its WebAssembly memory, so operands and
    * outputs made this way cross into and out of it with no copy. Elsewhere a plain

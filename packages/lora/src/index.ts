@@ -54,6 +54,8 @@ export { checkAdapterFits, parseAdapter, serializeAdapter } from "./peft-adapter
 export type { RandomState } from "./random";
 export { mixSeed, Random } from "./random";
 export { ReferenceBackend } from "./reference-backend";
+export type { Floats } from "./rms-norm";
+export { checkRmsNorm, naiveRmsNormBackward, naiveRmsNormForward } from "./rms-norm";
 export type {
   NamedTensor,
   SafetensorsDtype,
@@ -66,5 +68,6 @@ export {
   readTensor,
   writeSafetensors,
 } from "./safetensors";
+export { checkSwiglu, naiveSwigluBackward, naiveSwigluForward } from "./swiglu";
 export type { WasmBackendOptions } from "./wasm";
 export { createWasmBackend, WasmBackend } from "./wasm";

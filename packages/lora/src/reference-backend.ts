@@ -1,12 +1,15 @@
 // The `reference` backend: plain TypeScript, synchronous, no dependencies. The correctness
 // reference for the other backends and the fallback everywhere: a blocked matmul
-// (`tiled-matmul.ts`) and the naive elementwise, cross-entropy and attention kernels.
+// (`tiled-matmul.ts`) and the naive elementwise, cross-entropy, attention, RMSNorm and SwiGLU
+// kernels.
 import { checkAttention, naiveAttentionBackward, naiveAttentionForward } from "./attention";
 import type { AttentionStep, Backend, LoRAStep, MatmulShape } from "./backend";
 import { checkCrossEntropyRows, naiveCrossEntropyRows } from "./cross-entropy-rows";
 import { MatmulLoRAStep } from "./lora-step";
 import { checkMatmul, checkMatrix, checkVector } from "./matmul-shape";
 import { naiveAddBias, naiveAxpy, naiveMul, naiveScale } from "./naive-kernels";
+import { checkRmsNorm, naiveRmsNormBackward, naiveRmsNormForward } from "./rms-norm";
+import { checkSwiglu, naiveSwigluBackward, naiveSwigluForward } from "./swiglu";
 import { TiledMatmul } from "./tiled-matmul";
 
 /** Throws a RangeError naming `length` unless it is a non-negative integer (`Backend.allocate`). */
@@ -117,6 +120,50 @@ export class ReferenceBackend implements Backend {
   ): void {
     checkAttention("attentionBackward()", step, { dOut, dq, dk, dv, dBias });
     naiveAttentionBackward(step, dOut, dq, dk, dv, dBias);
+  }
+
+  rmsNormForward(
+    out: Float32Array,
+    rstd: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void {
+    checkRmsNorm("rmsNormForward()", rows, cols, { out, rstd, x, weight });
+    naiveRmsNormForward(out, rstd, x, weight, rows, cols, eps);
+  }
+
+  rmsNormBackward(
+    dx: Float32Array,
+    dweight: Float32Array | null,
+    dOut: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    rstd: Float32Array,
+    rows: number,
+    cols: number,
+  ): void {
+    checkRmsNorm("rmsNormBackward()", rows, cols, { dx, dweight, dOut, x, weight, rstd });
+    naiveRmsNormBackward(dx, dweight, dOut, x, weight, rstd, rows, cols);
+  }
+
+  swigluForward(out: Float32Array, gate: Float32Array, up: Float32Array, length: number): void {
+    checkSwiglu("swigluForward()", length, { out, gate, up });
+    naiveSwigluForward(out, gate, up, length);
+  }
+
+  swigluBackward(
+    dgate: Float32Array,
+    dup: Float32Array,
+    dOut: Float32Array,
+    gate: Float32Array,
+    up: Float32Array,
+    length: number,
+  ): void {
+    checkSwiglu("swigluBackward()", length, { dgate, dup, dOut, gate, up });
+    naiveSwigluBackward(dgate, dup, dOut, gate, up, length);
   }
 
   /** A plain Float32Array: this backend uses arrays where they are. */

@@ -2,6 +2,7 @@
 // vitest stand-in and run on `window.kairosConformance()` against the backend in `?backend=`.
 import "../../../../packages/lora/test/conformance.test";
 import "../../../../packages/lora/test/attention-conformance.test";
+import "../../../../packages/lora/test/rows-conformance.test";
 import { createdNames, creationErrors } from "../harness/browser-backends";
 import { runRegistered, type TestResult } from "../harness/vitest-shim";
 

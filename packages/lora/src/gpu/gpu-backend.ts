@@ -148,6 +148,50 @@ export class GpuBackend implements Backend {
     this.reference.attentionBackward(step, dOut, dq, dk, dv, dBias);
   }
 
+  /** On the host (the reference kernel): elementwise over rows, no device round trip pays. */
+  rmsNormForward(
+    out: Float32Array,
+    rstd: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void {
+    this.reference.rmsNormForward(out, rstd, x, weight, rows, cols, eps);
+  }
+
+  /** On the host (the reference kernel), as the forward. */
+  rmsNormBackward(
+    dx: Float32Array,
+    dweight: Float32Array | null,
+    dOut: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    rstd: Float32Array,
+    rows: number,
+    cols: number,
+  ): void {
+    this.reference.rmsNormBackward(dx, dweight, dOut, x, weight, rstd, rows, cols);
+  }
+
+  /** On the host (the reference kernel), as RMSNorm. */
+  swigluForward(out: Float32Array, gate: Float32Array, up: Float32Array, length: number): void {
+    this.reference.swigluForward(out, gate, up, length);
+  }
+
+  /** On the host (the reference kernel), as the forward. */
+  swigluBackward(
+    dgate: Float32Array,
+    dup: Float32Array,
+    dOut: Float32Array,
+    gate: Float32Array,
+    up: Float32Array,
+    length: number,
+  ): void {
+    this.reference.swigluBackward(dgate, dup, dOut, gate, up, length);
+  }
+
   loraForward(step: LoRAStep, out: Float32Array): Promise<void> {
     return this.lora.forward(step, out);
   }

@@ -50,6 +50,29 @@ export interface KernelExports {
     scale: number,
   ): void;
   attentionTiles(): number;
+  setRmsNorm(
+    x: number,
+    weight: number,
+    rstd: number,
+    o: number,
+    dx: number,
+    partials: number,
+    N: number,
+    C: number,
+    rowsPerTile: number,
+    eps: number,
+  ): void;
+  rmsNormTiles(): number;
+  setSwiglu(
+    gate: number,
+    up: number,
+    o: number,
+    dgate: number,
+    dup: number,
+    L: number,
+    perTile: number,
+  ): void;
+  swigluTiles(): number;
   setSide(side: number, cols: number, panel: number, alpha: number): void;
   setReductions(v: number, x: number, rsX: number, partials: number, partialStride: number): void;
   runJob(thread: number): number;

@@ -17,6 +17,12 @@ import { ResidentBuffers } from "./resident-buffers";
 import type { ThreadPool } from "./thread-pool";
 import { type AttentionParts, wasmAttentionBackward, wasmAttentionForward } from "./wasm-attention";
 import { wasmLoraBackward, wasmLoraForward } from "./wasm-lora-step";
+import {
+  wasmRmsNormBackward,
+  wasmRmsNormForward,
+  wasmSwigluBackward,
+  wasmSwigluForward,
+} from "./wasm-rows";
 
 /**
  * Backend over the WebAssembly kernels. Create it with `createWasmBackend()`; the constructor
@@ -169,6 +175,56 @@ export class WasmBackend implements Backend {
     return this.serial(() =>
       wasmAttentionBackward(this.attention, step, dOut, [dq, dk, dv, dBias]),
     );
+  }
+
+  rmsNormForward(
+    out: Float32Array,
+    rstd: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void | Promise<void> {
+    const parts = this.attention;
+    return this.serial(() => wasmRmsNormForward(parts, out, rstd, x, weight, rows, cols, eps));
+  }
+
+  rmsNormBackward(
+    dx: Float32Array,
+    dweight: Float32Array | null,
+    dOut: Float32Array,
+    x: Float32Array,
+    weight: Float32Array,
+    rstd: Float32Array,
+    rows: number,
+    cols: number,
+  ): void | Promise<void> {
+    const parts = this.attention;
+    return this.serial(() =>
+      wasmRmsNormBackward(parts, dx, dweight, dOut, x, weight, rstd, rows, cols),
+    );
+  }
+
+  swigluForward(
+    out: Float32Array,
+    gate: Float32Array,
+    up: Float32Array,
+    length: number,
+  ): void | Promise<void> {
+    return this.serial(() => wasmSwigluForward(this.attention, out, gate, up, length));
+  }
+
+  swigluBackward(
+    dgate: Float32Array,
+    dup: Float32Array,
+    dOut: Float32Array,
+    gate: Float32Array,
+    up: Float32Array,
+    length: number,
+  ): void | Promise<void> {
+    const parts = this.attention;
+    return this.serial(() => wasmSwigluBackward(parts, dgate, dup, dOut, gate, up, length));
   }
 
   /**

@@ -26,9 +26,10 @@ import {
   type SublayerContext,
   type SublayerNorm,
 } from "./residual-norm.js";
-import { rmsNormForward } from "./rms-norm.js";
+import { rmsNormForwardOn } from "./rms-norm.js";
 import type { RotaryTables } from "./rotary.js";
 import { allocatorOf, Scratch } from "./scratch.js";
+import { type GatedActivation, swigluOn } from "./swiglu.js";
 
 /** A layer's seven projections, by Llama module name. */
 export type LayerProjections = AttentionProjections & MlpProjections;
@@ -67,10 +68,15 @@ export class DecoderLayer {
     /** Runs attention's products (the projections carry their own). */
     readonly backend: MatmulBackend,
     readonly scratch: Scratch = new Scratch(allocatorOf(backend)),
-  ) {}
+  ) {
+    this.gate = swigluOn(backend);
+  }
+
+  /** The MLP's SwiGLU, on the backend's fused op where it has one. */
+  private readonly gate: GatedActivation;
 
   private norm(weight: Float32Array, grad: Float32Array | null): SublayerNorm {
-    return { weight, grad, eps: this.config.rmsNormEps };
+    return { weight, grad, eps: this.config.rmsNormEps, backend: this.backend };
   }
 
   /** Runs `inner` on RMSNorm(x) and adds x back (see {@link residualNormForward}). */
@@ -135,7 +141,8 @@ export class DecoderLayer {
       // A lean context: the normed input, q, k, v and their projections' contexts again.
       const C = this.config.hiddenSize;
       const n = this.scratch.acquire(x.length);
-      rmsNormForward(n, ctx.rstd, x, this.inputNorm, x.length / C, C, this.config.rmsNormEps);
+      const eps = this.config.rmsNormEps;
+      await rmsNormForwardOn(this.backend, n, ctx.rstd, x, this.inputNorm, x.length / C, C, eps);
       await selfAttentionRebuild(
         ctx.inner,
         n,
@@ -173,14 +180,14 @@ export class DecoderLayer {
   mlpForward(h: Float32Array, save: boolean, rng: () => number, output = true) {
     const options = seedOptions(rng, 3, save);
     return this.sublayer(h, this.postNorm, save, (n) =>
-      mlpForward(n, this.projections, options, this.scratch, save, output),
+      mlpForward(n, this.projections, options, this.scratch, save, output, this.gate),
     );
   }
 
   /** Accumulates the MLP sublayer's gradients; returns dh[N, C]. */
   mlpBackward(ctx: MlpSublayerContext, h: Float32Array, dy: Float32Array) {
     return this.sublayerBackward(ctx, h, dy, this.postNorm, this.normGrads?.post ?? null, (c, d) =>
-      mlpBackward(c, d, this.projections, this.scratch),
+      mlpBackward(c, d, this.projections, this.scratch, this.gate),
     );
   }
 

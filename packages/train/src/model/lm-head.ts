@@ -8,7 +8,7 @@ import {
   crossEntropyForward,
 } from "./chunked-cross-entropy.js";
 import type { MatmulBackend } from "./matmul.js";
-import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
+import { rmsNormBackwardOn, rmsNormForwardOn } from "./rms-norm.js";
 import type { Scratch } from "./scratch.js";
 import type { StageForward } from "./stage.js";
 
@@ -53,7 +53,7 @@ export async function lmHeadForward(
   const pool = head.scratch; // context buffers: given back after backward, or below
   const hn = pool.acquire(N * C);
   const rstd = pool.acquire(N);
-  rmsNormForward(hn, rstd, x, head.norm, N, C, head.eps);
+  await rmsNormForwardOn(head.backend, hn, rstd, x, head.norm, N, C, head.eps);
   const scale = head.scale ?? 1;
   if (scale !== 1) for (let i = 0; i < hn.length; i++) hn[i] *= scale;
   const lse = pool.acquire(N);
@@ -92,7 +92,7 @@ export async function lmHeadBackward(
   const scale = head.scale ?? 1;
   if (scale !== 1) for (let i = 0; i < dhn.length; i++) dhn[i] *= scale;
   const dx = head.scratch.acquire(N * C).fill(0); // pooled: the executor gives it back
-  rmsNormBackward(dx, head.normGrad, dhn, ctx.x, head.norm, ctx.rstd, N, C);
+  await rmsNormBackwardOn(head.backend, dx, head.normGrad, dhn, ctx.x, head.norm, ctx.rstd, N, C);
   head.scratch.release(ctx.hn, ctx.rstd, ctx.lse);
   return dx;
 }

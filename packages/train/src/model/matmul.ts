@@ -1,5 +1,5 @@
 // The kernels the model calls on a `@kairos/lora` Backend: matmul with optional transposes and
-// accumulation, and optionally the fused cross-entropy and attention ops. Typed as a slice of
+// accumulation, and optionally the fused cross-entropy, attention, RMSNorm and SwiGLU ops. Typed as a slice of
 // that contract so a naive test backend also fits.
 import type { Backend } from "@kairos/lora";
 
@@ -7,8 +7,21 @@ export type { MatmulShape } from "@kairos/lora";
 
 /**
  * The part of `@kairos/lora`'s `Backend` the model calls: `matmul`, and `crossEntropyRows`,
- * `attentionForward` and `attentionBackward` where the backend has them (without, the model runs
- * lora's naive kernels, `naiveCrossEntropyRows` and `naiveAttention*`, in plain JS).
+ * `attentionForward`/`attentionBackward`, `rmsNormForward`/`rmsNormBackward` and
+ * `swigluForward`/`swigluBackward` where the backend has them (without, the model runs lora's
+ * naive kernels, `naiveCrossEntropyRows`, `naiveAttention*`, `naiveRmsNorm*` and
+ * `naiveSwiglu*`, in plain JS).
  */
 export type MatmulBackend = Pick<Backend, "name" | "matmul"> &
-  Partial<Pick<Backend, "crossEntropyRows" | "attentionForward" | "attentionBackward">>;
+  Partial<
+    Pick<
+      Backend,
+      | "crossEntropyRows"
+      | "attentionForward"
+      | "attentionBackward"
+      | "rmsNormForward"
+      | "rmsNormBackward"
+      | "swigluForward"
+      | "swigluBackward"
+    >
+  >;

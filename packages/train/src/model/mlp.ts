@@ -75,7 +75,7 @@ export async function mlpForward(
     const u = await p.up_proj.forward(xs, { ...options(1), out: span(up, I, "mlp.block.up") });
     // A trainable down_proj keeps its input: then m is a whole pooled buffer in the context.
     const m = frozen ? scratch.get("mlp.block.m", rows * I) : scratch.acquire(N * I);
-    gated.forward(m, g.output, u.output, m.length);
+    await gated.forward(m, g.output, u.output, m.length);
     // Without an output, down_proj builds only its context (nothing when frozen): the gated
     // product is all this costs, beside gate and up.
     const down = output ? { out: span(y, C, "") } : { output: false };
@@ -114,7 +114,7 @@ export async function mlpBackward(
     const dGate = scratch.get("mlp.dGate", rows * I);
     const dUp = scratch.get("mlp.dUp", rows * I);
     const at = (a: Float32Array) => a.subarray(r0 * I, (r0 + rows) * I);
-    gated.backward(dGate, dUp, dm, at(ctx.gate), at(ctx.up), rows * I);
+    await gated.backward(dGate, dUp, dm, at(ctx.gate), at(ctx.up), rows * I);
     const dxs = dx.subarray(r0 * C, (r0 + rows) * C);
     await p.gate_proj.backward(cg, dGate, dxs);
     const dxu = await p.up_proj.backward(cu, dUp, scratch.get("mlp.dxu", rows * C));

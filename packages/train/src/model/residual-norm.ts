@@ -3,7 +3,8 @@
 // normed input only while one of the inner projections' contexts holds it.
 // Legend: N rows, C hidden size.
 import { heldBytes, holds } from "./held-bytes.js";
-import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
+import type { MatmulBackend } from "./matmul.js";
+import { rmsNormBackwardOn, rmsNormForwardOn } from "./rms-norm.js";
 import type { Scratch } from "./scratch.js";
 
 /** What a sublayer's backward needs besides its input. */
@@ -16,11 +17,12 @@ export interface SublayerContext<T> {
   bytes: number;
 }
 
-/** The norm of a sublayer: weight [C], its gradient (or null), epsilon. */
+/** The norm of a sublayer: weight [C], its gradient (or null), epsilon, the backend it runs on. */
 export interface SublayerNorm {
   weight: Float32Array;
   grad: Float32Array | null;
   eps: number;
+  backend: MatmulBackend;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function residualNormForward<T extends { projections: unknown[] }>(
   const N = x.length / C;
   const n = scratch.acquire(N * C); // context buffers: given back after backward, or below
   const rstd = scratch.acquire(N);
-  rmsNormForward(n, rstd, x, norm.weight, N, C, norm.eps);
+  await rmsNormForwardOn(norm.backend, n, rstd, x, norm.weight, N, C, norm.eps);
   const f = await inner(n);
   const y = f.output;
   for (let i = 0; i < y.length; i++) y[i] += x[i];
@@ -71,7 +73,7 @@ export async function residualNormBackward<T>(
   // The residual path carries dy through unchanged.
   const dx = scratch.acquire(dOutput.length);
   dx.set(dOutput);
-  rmsNormBackward(dx, norm.grad, dn, x, norm.weight, ctx.rstd, N, C);
+  await rmsNormBackwardOn(norm.backend, dx, norm.grad, dn, x, norm.weight, ctx.rstd, N, C);
   scratch.release(ctx.rstd);
   if (ctx.normed) scratch.release(ctx.normed);
   return dx;

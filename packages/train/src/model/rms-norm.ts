@@ -1,54 +1,48 @@
-// RMSNorm (Zhang & Sennrich 2019) exactly as Hugging Face's `LlamaRMSNorm`:
-// y = weight ⊙ x / sqrt(mean(x²) + eps), statistics in float32 or better.
+// RMSNorm (Zhang & Sennrich 2019) exactly as Hugging Face's `LlamaRMSNorm` and `T5LayerNorm`:
+// y = weight ⊙ x / sqrt(mean(x²) + eps). Training runs it on the backend's fused op
+// (`rmsNormForward`/`rmsNormBackward`: SIMD across the workers on wasm), or lora's naive kernel
+// for a backend without it; the naive kernels, exported here by their old names, stay for
+// float64 gradient checks and the decoding paths.
 // Legend: N rows (tokens), C channels.
-import type { Floats } from "./floats.js";
+import { naiveRmsNormBackward, naiveRmsNormForward } from "@kairos/lora";
+import type { MatmulBackend } from "./matmul.js";
+
+export { naiveRmsNormBackward as rmsNormBackward, naiveRmsNormForward as rmsNormForward };
 
 /**
- * out[N,C] = weight[C] ⊙ x[N,C] · rstd[N]; writes the reciprocal RMS of each row into `rstd[N]`
- * (what the backward needs besides `x`).
+ * out[N,C] = weight[C] ⊙ x[N,C] · rstd[N] on `backend`; writes each row's reciprocal RMS into
+ * rstd[N] (what the backward needs besides x).
  */
-export function rmsNormForward(
-  out: Floats,
-  rstd: Floats,
-  x: Floats,
-  weight: Floats,
+export async function rmsNormForwardOn(
+  backend: MatmulBackend,
+  out: Float32Array,
+  rstd: Float32Array,
+  x: Float32Array,
+  weight: Float32Array,
   N: number,
   C: number,
   eps: number,
-): void {
-  for (let n = 0; n < N; n++) {
-    const o = n * C;
-    let ss = 0;
-    for (let c = 0; c < C; c++) ss += x[o + c] * x[o + c];
-    const r = 1 / Math.sqrt(ss / C + eps);
-    rstd[n] = r;
-    for (let c = 0; c < C; c++) out[o + c] = weight[c] * (x[o + c] * r);
-  }
+): Promise<void> {
+  if (backend.rmsNormForward) await backend.rmsNormForward(out, rstd, x, weight, N, C, eps);
+  else naiveRmsNormForward(out, rstd, x, weight, N, C, eps);
 }
 
 /**
- * Backward of {@link rmsNormForward}: dx[N,C] += ∂L/∂x, and dweight[C] += ∂L/∂weight when given.
- * With r = rstd: dx_j = r·w_j·dy_j − r³·x_j/C · Σ_i dy_i·w_i·x_i.
+ * Backward of {@link rmsNormForwardOn} on `backend`: dx[N,C] += ∂L/∂x, and dweight[C] +=
+ * ∂L/∂weight when given (summed in an order fixed by the sizes: runs repeat bit for bit).
  */
-export function rmsNormBackward(
-  dx: Floats,
-  dweight: Floats | null,
-  dout: Floats,
-  x: Floats,
-  weight: Floats,
-  rstd: Floats,
+export async function rmsNormBackwardOn(
+  backend: MatmulBackend,
+  dx: Float32Array,
+  dweight: Float32Array | null,
+  dout: Float32Array,
+  x: Float32Array,
+  weight: Float32Array,
+  rstd: Float32Array,
   N: number,
   C: number,
-): void {
-  for (let n = 0; n < N; n++) {
-    const o = n * C;
-    const r = rstd[n];
-    let dot = 0;
-    for (let c = 0; c < C; c++) dot += dout[o + c] * weight[c] * x[o + c];
-    const k = (r * r * r * dot) / C;
-    for (let c = 0; c < C; c++) {
-      dx[o + c] += r * weight[c] * dout[o + c] - k * x[o + c];
-      if (dweight) dweight[c] += dout[o + c] * x[o + c] * r;
-    }
-  }
+): Promise<void> {
+  if (backend.rmsNormBackward) {
+    await backend.rmsNormBackward(dx, dweight, dout, x, weight, rstd, N, C);
+  } else naiveRmsNormBackward(dx, dweight, dout, x, weight, rstd, N, C);
 }

@@ -1,5 +1,11 @@
+import { createBackend } from "@kairos/lora";
 import { describe, expect, it } from "vitest";
-import { rmsNormBackward, rmsNormForward } from "../../src/model/rms-norm.js";
+import {
+  rmsNormBackward,
+  rmsNormBackwardOn,
+  rmsNormForward,
+  rmsNormForwardOn,
+} from "../../src/model/rms-norm.js";
 import {
   dotWith,
   maxRelError,
@@ -7,6 +13,7 @@ import {
   randomFloats,
   spread,
 } from "../helpers/finite-difference.js";
+import { naiveBackend } from "../helpers/naive-backend.js";
 
 describe("rmsNorm", () => {
   const N = 3;
@@ -45,4 +52,31 @@ describe("rmsNorm", () => {
       maxRelError(Array.from(dw), await numericGradient(f, w, spread(C, C), 1e-6)),
     ).toBeLessThan(1e-6);
   });
+});
+
+describe("rmsNorm on a backend", () => {
+  const [N, C] = [37, 19]; // two wasm tiles, C not a multiple of 4
+  const x = randomFloats(new Float32Array(N * C), 7, 2);
+  const w = randomFloats(new Float32Array(C), 8);
+  const dy = randomFloats(new Float32Array(N * C), 9);
+
+  it.each([["wasm"], ["naive (no op)"]])(
+    "rmsNormForwardOn(backend, …) and rmsNormBackwardOn(backend, …) match the plain kernels: %s",
+    async (name) => {
+      const backend = name === "wasm" ? await createBackend("wasm", { threads: 2 }) : naiveBackend;
+      const [want, wantR] = [new Float32Array(N * C), new Float32Array(N)];
+      rmsNormForward(want, wantR, x, w, N, C, 1e-6);
+      const [got, gotR] = [new Float32Array(N * C), new Float32Array(N)];
+      await rmsNormForwardOn(backend, got, gotR, x, w, N, C, 1e-6);
+      expect(maxRelError(Array.from(got), Array.from(want), 1)).toBeLessThan(1e-5);
+      expect(maxRelError(Array.from(gotR), Array.from(wantR), 1)).toBeLessThan(1e-5);
+      const [wantDx, wantDw] = [new Float32Array(N * C).fill(1), new Float32Array(C).fill(1)];
+      rmsNormBackward(wantDx, wantDw, dy, x, w, wantR, N, C);
+      const [dx, dw] = [new Float32Array(N * C).fill(1), new Float32Array(C).fill(1)];
+      await rmsNormBackwardOn(backend, dx, dw, dy, x, w, wantR, N, C);
+      expect(maxRelError(Array.from(dx), Array.from(wantDx), 1)).toBeLessThan(1e-5);
+      expect(maxRelError(Array.from(dw), Array.from(wantDw), 1)).toBeLessThan(1e-5);
+      if ("dispose" in backend) await (backend as { dispose(): unknown }).dispose();
+    },
+  );
 });

@@ -28,6 +28,7 @@ export function normOf(parts: T5Parts, key: string): SublayerNorm {
     weight: parts.weights.get(key) as Float32Array,
     grad: parts.grads?.get(key) ?? null,
     eps: parts.config.layerNormEpsilon,
+    backend: parts.backend,
   };
 }
 

@@ -18,7 +18,7 @@
 import { embeddingBackward, embeddingForward } from "../embedding.js";
 import { heldBytes } from "../held-bytes.js";
 import { type LmHead, type LmHeadContext, lmHeadBackward, lmHeadForward } from "../lm-head.js";
-import { rmsNormBackward, rmsNormForward } from "../rms-norm.js";
+import { rmsNormBackwardOn, rmsNormForwardOn } from "../rms-norm.js";
 import type { ModelStage, StageContext } from "../stage.js";
 import {
   decoderBlockBackward,
@@ -141,7 +141,8 @@ export function t5BridgeStage(
       const out = parts.scratch.acquire((Nd + Ne) * C);
       const rstd = parts.scratch.acquire(Ne);
       decoderInput.forward(out.subarray(0, Nd * C));
-      rmsNormForward(out.subarray(Nd * C), rstd, x, norm.weight, Ne, C, norm.eps);
+      const e = out.subarray(Nd * C);
+      await rmsNormForwardOn(parts.backend, e, rstd, x, norm.weight, Ne, C, norm.eps);
       if (!save) parts.scratch.release(rstd);
       const context: NormContext | undefined = save ? { rstd, bytes: rstd.byteLength } : undefined;
       return { output: out, context };
@@ -150,7 +151,8 @@ export function t5BridgeStage(
       const { rstd } = context as NormContext;
       decoderInput.backward?.(dOutput.subarray(0, Nd * C));
       const dx = parts.scratch.acquire(Ne * C).fill(0);
-      rmsNormBackward(
+      await rmsNormBackwardOn(
+        parts.backend,
         dx,
         norm.grad,
         dOutput.subarray(Nd * C),
@@ -234,7 +236,8 @@ export function t5DecoderFinalNormStage(parts: T5Parts, g: T5Geometry): ModelSta
     forward: async (input, { save }) => {
       const out = parts.scratch.acquire(Nd * C);
       const rstd = parts.scratch.acquire(Nd);
-      rmsNormForward(out, rstd, input as Float32Array, norm.weight, Nd, C, norm.eps);
+      const x = input as Float32Array;
+      await rmsNormForwardOn(parts.backend, out, rstd, x, norm.weight, Nd, C, norm.eps);
       if (!save) parts.scratch.release(rstd);
       const context: NormContext | undefined = save ? { rstd, bytes: rstd.byteLength } : undefined;
       return { output: out, context };
@@ -242,7 +245,8 @@ export function t5DecoderFinalNormStage(parts: T5Parts, g: T5Geometry): ModelSta
     backward: async (context, input, dOutput) => {
       const { rstd } = context as NormContext;
       const dIn = parts.scratch.acquire(input.length).fill(0);
-      rmsNormBackward(dIn, norm.grad, dOutput, input as Float32Array, norm.weight, rstd, Nd, C);
+      const x = input as Float32Array;
+      await rmsNormBackwardOn(parts.backend, dIn, norm.grad, dOutput, x, norm.weight, rstd, Nd, C);
       parts.scratch.release(rstd);
       return dIn;
     },
