@@ -84,8 +84,10 @@ export function setSide(side: usize, cols: i32, panel: usize, alpha: f32): void 
 }
 
 /**
- * Makes the next job (one with a side, see setSide) also reduce over its rows, per thread into
- * partials + thread · partialStride (zeroed by the caller): `[k][8]` += Σ_r op(a)[r, ·]ᵀ ⊗ v[r]
+ * Makes the next job (one with a side, see setSide) also reduce over its rows, per tile into
+ * partials + tile · partialStride (zeroed by the caller; the tiles span every column, so a tile is
+ * a band of rows): the caller sums them in tile order, so the result does not depend on which
+ * thread took which tile. `[k][8]` += Σ_r op(a)[r, ·]ᵀ ⊗ v[r]
  * (v `[M, cols]`) and then `[n][8]` += Σ_r x[r, ·]ᵀ ⊗ side[r] (x `[M, n]`, rows rsX bytes
  * apart). In a LoRA backward (a = dY, side = dh) these are dYᵀ·xa and xᵀ·dh, gradB and gradAᵀ,
  * from rows the tile has at hand: no passes of their own over dY and x. v = 0: none. Call
@@ -208,7 +210,7 @@ export function runJob(thread: i32): i32 {
     const redV = <usize>load<u32>(F, 96);
     const redX = <usize>load<u32>(F, 100);
     const rsX = <usize>load<u32>(F, 104);
-    const red = <usize>load<u32>(F, 108) + <usize>thread * <usize>load<u32>(F, 112);
+    const red = <usize>load<u32>(F, 108) + <usize>next * <usize>load<u32>(F, 112);
     const kind = load<i32>(F, KIND);
     if (atomic.cmpxchg<u64>(CTL, ctl, ctl + 1) !== ctl) continue;
     if (kind !== 0) {

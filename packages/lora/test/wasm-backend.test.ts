@@ -125,6 +125,43 @@ describe("wasm backend resources", () => {
     }
   });
 
+  it("loraBackward() gives the same LoRA gradients bit for bit on 1 thread and on 2", async () => {
+    // Tiles span every column here, so gradA and gradB are reduced inside the tiles: per tile,
+    // summed in tile order, whichever thread ran which tile (per thread, they moved run to run).
+    const [rows, I, O, K] = [2000, 128, 96, 8];
+    expect(threaded.spansColumns(rows, I, O, K)).toBe(true);
+    const dOutput = randomArray(rows * O, 5);
+    const backward = async (backend: WasmBackend) => {
+      const step = {
+        ...{ rows, inFeatures: I, outFeatures: O, rank: K, scaling: 2 },
+        ...{ xa: new Float32Array(rows * K), x: randomArray(rows * I, 1) },
+        ...{ weight: randomArray(O * I, 2), loraA: randomArray(K * I, 3) },
+        loraB: randomArray(O * K, 4),
+      };
+      await backend.loraForward(step, new Float32Array(rows * O));
+      const [gradA, gradB] = [randomArray(K * I, 6), randomArray(O * K, 7)];
+      await backend.loraBackward(step, dOutput, new Float32Array(rows * I), gradA, gradB);
+      const { onCaller, tiles } = backend.lastMatmul;
+      return {
+        bytes: Buffer.concat([Buffer.from(gradA.buffer), Buffer.from(gradB.buffer)]),
+        onCaller,
+        tiles,
+      };
+    };
+    const one = await backward(single);
+    expect(one.tiles).toBeGreaterThan(2);
+    // Workers join when the OS runs them: retry until the worker took some of the tiles.
+    const deadline = Date.now() + 10_000;
+    let shared = 0;
+    while (shared < 3 && Date.now() < deadline) {
+      const two = await backward(threaded);
+      if (two.onCaller === two.tiles) continue;
+      shared++;
+      expect(two.bytes.equals(one.bytes)).toBe(true);
+    }
+    expect(shared).toBe(3);
+  });
+
   it("matmul() on 2 threads hands tiles to the worker pool", async () => {
     const [m, n, k] = [768, 256, 256];
     const a = randomArray(m * k, 1);

@@ -29,7 +29,7 @@ export interface PointerMatmul {
    */
   side?: { c: number; cols: number; panel: number; alpha: number };
   /**
-   * With side, when `spansColumns`: per-thread partials of op(a)[r]ᵀ ⊗ v[r] `[k][8]` and
+   * With side, when `spansColumns`: per-tile partials (`rowTiles` of them) of op(a)[r]ᵀ ⊗ v[r] `[k][8]` and
    * x[r]ᵀ ⊗ side[r] `[n][8]` summed over rows (v `[M, cols]`, x `[M, n]`; see assembly
    * setReductions), zeroed by the caller.
    */
@@ -181,6 +181,11 @@ export class MatmulJobs {
     const rows = Math.min(m, TILE_ROWS);
     const wide = Math.ceil(m / rows) >= 4 * this.threads;
     return { rows, cols: Math.min(Math.ceil(n / 8) * 8, wide ? WIDE_COLS : TILE_COLS) };
+  }
+
+  /** How many tiles a job [M,N] that spans every column has: one a band of rows. */
+  rowTiles(m: number, n: number): number {
+    return Math.ceil(m / this.tiles(m, n).rows);
   }
 
   /**

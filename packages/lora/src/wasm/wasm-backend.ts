@@ -368,6 +368,11 @@ export class WasmBackend implements Backend {
     return this.jobs.job(j);
   }
 
+  /** How many row tiles a job that spans every column has (see `MatmulJobs.rowTiles`). */
+  rowTiles(m: number, n: number): number {
+    return this.jobs.rowTiles(m, n);
+  }
+
   /** Whether a job takes a side and reduce inside its tiles (see `MatmulJobs.spansColumns`). */
   spansColumns(m: number, n: number, k: number, cols: number): boolean {
     return this.jobs.spansColumns(m, n, k, cols);

@@ -97,7 +97,7 @@ export function wasmLoraForward(be: WasmBackend, step: LoRAStep, out: Float32Arr
 /**
  * dx = dY·M = dY·W + dh·A, each tile writing its rows of dh = scaling · dY·B first and, where
  * tiles span every column, also reducing its rows into gradB += scaling · dYᵀ·xa and gradA +=
- * (xᵀ·dh)ᵀ (per-thread partials): one pass over dY and x in all. Elsewhere gradB and gradAᵀ =
+ * (xᵀ·dh)ᵀ (per-tile partials): one pass over dY and x in all. Elsewhere gradB and gradAᵀ =
  * xᵀ·dh are jobs of their own (eight columns over contiguous dh: ~2× faster than dhᵀ·x, which
  * reads x eight columns at a time), x copied in while the workers start on dx and dx out while
  * they start on gradB.
@@ -126,17 +126,19 @@ export function wasmLoraBackward(
       side: { c: dh, cols: K, panel: bPanel, alpha: scaling },
     };
     if (be.spansColumns(R, I, O, K)) {
-      // gradB and gradAᵀ too, reduced by the tiles into per-thread partials [O + I][8].
+      // gradB and gradAᵀ too, reduced by the tiles into per-tile partials [O + I][8], summed in
+      // tile order: the same gradients whichever thread ran which tile.
       const floats = (O + I) * 8;
-      const partials = ops.alloc(be.threads * floats, scratch);
-      ops.floats(partials, be.threads * floats).fill(0);
+      const count = be.rowTiles(R, I) * floats;
+      const partials = ops.alloc(count, scratch);
+      ops.floats(partials, count).fill(0);
       const x = ops.operand(step.x, R * I, scratch); // read by the tiles: in before they start
       const reduce = { v: xa, x, partials, partialStride: floats * 4 };
       return chain([
         () => be.job({ ...dxJob, reduce, meanwhile: () => touchPages(ops, dx, R * I) }),
         () => {
           ops.copyOut(d, dx, R * I);
-          addPartials(ops.floats(partials, be.threads * floats), step, gradA, gradB);
+          addPartials(ops.floats(partials, count), step, gradA, gradB);
         },
       ]);
     }
@@ -170,7 +172,7 @@ export function wasmLoraBackward(
 
 /**
  * gradB `[O, K]` += scaling · Σ_t partial_t[o][k] and gradA `[K, I]` += Σ_t partial_t[O + i][k]
- * over the threads' partials `[O + I][8]` (see setReductions).
+ * over the tiles' partials `[O + I][8]`, in tile order (see setReductions).
  */
 function addPartials(
   partials: Float32Array,
