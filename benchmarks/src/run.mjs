@@ -5,6 +5,9 @@
 // ratio that falls below its band is re-measured (more rounds) before it counts (check.mjs).
 //
 //   node src/run.mjs [--quick] [--check] [--update-baseline [--repeats N]] [--only a,b] [--list]
+//                    [--model DIR] [--finetune-steps N]
+// --model and --finetune-steps change what forecast-quality scores (another base model; N LoRA
+// steps, 0 for zero-shot only), so they are for exploring and refused with the baseline's flags.
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -26,8 +29,28 @@ const { values: args } = parseArgs({
     repeats: { type: "string" },
     only: { type: "string" },
     list: { type: "boolean", default: false },
+    model: { type: "string" },
+    "finetune-steps": { type: "string" },
   },
 });
+const explore = {};
+if (args.model !== undefined) explore.model = args.model;
+if (args["finetune-steps"] !== undefined) {
+  const n = Number(args["finetune-steps"]);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(
+      `bench: --finetune-steps must be a whole number ≥ 0, got ${args["finetune-steps"]}`,
+    );
+    process.exit(2);
+  }
+  explore.finetuneSteps = n;
+}
+if (Object.keys(explore).length > 0 && (args.check || args["update-baseline"])) {
+  console.error(
+    "bench: --model and --finetune-steps change the figures; they cannot be used with --check or --update-baseline",
+  );
+  process.exit(2);
+}
 const mode = args.quick ? "quick" : "full";
 const repeats = Number(args.repeats ?? (args["update-baseline"] ? 5 : 1));
 if (!Number.isInteger(repeats) || repeats < 1) {
@@ -106,7 +129,7 @@ if (args.check) {
 process.exit(failed ? 1 : 0);
 
 async function runWorkload(w, base) {
-  const ctx = (await w.setup?.({ quick: args.quick })) ?? {};
+  const ctx = (await w.setup?.({ quick: args.quick, ...explore })) ?? {};
   const tasks = await timeInterleaved(w.tasks ?? {}, ctx, { quick: args.quick });
   printTable(
     Object.entries(tasks).map(([name, t]) => ({

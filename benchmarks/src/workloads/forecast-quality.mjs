@@ -47,6 +47,13 @@ const MODELS = {
 
 const x1e6 = (v) => Math.round(v * 1e6);
 
+/** The forecasters every used series has a row for (no fine-tuned one with --finetune-steps 0). */
+function scoredModels(used) {
+  return Object.entries(MODELS)
+    .map(([label, m]) => ({ label, ...m }))
+    .filter(({ row }) => used.every((s) => row in s.rows));
+}
+
 function modelForecaster(model, samples) {
   return (context, horizon) => forecast(model, context, { horizon, samples, seed: SEED });
 }
@@ -58,35 +65,27 @@ async function scoreSeries(series, base, dir, backend, form) {
   const horizon = HORIZONS[series.frequency];
   const season = seasonFromFrequency(series.frequency);
   // finetune() needs its shortest window (context + prediction) and a validation part of at
-  // least one prediction length before the tail.
-  const need = minFinetuneContext(t) + 2 * t.predictionLength;
+  // least one prediction length before the tail. Without a fine-tune (--finetune-steps 0) the
+  // folds leave two horizons of context, whatever the model: two models then share one plan.
+  const need = form.steps > 0 ? minFinetuneContext(t) + 2 * t.predictionLength : 2 * horizon;
   const folds = evaluationFolds(series.values.length, horizon, form.folds, need);
   if (folds === 0)
     return { series, horizon, season, folds, skipped: `shorter than ${need + horizon}` };
   const cut = series.values.length - folds * horizon;
-  const tuned = await loadModel(dir, { backend });
-  const run = await finetune(tuned, series.values.subarray(0, cut), {
-    backend,
-    lora: { rank: 8, alpha: 16 },
-    trainer: {
-      steps: form.steps,
-      lr: 1e-3,
-      warmupSteps: Math.floor(form.steps / 10),
-      evalEvery: form.evalEvery,
-    },
-    data: { batchSize: 8, maxValidationWindows: form.maxValidationWindows },
-    seed: SEED,
-  });
-  run.lora.setTraining(false);
+  const forecasters = { "base (zero-shot)": modelForecaster(base, form.samples) };
+  let steps = 0;
+  if (form.steps > 0) {
+    const run = await finetuneBefore(series.values.subarray(0, cut), dir, backend, form);
+    run.lora.setTraining(false);
+    forecasters["fine-tuned"] = modelForecaster(run.lora.base, form.samples);
+    steps = run.result.steps;
+  }
   const result = await backtest(series.values, {
     contextLength: t.contextLength,
     horizon,
     folds,
     season,
-    forecasters: {
-      "base (zero-shot)": modelForecaster(base, form.samples),
-      "fine-tuned": modelForecaster(run.lora.base, form.samples),
-    },
+    forecasters,
   });
   // The fine-tune saw values [0, cut) only; the first evaluated target step must not lie before.
   if (result.foldStarts[0] < cut) {
@@ -99,20 +98,39 @@ async function scoreSeries(series, base, dir, backend, form) {
     season,
     folds,
     trained: cut,
-    steps: run.result.steps,
+    steps,
     rows,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The fine-tune of one series' values before its evaluation tail. */
+async function finetuneBefore(values, dir, backend, form) {
+  const tuned = await loadModel(dir, { backend });
+  return finetune(tuned, values, {
+    backend,
+    lora: { rank: 8, alpha: 16 },
+    trainer: {
+      steps: form.steps,
+      lr: 1e-3,
+      warmupSteps: Math.floor(form.steps / 10),
+      evalEvery: form.evalEvery,
+    },
+    data: { batchSize: 8, maxValidationWindows: form.maxValidationWindows },
+    seed: SEED,
+  });
 }
 
 export default {
   name: "forecast-quality",
   description:
     "zero-shot / fine-tuned / ETS / naive MASE and WQL over seasonal naive, geometric means over vega-datasets series",
-  async setup({ quick }) {
-    const form = FORMS[quick ? "quick" : "full"];
+  async setup({ quick, model, finetuneSteps }) {
+    const form = { ...FORMS[quick ? "quick" : "full"] };
+    if (finetuneSteps !== undefined) form.steps = finetuneSteps;
+    form.evalEvery = Math.max(1, Math.min(form.evalEvery, form.steps));
     const pool = vegaPool().filter((s) => !quick || QUICK_SERIES.includes(s.name));
-    const dir = bundledModelDir();
+    const dir = model ?? bundledModelDir();
     if (dir === null) throw new Error("forecast-quality: @kairos/train ships no kairos-base-tiny");
     const backend = await createBackend("wasm", { threads: 1 });
     const started = performance.now();
@@ -130,7 +148,7 @@ export default {
     const figures = {};
     for (const metric of ["mase", "wql"]) {
       const key = metric === "mase" ? "relativeMase" : "relativeWql";
-      for (const { row, figure } of Object.values(MODELS)) {
+      for (const { row, figure } of scoredModels(used)) {
         figures[`gm.${metric}.${figure}.x1e6`] = x1e6(
           geometricMean(used.map((s) => s.rows[row][key])),
         );
@@ -143,7 +161,7 @@ export default {
     const used = scored.filter((s) => !s.skipped);
     const cells = (pick) =>
       Object.fromEntries(
-        Object.entries(MODELS).flatMap(([label, { row }]) => [
+        scoredModels(used).flatMap(({ label, row }) => [
           [`${label} MASE`, f(pick(row, "relativeMase"))],
           [`${label} WQL`, f(pick(row, "relativeWql"))],
         ]),

@@ -60,6 +60,32 @@ def attention_mask(key_mask, dtype):
     return mask.masked_fill(~allowed[:, None], torch.finfo(dtype).min)
 
 
+def tensors_of(batch, device):
+    ids = torch.from_numpy(np.ascontiguousarray(batch["ids"]).astype(np.int64)).to(device)
+    labels = torch.from_numpy(np.ascontiguousarray(batch["labels"]).astype(np.int64)).to(device)
+    key_mask = torch.from_numpy(np.ascontiguousarray(batch["keyMask"])).to(device)
+    return ids, labels, key_mask
+
+
+def token_loss(model, ids, labels, key_mask, reduction="mean"):
+    logits = model(input_ids=ids, attention_mask=attention_mask(key_mask, torch.float32)).logits
+    return torch.nn.functional.cross_entropy(
+        logits.view(-1, logits.shape[-1]), labels.view(-1), ignore_index=-100, reduction=reduction)
+
+
+@torch.no_grad()
+def held_out_loss(model, windows, batch_size, device):
+    """Mean cross-entropy over every labelled token of the held-out windows (the same loss as training)."""
+    model.eval()
+    total, count = 0.0, 0
+    for start in range(0, len(windows), batch_size):
+        ids, labels, key_mask = tensors_of(windows[start:start + batch_size], device)
+        total += token_loss(model, ids, labels, key_mask, reduction="sum").item()
+        count += int((labels != -100).sum())
+    model.train()
+    return total / count
+
+
 def save_model(model, init_dir, out_dir):
     """config.json (Kairos's, chronos_config included) and model.safetensors, written then renamed."""
     tmp = Path(f"{out_dir}.tmp-{os.getpid()}")
@@ -74,7 +100,10 @@ def save_model(model, init_dir, out_dir):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", type=Path, default=Path("/tmp/kairos-base-small/torch-data"))
+    p.add_argument("--data", type=Path, nargs="+", default=[Path("/tmp/kairos-base-small/torch-data")],
+                   help="one or more export directories (shards), read one after another")
+    p.add_argument("--held-out", type=Path, help="an export directory of held-out windows, scored every --eval-every steps")
+    p.add_argument("--eval-every", type=int, default=200)
     p.add_argument("--recipe", type=Path, default=RECIPE)
     p.add_argument("--steps", type=int, help="stop after this step (default: the recipe's steps)")
     p.add_argument("--out", type=Path, default=Path("/tmp/kairos-base-small/torch-model"))
@@ -91,8 +120,14 @@ def main():
     stop = min(args.steps or t["steps"], t["steps"])
     torch.set_num_threads(args.threads)
     torch.manual_seed(t["seed"])
-    layout, windows = load_windows(args.data)
-    init_dir = args.data / "init"
+    shards = [load_windows(d) for d in args.data]
+    layout = shards[0][0]
+    for other, _ in shards[1:]:
+        if other["seqLen"] != layout["seqLen"] or other["tokenizer"] != layout["tokenizer"]:
+            raise ValueError("the --data shards were exported with different tokenizers or lengths")
+    windows = np.concatenate([w for _, w in shards]) if len(shards) > 1 else shards[0][1]
+    init_dir = args.data[0] / "init"
+    held_out = load_windows(args.held_out)[1] if args.held_out else None
     model = LlamaForCausalLM.from_pretrained(init_dir, torch_dtype=torch.float32, attn_implementation="sdpa")
     model.to(args.device).train()
     n_params = sum(v.numel() for v in model.parameters())
@@ -105,11 +140,13 @@ def main():
         lr=t["lr"], betas=(0.9, t["beta2"]), eps=1e-8,
     )
     step = 0
+    curve = []  # {step, lr, trainLoss (mean since the last entry), heldOutLoss (when scored)}
     if args.resume:
         state = torch.load(args.checkpoint, map_location=args.device)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         step = state["step"]
+        curve = state.get("curve", [])
         print(f"resuming at step {step}")
 
     batch_size, seq_len = t["batchSize"], layout["seqLen"]
@@ -122,14 +159,11 @@ def main():
     while step < stop:
         rows = [(step * batch_size + i) % len(windows) for i in range(batch_size)]
         batch = windows[rows]
-        ids = torch.from_numpy(np.ascontiguousarray(batch["ids"]).astype(np.int64)).to(args.device)
-        labels = torch.from_numpy(np.ascontiguousarray(batch["labels"]).astype(np.int64)).to(args.device)
-        key_mask = torch.from_numpy(np.ascontiguousarray(batch["keyMask"])).to(args.device)
+        ids, labels, key_mask = tensors_of(batch, args.device)
         lr = learning_rate(step, t)
         for group in optimizer.param_groups:
             group["lr"] = lr
-        logits = model(input_ids=ids, attention_mask=attention_mask(key_mask, torch.float32)).logits
-        loss = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), labels.view(-1), ignore_index=-100)
+        loss = token_loss(model, ids, labels, key_mask)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), t["maxGradNorm"])
@@ -143,12 +177,17 @@ def main():
             rate = (step - first_step_done[0]) * tokens_per_step / max(1e-9, time.time() - first_step_done[1])
             eta = (t["steps"] - step) * tokens_per_step / rate / 3600 if rate > 0 else float("nan")
             recent = losses[-args.log_every:]
-            print(f"step {step}/{t['steps']} loss {sum(recent) / len(recent):.4f} lr {lr:.2e} "
-                  f"gnorm {grad_norm:.3f} {rate:.0f} tok/s, {elapsed:.0f}s, recipe eta {eta:.1f}h", flush=True)
+            point = {"step": step, "lr": lr, "trainLoss": round(sum(recent) / len(recent), 4)}
+            if held_out is not None and (step % args.eval_every == 0 or step == stop):
+                point["heldOutLoss"] = round(held_out_loss(model, held_out, batch_size, args.device), 4)
+            curve.append(point)
+            print(f"step {step}/{t['steps']} loss {point['trainLoss']:.4f} lr {lr:.2e} "
+                  f"gnorm {grad_norm:.3f} {rate:.0f} tok/s, {elapsed:.0f}s, recipe eta {eta:.1f}h"
+                  + (f", held-out {point['heldOutLoss']:.4f}" if "heldOutLoss" in point else ""), flush=True)
         if step % t["checkpointEvery"] == 0 or step == stop:
             tmp = args.checkpoint.with_suffix(".tmp")
             args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
-            torch.save({"step": step, "model": model.state_dict(), "optimizer": optimizer.state_dict()}, tmp)
+            torch.save({"step": step, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "curve": curve}, tmp)
             os.replace(tmp, args.checkpoint)
 
     steady = float("nan")
@@ -164,6 +203,8 @@ def main():
         "recipeHoursAtThisRate": round(t["steps"] * tokens_per_step / steady / 3600, 1) if math.isfinite(steady) else None,
         "firstLoss": round(losses[0], 4) if losses else None,
         "finalTrainLoss": round(sum(losses[-100:]) / len(losses[-100:]), 4) if losses else None,
+        "data": [str(d) for d in args.data], "heldOut": str(args.held_out) if args.held_out else None,
+        "curve": curve,
     }
     if stop == t["steps"] or args.write_model:
         save_model(model, init_dir, args.out)
