@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -116,6 +124,22 @@ describe("kairos pull", () => {
     const snap = snapshot("kairos/tiny", TINY);
     expect(readFileSync(join(snap, "model.safetensors")).equals(modelBytes)).toBe(true);
     expect(readdirSync(blobs).some((f) => f.endsWith(".incomplete"))).toBe(false);
+  });
+
+  it("main(['pull', id]) retries a connection reset before any answer, and names it after the third", async () => {
+    hub.faults.reset = 2;
+    let r = await kairos("pull", "kairos/tiny");
+    expect(r.code, r.stderr).toBe(0);
+    expect(hub.faults.reset).toBe(0);
+    const snap = snapshot("kairos/tiny", TINY);
+    expect(readFileSync(join(snap, "model.safetensors")).equals(modelBytes)).toBe(true);
+    rmSync(cache, { recursive: true, force: true });
+    hub.faults.reset = 3;
+    r = await kairos("pull", "kairos/tiny");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^kairos pull: cannot reach http:\/\/127\.0\.0\.1:\d+ \((ECONNRESET|UND_ERR_SOCKET)\)/,
+    );
   });
 
   it("main(['pull', id]) starts over when the server answers a Range request with 200", async () => {

@@ -1,6 +1,7 @@
 // A Hugging Face Hub stand-in on 127.0.0.1 for tests: the model API listing, resolve/ with the
 // hub's headers (a 302 to a /cdn/ path for .safetensors files, as LFS files go to the CDN),
-// Range requests, and faults to switch on: a dropped connection, wrong bytes, 401, 404.
+// Range requests, and faults to switch on: a dropped connection, a reset before any answer,
+// wrong bytes, 401, 404.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,6 +22,8 @@ export interface MockFaults {
   status?: number;
   /** Ignore Range headers (answer 200 with the whole file). */
   ignoreRange?: boolean;
+  /** Reset this many of the next connections before answering (counts down). */
+  reset?: number;
 }
 
 /** A running mock hub. */
@@ -49,6 +52,10 @@ export async function startMockHub(repos: Record<string, MockRepo>): Promise<Moc
     const path = decodeURIComponent((req.url ?? "").split("?")[0]);
     hub.requests.push({ method: req.method ?? "", path, headers: req.headers });
     const { faults } = hub;
+    if (faults.reset) {
+      faults.reset--;
+      return req.socket.destroy();
+    }
     if (faults.status) {
       res.writeHead(faults.status, faults.status === 404 ? { "X-Error-Code": "RepoNotFound" } : {});
       return res.end("fault");

@@ -11,6 +11,17 @@ export interface HubSubject {
   file?: string;
 }
 
+/** Attempts of a request that fails with a transient network error, 100 ms, then 400 ms apart. */
+const RETRIES = 3;
+/** Network failures worth another attempt (a refused connection or an unknown host is not). */
+const TRANSIENT = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "other side closed",
+]);
+
 /** The reason a fetch() failed, e.g. ECONNREFUSED, from its cause when there is one. */
 export const failureReason = (e: unknown): string => {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
@@ -64,13 +75,21 @@ export async function hubRequest(
   // The token goes to the hub only, never to the CDN a large file's redirect points at.
   const toHub = new URL(url).origin === new URL(settings.endpoint).origin;
   if (settings.token && toHub) headers.set("Authorization", `Bearer ${settings.token}`);
-  let res: Response;
-  try {
-    res = await fetch(url, { ...init, headers });
-  } catch (e) {
-    throw new Error(
-      `cannot reach ${new URL(url).origin} (${failureReason(e)}) for ${subject.file ?? subject.repo}; check the network or HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to use the cache`,
-    );
+  let res: Response | undefined;
+  for (let attempt = 1; res === undefined; attempt++) {
+    try {
+      res = await fetch(url, { ...init, headers });
+    } catch (e) {
+      // A reset before any answer (a kept-alive socket the server had just closed, a flaky
+      // link) is retried: hub requests are GET/HEAD and downloads resume by Range.
+      if (attempt < RETRIES && TRANSIENT.has(failureReason(e))) {
+        await new Promise((done) => setTimeout(done, 100 * 4 ** (attempt - 1)));
+        continue;
+      }
+      throw new Error(
+        `cannot reach ${new URL(url).origin} (${failureReason(e)}) for ${subject.file ?? subject.repo}; check the network or HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to use the cache`,
+      );
+    }
   }
   if (res.status >= 400) {
     await res.body?.cancel();
