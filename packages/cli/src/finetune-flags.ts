@@ -121,5 +121,10 @@ export function finetuneFlags(cmd: Command): Command {
       "held-out test tail the report scores, never trained on nor used for early stopping (default: --folds × --horizon steps, at most a fifth of the series)",
       partFlag("--test"),
     )
+    .option(
+      "--prediction-length <n>",
+      "target steps a training window holds (default and at most the model's prediction length): fewer let a shorter series fine-tune for a shorter horizon, the loss on those steps only",
+      integerFlag("--prediction-length"),
+    )
     .option("--samples <n>", "sample paths per forecast", integerFlag("--samples"), 20);
 }

@@ -207,6 +207,29 @@ describe("kairos finetune", () => {
     expect(existsSync(join(out, "metrics.json"))).toBe(true);
   }, 60_000);
 
+  it("main(['finetune', '--prediction-length', ...]) fine-tunes 2 × that + 8 values for a shorter horizon, and refuses one beyond the model's", async () => {
+    const short = join(root, "short12.csv");
+    const values = rows(12).map(
+      (r, i) => `${r.slice(0, 10)},${(20 + 0.5 * i + ((i * 37) % 11) / 5).toFixed(2)}`,
+    );
+    writeFileSync(short, `date,y\n${values.join("\n")}\n`);
+    const args = ["--csv", short, "--max-steps", "2", "--horizon", "2", "--samples", "4", ...fast];
+    const without = await kairos("finetune", ...args, "--out", join(root, "pl-never"));
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/has 12 rows; at least 16 are needed/);
+    const out = join(root, "pl-run");
+    const r = await kairos("finetune", ...args, "--prediction-length", "2", "--out", out, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const record = JSON.parse(r.stdout);
+    expect(record).toMatchObject({ predictionLength: 2, trainWindows: 1 });
+    expect(record.split).toEqual({ train: [0, 10], validation: [10, 10], test: [10, 12] });
+    const bad = await kairos("finetune", ...args, "--prediction-length", "5");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--prediction-length must be at least 1 and at most the model's prediction length 4, got 5/,
+    );
+  }, 60_000);
+
   it("main(['finetune', '--context-length', '--fit', ...]) trains shorter contexts, or on the recent or downsampled history, and refuses a context beyond the model's", async () => {
     const run = (name: string, ...argv: string[]) =>
       kairos(

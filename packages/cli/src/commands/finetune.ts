@@ -8,7 +8,7 @@
 import { type BackendName, serializeAdapter } from "@kairos/lora";
 import { type BacktestResult, finetune as finetuneModel, finetuneSplit } from "@kairos/train";
 import { DEFAULT_BASE, openBackend, recordedBase, resolveBase } from "../base-model.js";
-import { contextLength } from "../context-length.js";
+import { contextLength, predictionLength } from "../context-length.js";
 import { emit } from "../emit.js";
 import { epochSteps } from "../epoch-steps.js";
 import { readFinetuneCheckpoint, writeFinetuneCheckpoint } from "../finetune-checkpoint.js";
@@ -61,6 +61,8 @@ export interface FinetuneFlags extends FinetuneSeriesFlags {
   samples: number;
   /** Values a window sees (default and at most the model's context length). */
   contextLength?: number;
+  /** Target steps a window holds (default and at most the model's prediction length). */
+  predictionLength?: number;
   /** What to do with history beyond one context (default chunk: windows over all of it). */
   fit: FitFlag;
   json?: boolean;
@@ -80,13 +82,20 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     const settings = model.window;
     const targets = targetModules(model, flags.targetModules);
     const context = contextLength(flags.contextLength, settings);
-    const t = { ...settings, contextLength: context };
-    const inputs = await finetuneSeries(flags, settings, context);
+    const targetSteps = predictionLength(flags.predictionLength, settings);
+    // The windows' shape: the series' needs and the held-out parts are measured in its targets.
+    const t = { contextLength: context, predictionLength: targetSteps };
+    const inputs = await finetuneSeries(flags, t, context);
     const list = inputs.map((s) => s.values);
     // The library's validation default (a tenth, at least one prediction window; none on a short
     // series) and the test tail the report backtests (the shortest series' default for all).
     const test = Math.min(...list.map((v) => testTail(flags.test, v.length, t, flags)));
-    const data = { batchSize: flags.batchSize, contextLength: context, test };
+    const data = {
+      batchSize: flags.batchSize,
+      contextLength: context,
+      predictionLength: targetSteps,
+      test,
+    };
     const plans = list.map((v) => finetuneSplit(v, settings, data, "kairos finetune"));
     const trainWindows = plans.reduce((n, p) => n + p.train.windows.length, 0);
     const validates = plans.some((p) => p.validation.windows.length > 0);
@@ -181,6 +190,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       ...perSeries[0],
       series: perSeries,
       contextLength: context,
+      predictionLength: targetSteps,
       fit: flags.fit,
       trainWindows,
       validationWindows: run.validationWindows,

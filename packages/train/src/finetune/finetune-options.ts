@@ -48,6 +48,7 @@ const DATA_KEYS: readonly (keyof FinetuneDataOptions)[] = [
   "stride",
   "minContext",
   "contextLength",
+  "predictionLength",
   "maxValidationWindows",
 ];
 

@@ -32,6 +32,12 @@ export interface FinetuneSplitOptions {
   minContext?: number;
   /** Context a window holds: at most the model's contextLength (its default). */
   contextLength?: number;
+  /**
+   * Target steps a window holds: at most the model's predictionLength (its default). Fewer let a
+   * shorter series fine-tune for a shorter forecast horizon: held-out parts are measured in them,
+   * and a model still gets targets of its own length, the steps past these masked (no loss).
+   */
+  predictionLength?: number;
 }
 
 /** The split: train `[0, a)`, validation `[a, b)`, test `[b, n)`, each with its windows. */
@@ -87,7 +93,12 @@ export function finetuneSplit<S extends Series>(
 ): FinetuneSplit<S> {
   const { validation = 0.1, test = 0, stride = 1 } = options;
   const n = series.length;
-  const horizon = tokenizer.predictionLength;
+  const horizon = options.predictionLength ?? tokenizer.predictionLength;
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > tokenizer.predictionLength) {
+    throw new RangeError(
+      `${fn}: predictionLength must be an integer in [1, ${tokenizer.predictionLength}] (the model's prediction length), got ${horizon}`,
+    );
+  }
   const contextLength = options.contextLength ?? tokenizer.contextLength;
   if (
     !Number.isInteger(contextLength) ||
@@ -100,7 +111,10 @@ export function finetuneSplit<S extends Series>(
   }
   const testSteps = partSteps(fn, "test", test, n, horizon);
   let validationSteps = partSteps(fn, "validation", validation, n, horizon);
-  const shortest = minFinetuneLength({ ...tokenizer, contextLength }, options.minContext);
+  const shortest = minFinetuneLength(
+    { contextLength, predictionLength: horizon },
+    options.minContext,
+  );
   const isFraction = validation > 0 && validation < 1;
   if (isFraction && n - testSteps - validationSteps < shortest) validationSteps = 0;
   const trainSteps = n - testSteps - validationSteps;

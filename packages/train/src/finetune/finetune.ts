@@ -4,7 +4,7 @@
 // windows, made into the model's own batches (its tokenizer's, for a token model), and a
 // {@link Trainer} trains only the adapters, optionally under a byte budget on activations
 // (`memory.memoryBudget`).
-import type { AdaptedModel, ForecastModel } from "../family/forecast-model.js";
+import type { AdaptedModel, ForecastModel, TrainingWindow } from "../family/forecast-model.js";
 import { LlamaForecastModel } from "../family/llama-forecast-model.js";
 import type { TokenBatch } from "../model/batch.js";
 import { LlamaModel } from "../model/llama.js";
@@ -31,6 +31,16 @@ export interface FinetuneResult<B = TokenBatch> {
   splits: FinetuneSplit<Float32Array | Float64Array>[];
   /** Validation windows evaluated: the split's, evenly thinned to `data.maxValidationWindows`. */
   validationWindows: number;
+}
+
+/** A window as it is, or its target NaN-padded to `length` steps (missing: no loss there). */
+function withTargetLength(length: number) {
+  return (w: TrainingWindow): TrainingWindow => {
+    if (w.target.length >= length) return w;
+    const target = new Float64Array(length).fill(Number.NaN);
+    target.set(w.target);
+    return { ...w, target };
+  };
 }
 
 /** Several series, as opposed to one given as a plain number array. */
@@ -92,6 +102,8 @@ export async function finetune<B = TokenBatch>(
     ),
   );
   const split = splits[0];
+  // Windows with fewer target steps than the model predicts get NaN past them: masked labels.
+  const full = withTargetLength(settings.predictionLength);
   const trainWindows = windowPool(splits.map((s) => s.train.windows));
   // A shorter --context-length makes shorter sequences (fewer positions, less compute).
   const context = split.contextLength;
@@ -102,12 +114,14 @@ export async function finetune<B = TokenBatch>(
   );
   const validationBatches: B[] = [];
   for (let i = 0; i < chosen.length; i += batchSize)
-    validationBatches.push(model.batch(chosen.slice(i, i + batchSize), context));
+    validationBatches.push(model.batch(chosen.slice(i, i + batchSize).map(full), context));
   const lora = model.withLora(backend, { ...loraOptions, seed });
   const data = {
     train: (rng: { int(n: number): number }) =>
       model.batch(
-        Array.from({ length: batchSize }, () => trainWindows.at(rng.int(trainWindows.length))),
+        Array.from({ length: batchSize }, () =>
+          full(trainWindows.at(rng.int(trainWindows.length))),
+        ),
         context,
       ),
     validation: validationBatches.length > 0 ? validationBatches : undefined,
@@ -115,7 +129,7 @@ export async function finetune<B = TokenBatch>(
   const runner = memoryRunner(memory, "finetune()");
   // Plan before the first step, so a budget that cannot fit fails at once with its minimum.
   const probe = model.batch(
-    Array.from({ length: batchSize }, () => trainWindows.at(0)),
+    Array.from({ length: batchSize }, () => full(trainWindows.at(0))),
     context,
   );
   lora.setTraining(false);

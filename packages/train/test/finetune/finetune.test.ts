@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ReferenceBackend, readSafetensorsHeader } from "@kairos/lora";
 import { saveAdapter } from "@kairos/lora/node";
 import { expect, it } from "vitest";
+import { LlamaForecastModel } from "../../src/family/llama-forecast-model.js";
 import { finetune } from "../../src/finetune/finetune.js";
 import type { TrainerCheckpoint } from "../../src/train/trainer.js";
 import { seasonalSeries, tinyForecaster } from "../helpers/forecaster.js";
@@ -87,6 +88,38 @@ it("finetune(model, 2 × predictionLength + 8 values, { data: { test } }) trains
     8, 1, 0,
   ]);
   expect([split.test.start, split.test.end]).toEqual([16, 24]);
+});
+
+it("finetune(..., { data: { predictionLength } }) fine-tunes 2 × that + 8 values, the loss on that many target steps", async () => {
+  const short = seasonalSeries(2 * 3 + 8);
+  const options = { backend, trainer: { steps: 2 }, data: { batchSize: 2, test: 3 } };
+  await expect(finetune(tinyForecaster(backend), short, options)).rejects.toThrow(
+    /finetune\(\): series of 14 values leaves/,
+  );
+  const model = new LlamaForecastModel(tinyForecaster(backend));
+  const labelled: number[] = [];
+  const batch = model.batch.bind(model);
+  model.batch = (windows, contextLength) => {
+    const b = batch(windows, contextLength);
+    // Target step j is the label at position contextLength − 1 + j: count the labelled ones.
+    for (let w = 0; w < b.batchSize; w++) {
+      const row = b.labels.subarray(w * b.seqLen, (w + 1) * b.seqLen);
+      labelled.push(row.subarray(contextLength - 1).filter((l) => l >= 0).length);
+    }
+    return b;
+  };
+  const { result, split } = await finetune(model, short, {
+    ...options,
+    data: { ...options.data, predictionLength: 3 },
+  });
+  expect(result.losses.every(Number.isFinite)).toBe(true);
+  expect([split.train.end, split.test.start, split.test.end]).toEqual([11, 11, 14]);
+  // The model still gets its 8-step targets; only the first 3 of them are labelled.
+  expect(labelled.length).toBeGreaterThan(0);
+  expect(new Set(labelled)).toEqual(new Set([3]));
+  await expect(
+    finetune(model, short, { ...options, data: { ...options.data, predictionLength: 9 } }),
+  ).rejects.toThrow(/finetune\(\): predictionLength must be an integer in \[1, 8\]/);
 });
 
 it("finetune(..., { data: { contextLength } }) trains on shorter sequences", async () => {
@@ -190,7 +223,7 @@ it("finetune(...) rejects an unknown key of a group and lists every valid key of
     'finetune(): unknown memory option "budget"; valid: memoryBudget, checkpointing',
   );
   await expect(run({ data: { steps: 3 } })).rejects.toThrow(
-    'finetune(): unknown data option "steps"; valid: batchSize, validation, test, stride, minContext, contextLength, maxValidationWindows',
+    'finetune(): unknown data option "steps"; valid: batchSize, validation, test, stride, minContext, contextLength, predictionLength, maxValidationWindows',
   );
   await expect(run({ rank: 4 })).rejects.toThrow(
     'finetune(): unknown option "rank"; valid: backend, lora, trainer, memory, data, seed, resume',
