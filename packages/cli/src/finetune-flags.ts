@@ -16,7 +16,7 @@ import { DEFAULT_YEARS } from "./recent-years.js";
 
 /** Adds finetune's own flags to `cmd`. */
 export function finetuneFlags(cmd: Command): Command {
-  return cmd
+  return splitFlags(cmd)
     .option("--rank <r>", "LoRA rank", integerFlag("--rank"), 8)
     .option("--alpha <a>", "LoRA alpha (scaling alpha / rank)", numberFlag("--alpha"), 16)
     .addOption(
@@ -99,6 +99,20 @@ export function finetuneFlags(cmd: Command): Command {
       "continue a killed run from DIR/checkpoint (same flags: ends as the uninterrupted run)",
     )
     .option(
+      "--prediction-length <n>",
+      "target steps a training window holds (default and at most the model's prediction length): fewer let a shorter series fine-tune for a shorter horizon, the loss on those steps only",
+      integerFlag("--prediction-length"),
+    )
+    .option("--samples <n>", "sample paths per forecast", integerFlag("--samples"), 20);
+}
+
+/**
+ * `--years`, `--horizon`, `--folds` and `--test`: what the held-out test tail of a fine-tune is
+ * (shared by finetune and export-windows, which leaves the same tail out).
+ */
+export function splitFlags(cmd: Command): Command {
+  return cmd
+    .option(
       "--years <n>",
       "with the bundled data: how many recent years to use",
       integerFlag("--years"),
@@ -120,11 +134,5 @@ export function finetuneFlags(cmd: Command): Command {
       "--test <fraction|steps>",
       "held-out test tail the report scores, never trained on nor used for early stopping (default: --folds × --horizon steps, at most a fifth of the series)",
       partFlag("--test"),
-    )
-    .option(
-      "--prediction-length <n>",
-      "target steps a training window holds (default and at most the model's prediction length): fewer let a shorter series fine-tune for a shorter horizon, the loss on those steps only",
-      integerFlag("--prediction-length"),
-    )
-    .option("--samples <n>", "sample paths per forecast", integerFlag("--samples"), 20);
+    );
 }

@@ -3,13 +3,14 @@
 
 import { Command, Option } from "commander";
 import { evaluateCommand } from "./commands/evaluate.js";
+import { exportWindows } from "./commands/export-windows.js";
 import { finetune } from "./commands/finetune.js";
 import { forecast } from "./commands/forecast.js";
 import { info } from "./commands/info.js";
 import { merge } from "./commands/merge.js";
 import { pretrain } from "./commands/pretrain.js";
 import { pull } from "./commands/pull.js";
-import { finetuneFlags } from "./finetune-flags.js";
+import { finetuneFlags, splitFlags } from "./finetune-flags.js";
 import { FIT_STRATEGIES } from "./fit-history.js";
 import { integerFlag, numberFlag } from "./flags.js";
 import type { CliIo } from "./io.js";
@@ -97,6 +98,30 @@ export function buildProgram(io: CliIo): Command {
     )
     .action(async (flags) => {
       await forecast(flags, io);
+    });
+
+  const exportCommand = splitFlags(
+    seriesOptions(
+      program
+        .command("export-windows")
+        .description(
+          "Write the token windows `kairos finetune` trains on with the same flags (windows.bin + windows.json), for another trainer such as PyTorch",
+        ),
+      true,
+    )
+      .requiredOption("--out <dir>", "directory to write (written whole, then renamed into place)")
+      .addOption(baseOption()),
+  );
+  contextOptions(exportCommand, "chunk", FIT_STRATEGIES)
+    .addHelpText(
+      "after",
+      example([
+        "kairos export-windows --csv prices.csv --column close --out data/prices",
+        "python packages/train/scripts/continue_in_pytorch.py --base MODEL --adapter runs/finetune --data data/prices --out runs/gpu",
+      ]),
+    )
+    .action(async (flags) => {
+      await exportWindows(flags, io);
     });
 
   seriesOptions(
