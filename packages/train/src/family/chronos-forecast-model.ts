@@ -10,6 +10,7 @@ import { T5_TARGET_MODULES, T5LoraModel, type T5TargetModule } from "../finetune
 import { sampleForecast, type TokenSampler } from "../forecast/forecast.js";
 import { IGNORE_INDEX } from "../model/chunked-cross-entropy.js";
 import type { TokenizerSettings } from "../model/config.js";
+import { definedOnly, samplingFromChronosConfig } from "../model/sampling-config.js";
 import { chronosSampler } from "../model/t5/chronos-sampler.js";
 import { type Seq2SeqBatch, shiftRight } from "../model/t5/seq2seq-batch.js";
 import { serializeT5Model } from "../model/t5/t5-files.js";
@@ -25,11 +26,6 @@ import type {
 
 /** LoRA's default targets on a Chronos T5: the attention projections, as PEFT users pick. */
 const DEFAULT_TARGETS = ["q", "k", "v", "o"] as const;
-
-/** `o` without its undefined entries (so they do not override a default when spread). */
-function definedOnly<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
 
 /** A Chronos T5 forecaster; its config.json must have a seq2seq `chronos_config`. */
 export class ChronosForecastModel implements ForecastModel<Seq2SeqBatch> {
@@ -49,14 +45,9 @@ export class ChronosForecastModel implements ForecastModel<Seq2SeqBatch> {
   constructor(readonly model: T5Model) {
     this.sampler = chronosSampler(model);
     this.settings = this.sampler.tokenizer;
-    const cc = model.config.raw.chronos_config as Record<string, unknown>;
-    const pick = (key: string) => (typeof cc[key] === "number" ? (cc[key] as number) : undefined);
-    this.sampling = definedOnly({
-      samples: pick("num_samples"),
-      temperature: pick("temperature"),
-      topK: pick("top_k"),
-      topP: pick("top_p"),
-    });
+    this.sampling = samplingFromChronosConfig(
+      model.config.raw.chronos_config as Record<string, unknown>,
+    );
   }
 
   get window(): WindowShape {

@@ -13,6 +13,7 @@ import type { Forecast, ForecastOptions } from "../family/forecast-model.js";
 import { QUANTILE_LEVELS } from "../metrics/quantile-forecast.js";
 import type { TokenizerSettings } from "../model/config.js";
 import type { LlamaModel } from "../model/llama.js";
+import { definedOnly } from "../model/sampling-config.js";
 import { tokenizerFor } from "../model/tokenizer-registry.js";
 import { CachedDecoder } from "./cached-decoder.js";
 import { pathQuantiles } from "./quantiles.js";
@@ -67,7 +68,8 @@ export function llamaSampler(model: LlamaModel): TokenSampler {
 
 /**
  * Samples forecast paths for `context` (NaN = missing) from a causal Llama forecaster; see
- * {@link sampleForecast}.
+ * {@link sampleForecast}. Unset options default to the model's `config.sampling` (its
+ * config.json's chronos_config num_samples, temperature, top_k, top_p), then Chronos's.
  *
  * @example
  * const { median, quantiles } = await forecast(model, closes, { horizon: 30, samples: 20, seed: 1 });
@@ -77,7 +79,11 @@ export async function forecast(
   context: ArrayLike<number>,
   options: ForecastOptions = {},
 ): Promise<Forecast> {
-  return sampleForecast(llamaSampler(model), context, options);
+  // The checkpoint's own sampling settings (chronos_config) are the defaults, as for Chronos.
+  return sampleForecast(llamaSampler(model), context, {
+    ...model.config.sampling,
+    ...definedOnly(options),
+  });
 }
 
 /**

@@ -1,6 +1,12 @@
 // The model's configuration: Hugging Face `LlamaConfig`'s fields in camelCase, validated, and its
 // `config.json` form (snake_case, `model_type: "llama"`) that `transformers.LlamaConfig` reads as is.
 
+import {
+  type SamplingDefaults,
+  samplingFromChronosConfig,
+  samplingToChronosConfig,
+} from "./sampling-config.js";
+
 /** The tokenizer class of settings that name none (every model written before the field). */
 export const DEFAULT_TOKENIZER_CLASS = "MeanScaleUniformBins";
 
@@ -48,6 +54,11 @@ export interface LlamaConfig {
   tieWordEmbeddings: boolean;
   /** Tokenizer settings, when the model is a forecaster (absent for a bare language model). */
   tokenizer?: TokenizerSettings;
+  /**
+   * The forecasts' sampling defaults (`chronos_config` num_samples, temperature, top_k, top_p),
+   * when the checkpoint sets any; a caller's options override them.
+   */
+  sampling?: SamplingDefaults;
 }
 
 /** Chronos's tokenizer defaults (amazon/chronos-t5-*: 4096 tokens, limits ±15, context 512, horizon 64), without EOS. */
@@ -163,6 +174,7 @@ export function toConfigJson(c: LlamaConfig): Record<string, unknown> {
       model_type: "causal",
       context_length: t.contextLength,
       prediction_length: t.predictionLength,
+      ...samplingToChronosConfig(c.sampling),
     };
   }
   return json;
@@ -191,6 +203,9 @@ export function fromConfigJson(json: Record<string, unknown>): LlamaConfig {
     maxPositionEmbeddings: n("max_position_embeddings", 2048),
     tieWordEmbeddings: json.tie_word_embeddings === true,
     tokenizer: cc ? tokenizerSettingsFromJson(cc) : undefined,
+    ...(cc && Object.keys(samplingFromChronosConfig(cc)).length > 0
+      ? { sampling: samplingFromChronosConfig(cc) }
+      : {}),
   });
 }
 

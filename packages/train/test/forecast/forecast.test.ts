@@ -2,6 +2,7 @@ import { ReferenceBackend } from "@kairos/lora";
 import { expect, it } from "vitest";
 import { forecast } from "../../src/forecast/forecast.js";
 import { pathQuantiles } from "../../src/forecast/quantiles.js";
+import { fromConfigJson, toConfigJson } from "../../src/model/config.js";
 import { seasonalSeries, tinyForecaster } from "../helpers/forecaster.js";
 
 const backend = new ReferenceBackend();
@@ -70,4 +71,19 @@ it("forecast(...) rejects a bad option naming it", async () => {
   await expect(forecast(tinyForecaster(backend), context, { topP: 0 })).rejects.toThrow(
     /forecast\(\): topP must be in \(0, 1\], got 0/,
   );
+});
+
+it("forecast(...) defaults to the checkpoint's chronos_config sampling settings, which options override", async () => {
+  const model = tinyForecaster(backend);
+  const json = toConfigJson({ ...model.config, sampling: { topK: 1, samples: 3 } });
+  expect(json.chronos_config).toMatchObject({ top_k: 1, num_samples: 3 });
+  expect(fromConfigJson(json).sampling).toEqual({ topK: 1, samples: 3 });
+  expect(fromConfigJson(toConfigJson(model.config)).sampling).toBeUndefined();
+  model.config.sampling = fromConfigJson(json).sampling;
+  // top_k 1 is greedy: three identical paths; an explicit topK samples again.
+  const greedy = await forecast(model, context, { horizon: 4, seed: 1 });
+  expect(greedy.samples).toHaveLength(3);
+  expect(new Set(greedy.samples.map((p) => Array.from(p).join()))).toHaveProperty("size", 1);
+  const sampled = await forecast(model, context, { horizon: 4, seed: 1, topK: 0, samples: 8 });
+  expect(new Set(sampled.samples.map((p) => Array.from(p).join())).size).toBeGreaterThan(1);
 });
