@@ -1,10 +1,12 @@
-// The kairos-base-small recipe's stated figures are the config's own, and its mix is valid.
+// The kairos-base-small recipe's stated figures are the config's own, its mix is valid, and the
+// shipped weights are its model.
 import { readFileSync } from "node:fs";
+import { readSafetensorsHeader } from "@kairos/lora";
 import { RobustScaleUniformBins } from "@kairos/tokenizer";
 import { expect, it } from "vitest";
 import { sequenceLength } from "../../src/finetune/token-windows.js";
-import { llamaConfig } from "../../src/model/config.js";
-import { parameterCount } from "../../src/model/parameters.js";
+import { fromConfigJson, llamaConfig } from "../../src/model/config.js";
+import { parameterCount, parameterShapes } from "../../src/model/parameters.js";
 import { tokenizerFor } from "../../src/model/tokenizer-registry.js";
 import { syntheticSeries } from "../../src/pretrain/synthetic-series.js";
 
@@ -41,4 +43,20 @@ it("syntheticSeries(recipe.data) accepts the recipe's families, frequencies and 
   });
   const x = it_.next().value as Float64Array;
   expect(recipe.data.seriesLengths).toContain(x.length);
+});
+
+it("the shipped kairos-base-small is the recipe's model: its config and every tensor's shape", async () => {
+  const dir = new URL("../../models/kairos-base-small/", import.meta.url);
+  const json = JSON.parse(readFileSync(new URL("config.json", dir), "utf8"));
+  const config = fromConfigJson(json);
+  const want = llamaConfig({ ...recipe.model, tokenizer: recipe.tokenizer });
+  expect({ ...config, tokenizer: undefined }).toEqual({ ...want, tokenizer: undefined });
+  expect(config.tokenizer).toMatchObject(recipe.tokenizer);
+  const header = readSafetensorsHeader(readFileSync(new URL("model.safetensors", dir)));
+  const shapes = parameterShapes(config);
+  expect([...header.tensors.keys()].sort()).toEqual([...shapes.keys()].sort());
+  for (const [name, shape] of shapes) {
+    expect(header.tensors.get(name)?.shape, name).toEqual(shape);
+    expect(header.tensors.get(name)?.dtype, name).toBe("F32");
+  }
 });
