@@ -3,9 +3,11 @@
 // fitted by `--fit`. Every series must hold one training window and a test window.
 
 import { minFinetuneLength, type WindowShape } from "@kairos/train";
+import { contextLength, predictionLength } from "./context-length.js";
 import { type FitFlag, fitHistory } from "./fit-history.js";
 import { recentYears } from "./recent-years.js";
 import { loadSeries, type SeriesInput } from "./series-input.js";
+import { testTail } from "./test-tail.js";
 
 /** The series flags of `kairos finetune`: `--csv` and `--column` may repeat. */
 export interface FinetuneSeriesFlags {
@@ -53,4 +55,31 @@ export async function finetuneSeries(
     }
   }
   return list;
+}
+
+/** The flags that say how a fine-tune's series are cut: the series, windows and test tail. */
+export interface FinetuneDataFlags extends FinetuneSeriesFlags {
+  /** Values a window sees (default and at most the model's context length). */
+  contextLength?: number;
+  /** Target steps a window holds (default and at most the model's prediction length). */
+  predictionLength?: number;
+  /** Test tail: a fraction or a step count (default --folds × --horizon). */
+  test?: number;
+  horizon: number;
+  folds: number;
+}
+
+/**
+ * The series of `kairos finetune` (and `kairos export-windows`) and the `data` options that cut
+ * them into windows: the context and target lengths, and the test tail the report backtests (the
+ * shortest series' default for all; the library's validation default stands).
+ */
+export async function finetuneData(flags: FinetuneDataFlags, settings: WindowShape) {
+  const context = contextLength(flags.contextLength, settings);
+  const targets = predictionLength(flags.predictionLength, settings);
+  // The windows' shape: the series' needs and the held-out parts are measured in its targets.
+  const t = { contextLength: context, predictionLength: targets };
+  const inputs = await finetuneSeries(flags, t, context);
+  const test = Math.min(...inputs.map((s) => testTail(flags.test, s.values.length, t, flags)));
+  return { inputs, data: { contextLength: context, predictionLength: targets, test } };
 }

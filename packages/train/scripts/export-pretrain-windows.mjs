@@ -18,6 +18,8 @@ import {
   syntheticWindow,
   tokenizerFor,
   windowBatch,
+  windowRecordFields,
+  windowRecords,
 } from "../dist/index.js";
 import { saveModel } from "../dist/node.js";
 
@@ -57,16 +59,7 @@ for (let done = 0; done < count; done += chunk) {
     recipe.tokenizer,
     Array.from({ length: n }, () => syntheticWindow(rng, config, mix)),
   );
-  const out = new Uint8Array(n * recordBytes);
-  const view = new DataView(out.buffer);
-  for (let w = 0; w < n; w++) {
-    const at = w * recordBytes;
-    for (let t = 0; t < T; t++) {
-      view.setInt32(at + 4 * t, batch.ids[w * T + t], true);
-      view.setInt32(at + 4 * (T + t), batch.labels[w * T + t], true);
-      out[at + 8 * T + t] = batch.keyMask[w * T + t];
-    }
-  }
+  const out = windowRecords(batch);
   await file.write(out, 0, out.byteLength, done * recordBytes);
   if ((done / chunk) % 16 === 0 || done + n === count)
     console.log(`${done + n}/${count} windows (${((Date.now() - started) / 1000).toFixed(1)}s)`);
@@ -80,11 +73,7 @@ const layout = {
   seed,
   mix,
   tokenizer: recipe.tokenizer,
-  record: [
-    { name: "ids", dtype: "<i4", length: T },
-    { name: "labels", dtype: "<i4", length: T, ignoreIndex: -100 },
-    { name: "keyMask", dtype: "u1", length: T },
-  ],
+  record: windowRecordFields(T),
 };
 await writeFile(join(args.out, "windows.json"), `${JSON.stringify(layout, null, 2)}\n`);
 // the weights pretrain() starts from: initParameters with the recipe's training seed

@@ -1,5 +1,5 @@
 // @kairos/train's public API: what the CLI, the browser demo, the benchmarks and the README's
-// examples use (100 values). Everything else in src/ is internal, reachable through these.
+// examples use (102 values). Everything else in src/ is internal, reachable through these.
 
 export { BoltForecastModel } from "./family/bolt-forecast-model.js";
 export { ChronosForecastModel } from "./family/chronos-forecast-model.js";
@@ -23,7 +23,12 @@ export type { LoraOptions } from "./finetune/lora-model.js";
 export { LoraModel } from "./finetune/lora-model.js";
 export type { T5LoraOptions, T5TargetModule } from "./finetune/t5-lora-model.js";
 export { T5_TARGET_MODULES, T5LoraModel } from "./finetune/t5-lora-model.js";
-export { sequenceLength, windowBatch } from "./finetune/token-windows.js";
+export {
+  sequenceLength,
+  windowBatch,
+  windowRecordFields,
+  windowRecords,
+} from "./finetune/token-windows.js";
 export { CachedDecoder } from "./forecast/cached-decoder.js";
 export type {
   Forecast,

@@ -6,26 +6,24 @@
 // token); windows.json says N, T and the tokenizer. Llama-family models only: their windows are
 // one token sequence each.
 
-import { finetuneSplit, LlamaForecastModel } from "@kairos/train";
+import {
+  finetuneSplit,
+  LlamaForecastModel,
+  windowRecordFields,
+  windowRecords,
+} from "@kairos/train";
 import { openBackend, resolveBase } from "../base-model.js";
-import { contextLength } from "../context-length.js";
 import { emit } from "../emit.js";
-import { type FinetuneSeriesFlags, finetuneSeries } from "../finetune-series.js";
+import { type FinetuneDataFlags, finetuneData } from "../finetune-series.js";
 import type { CliIo } from "../io.js";
 import { openModel } from "../load-models.js";
 import { writeOutputDirectory } from "../output-directory.js";
-import { testTail } from "../test-tail.js";
 import { UsageError } from "../usage-error.js";
 
 /** Flags of `kairos export-windows`. */
-export interface ExportWindowsFlags extends FinetuneSeriesFlags {
+export interface ExportWindowsFlags extends FinetuneDataFlags {
   base?: string;
   out: string;
-  contextLength?: number;
-  /** Test tail left out, as finetune's (default: --folds × --horizon steps, at most a fifth). */
-  test?: number;
-  horizon: number;
-  folds: number;
   json?: boolean;
 }
 
@@ -55,34 +53,20 @@ async function writeWindows(
   baseDir: string,
   model: LlamaForecastModel,
 ): Promise<void> {
-  const settings = model.window;
-  const context = contextLength(flags.contextLength, settings);
-  const t = { contextLength: context, predictionLength: settings.predictionLength };
-  const inputs = await finetuneSeries(flags, t, context);
+  // The windows finetune trains on: its split, with the model's own target length.
+  const { inputs, data } = await finetuneData(flags, model.window);
+  const context = data.contextLength;
   const list = inputs.map((s) => s.values);
-  const test = Math.min(...list.map((v) => testTail(flags.test, v.length, t, flags)));
-  const data = { contextLength: context, test };
   const lists = list.map(
-    (v) => finetuneSplit(v, settings, data, "kairos export-windows").train.windows,
+    (v) => finetuneSplit(v, model.window, data, "kairos export-windows").train.windows,
   );
   // Every series' training windows, in order: [list, index] pairs.
   const windows = lists.flatMap((l, k) => Array.from({ length: l.length }, (_, i) => [k, i]));
   const T = model.positions(context);
-  const record = 9 * T;
-  const bin = new Uint8Array(windows.length * record);
-  const view = new DataView(bin.buffer);
+  const bin = new Uint8Array(windows.length * 9 * T);
   for (let start = 0; start < windows.length; start += CHUNK) {
     const chunk = windows.slice(start, start + CHUNK).map(([k, i]) => lists[k].at(i));
-    const b = model.batch(chunk, context);
-    const keyMask = b.keyMask as Uint8Array;
-    for (let w = 0; w < b.batchSize; w++) {
-      const at = (start + w) * record;
-      for (let p = 0; p < T; p++) {
-        view.setInt32(at + 4 * p, b.ids[w * T + p], true);
-        view.setInt32(at + 4 * (T + p), b.labels[w * T + p], true);
-        bin[at + 8 * T + p] = keyMask[w * T + p];
-      }
-    }
+    bin.set(windowRecords(model.batch(chunk, context)), start * 9 * T);
   }
   const layout = {
     count: windows.length,
@@ -91,12 +75,8 @@ async function writeWindows(
     vocabSize: model.model.config.vocabSize,
     tokenizer: model.settings,
     series: inputs.map((s) => ({ file: s.file, column: s.column, values: s.values.length })),
-    test,
-    record: [
-      { name: "ids", dtype: "<i4", length: T },
-      { name: "labels", dtype: "<i4", length: T, ignoreIndex: -100 },
-      { name: "keyMask", dtype: "u1", length: T },
-    ],
+    test: data.test,
+    record: windowRecordFields(T),
   };
   await writeOutputDirectory(flags.out, {
     "windows.bin": bin,

@@ -8,12 +8,10 @@
 import { type BackendName, serializeAdapter } from "@kairos/lora";
 import { type BacktestResult, finetune as finetuneModel, finetuneSplit } from "@kairos/train";
 import { DEFAULT_BASE, openBackend, recordedBase, resolveBase } from "../base-model.js";
-import { contextLength, predictionLength } from "../context-length.js";
 import { emit } from "../emit.js";
 import { epochSteps } from "../epoch-steps.js";
 import { readFinetuneCheckpoint, writeFinetuneCheckpoint } from "../finetune-checkpoint.js";
-import { type FinetuneSeriesFlags, finetuneSeries } from "../finetune-series.js";
-import type { FitFlag } from "../fit-history.js";
+import { type FinetuneDataFlags, finetuneData } from "../finetune-series.js";
 import type { CliIo } from "../io.js";
 import { openModel, targetModules } from "../load-models.js";
 import { writeOutputDirectory } from "../output-directory.js";
@@ -21,12 +19,11 @@ import { renderForecastPlot } from "../plot/render-forecast-plot.js";
 import { createProgress } from "../progress.js";
 import { testReport } from "../test-report.js";
 import { formatSummary, summarize } from "../test-summary.js";
-import { testTail } from "../test-tail.js";
 import { UsageError } from "../usage-error.js";
 import { formatBacktest } from "./evaluate.js";
 
 /** Flags of `kairos finetune`. */
-export interface FinetuneFlags extends FinetuneSeriesFlags {
+export interface FinetuneFlags extends FinetuneDataFlags {
   rank: number;
   alpha: number;
   /** Module names to adapt (default the model family's: q,k,v,o projections). */
@@ -54,17 +51,7 @@ export interface FinetuneFlags extends FinetuneSeriesFlags {
   base?: string;
   out: string;
   seed: number;
-  horizon: number;
-  folds: number;
-  /** Test tail: a fraction or a step count (default --folds × --horizon). */
-  test?: number;
   samples: number;
-  /** Values a window sees (default and at most the model's context length). */
-  contextLength?: number;
-  /** Target steps a window holds (default and at most the model's prediction length). */
-  predictionLength?: number;
-  /** What to do with history beyond one context (default chunk: windows over all of it). */
-  fit: FitFlag;
   json?: boolean;
 }
 
@@ -81,21 +68,10 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     const model = await openModel(baseDir, backend);
     const settings = model.window;
     const targets = targetModules(model, flags.targetModules);
-    const context = contextLength(flags.contextLength, settings);
-    const targetSteps = predictionLength(flags.predictionLength, settings);
-    // The windows' shape: the series' needs and the held-out parts are measured in its targets.
-    const t = { contextLength: context, predictionLength: targetSteps };
-    const inputs = await finetuneSeries(flags, t, context);
+    const { inputs, data: split } = await finetuneData(flags, settings);
+    const { contextLength: context, predictionLength: targetSteps } = split;
     const list = inputs.map((s) => s.values);
-    // The library's validation default (a tenth, at least one prediction window; none on a short
-    // series) and the test tail the report backtests (the shortest series' default for all).
-    const test = Math.min(...list.map((v) => testTail(flags.test, v.length, t, flags)));
-    const data = {
-      batchSize: flags.batchSize,
-      contextLength: context,
-      predictionLength: targetSteps,
-      test,
-    };
+    const data = { batchSize: flags.batchSize, ...split };
     const plans = list.map((v) => finetuneSplit(v, settings, data, "kairos finetune"));
     const trainWindows = plans.reduce((n, p) => n + p.train.windows.length, 0);
     const validates = plans.some((p) => p.validation.windows.length > 0);

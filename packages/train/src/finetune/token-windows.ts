@@ -52,3 +52,37 @@ export function windowBatch(
   });
   return { ids, labels, keyMask, batchSize: B, seqLen: T };
 }
+
+/**
+ * A batch as the token-window file records another trainer reads (`kairos export-windows`,
+ * scripts/export-pretrain-windows.mjs, the PyTorch scripts beside them): per window, little-endian,
+ * ids int32[T], labels int32[T] (−100: no loss), keyMask uint8[T] (1: a real token).
+ *
+ * @example
+ * const bytes = windowRecords(windowBatch(tok, settings, windows)); // windows.length × 9T bytes
+ */
+export function windowRecords(b: TokenBatch): Uint8Array {
+  const T = b.seqLen;
+  const record = 9 * T;
+  const out = new Uint8Array(b.batchSize * record);
+  const view = new DataView(out.buffer);
+  const keyMask = b.keyMask ?? new Uint8Array(b.batchSize * T).fill(1);
+  for (let w = 0; w < b.batchSize; w++) {
+    const at = w * record;
+    for (let p = 0; p < T; p++) {
+      view.setInt32(at + 4 * p, b.ids[w * T + p], true);
+      view.setInt32(at + 4 * (T + p), b.labels[w * T + p], true);
+      out[at + 8 * T + p] = keyMask[w * T + p];
+    }
+  }
+  return out;
+}
+
+/** The `record` field list of a token-window file's `windows.json` ({@link windowRecords}). */
+export function windowRecordFields(T: number) {
+  return [
+    { name: "ids", dtype: "<i4", length: T },
+    { name: "labels", dtype: "<i4", length: T, ignoreIndex: IGNORE_INDEX },
+    { name: "keyMask", dtype: "u1", length: T },
+  ];
+}

@@ -191,6 +191,7 @@ export function fromConfigJson(json: Record<string, unknown>): LlamaConfig {
     json[k] === undefined || json[k] === null ? (d as number) : (json[k] as number);
   const heads = n("num_attention_heads");
   const cc = json.chronos_config as Record<string, unknown> | undefined;
+  const sampling = cc ? samplingFromChronosConfig(cc) : {};
   return llamaConfig({
     vocabSize: n("vocab_size"),
     hiddenSize: n("hidden_size"),
@@ -203,9 +204,7 @@ export function fromConfigJson(json: Record<string, unknown>): LlamaConfig {
     maxPositionEmbeddings: n("max_position_embeddings", 2048),
     tieWordEmbeddings: json.tie_word_embeddings === true,
     tokenizer: cc ? tokenizerSettingsFromJson(cc) : undefined,
-    ...(cc && Object.keys(samplingFromChronosConfig(cc)).length > 0
-      ? { sampling: samplingFromChronosConfig(cc) }
-      : {}),
+    ...(Object.keys(sampling).length > 0 && { sampling }),
   });
 }
 
