@@ -27,12 +27,23 @@ export interface MlpContext {
 }
 
 /**
- * Rows per block when all three projections are frozen (LoRA's default: adapters on attention
- * only). Row by row the MLP is independent, so it runs in blocks: the [rows, I] temporaries (the
- * gated product; gate and up too when not saving) are block-sized named scratch instead of
- * whole-batch buffers that would sit beside the checkpoints while the forward runs.
+ * Floats of one [rows, I] temporary when all three projections are frozen (LoRA's default:
+ * adapters on attention only). Row by row the MLP is independent, so it runs in blocks: the
+ * temporaries (the gated product; gate and up too when not saving) are block-sized named scratch
+ * instead of whole-batch buffers that would sit beside the checkpoints while the forward runs.
+ * 4 MB a temporary: blocks of a few hundred rows made each projection too small a matmul to
+ * share across threads (kairos-base-small: 256 rows × 384 ran on one core, ~20% of a step).
  */
-export const FROZEN_BLOCK_ROWS = 256;
+export const FROZEN_BLOCK_FLOATS = 1 << 20;
+
+/**
+ * Rows per block of a frozen MLP over N rows of intermediate size I: N split evenly into as few
+ * blocks as keep each within FROZEN_BLOCK_FLOATS (at least 64 rows), so no block is a sliver.
+ */
+export function frozenBlockRows(N: number, I: number): number {
+  const most = Math.max(64, Math.floor(FROZEN_BLOCK_FLOATS / I));
+  return Math.max(1, Math.ceil(N / Math.ceil(N / most)));
+}
 
 /** True when a projection keeps no input and has no gradient (a frozen `Linear`). */
 function isFrozen(p: Projection): boolean {
@@ -56,7 +67,7 @@ export async function mlpForward(
   const N = x.length / C;
   const I = p.gate_proj.outFeatures;
   const frozen = [p.gate_proj, p.up_proj, p.down_proj].every(isFrozen);
-  const blockRows = frozen ? FROZEN_BLOCK_ROWS : N;
+  const blockRows = frozen ? frozenBlockRows(N, I) : N;
   // gate and up live in the context until backward (pooled); otherwise block scratch.
   const gate = save ? scratch.acquire(N * I) : null;
   const up = save ? scratch.acquire(N * I) : null;

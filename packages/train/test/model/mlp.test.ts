@@ -1,13 +1,13 @@
 import { Linear, ReferenceBackend } from "@kairos/lora";
 import { expect, it } from "vitest";
-import { FROZEN_BLOCK_ROWS, mlpBackward, mlpForward } from "../../src/model/mlp.js";
+import { FROZEN_BLOCK_FLOATS, frozenBlockRows, mlpBackward, mlpForward } from "../../src/model/mlp.js";
 import { Scratch } from "../../src/model/scratch.js";
 import { maxRelError, randomFloats } from "../helpers/finite-difference.js";
 
 it("mlpForward/mlpBackward of a frozen MLP run in row blocks and match the whole-batch trainable path", async () => {
   const backend = new ReferenceBackend();
-  const [C, I] = [8, 12];
-  const N = 2 * FROZEN_BLOCK_ROWS + 37; // two whole blocks and a partial one
+  const [C, I] = [8, 2048]; // wide enough that a block is a few hundred rows
+  const N = (2 * FROZEN_BLOCK_FLOATS) / I + 37; // three even blocks, the last one row short
   const w = [I * C, I * C, C * I].map((n, k) => randomFloats(new Float32Array(n), 40 + k));
   const shapes = [
     [I, C],
@@ -33,7 +33,9 @@ it("mlpForward/mlpBackward of a frozen MLP run in row blocks and match the whole
   };
   const a = await run(frozen);
   const b = await run(dense);
-  expect(a.blockRows).toBe(FROZEN_BLOCK_ROWS);
+  expect(a.blockRows).toBe(frozenBlockRows(N, I));
+  expect(Math.ceil(N / a.blockRows)).toBe(3);
+  expect(N % a.blockRows).not.toBe(0); // a shorter last block
   expect(b.blockRows).toBe(N);
   expect(maxRelError(a.y, b.y)).toBeLessThan(1e-6);
   expect(maxRelError(a.dx, b.dx)).toBeLessThan(1e-6);
