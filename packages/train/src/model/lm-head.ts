@@ -1,11 +1,14 @@
 // The last stage of the chain: final RMSNorm (`model.norm`), LM head and the chunked next-token
 // cross-entropy. Its output is the mean loss `[1]`; its context keeps the normed input and each
-// row's log-sum-exp, never the logits.
+// row's log-sum-exp, never the logits. A frozen head (LoRA) instead forms the gradient of the
+// normed input during the saving forward, from the logits it computes anyway, and keeps that:
+// the backward then only scales it by dLoss (linear) and runs the norm's backward.
 // Legend: N rows, C hidden size.
 import {
   type CrossEntropyWorkspace,
   crossEntropyBackward,
   crossEntropyForward,
+  crossEntropyForwardWithGrad,
 } from "./chunked-cross-entropy.js";
 import type { MatmulBackend } from "./matmul.js";
 import { rmsNormBackwardOn, rmsNormForwardOn } from "./rms-norm.js";
@@ -32,14 +35,15 @@ export interface LmHead {
   loss: Float32Array;
 }
 
-/** What {@link lmHeadBackward} needs. */
-export interface LmHeadContext {
+/** What {@link lmHeadBackward} needs: hn and lse to recompute the logits, or dhn already formed. */
+export type LmHeadContext = {
   x: Float32Array; // [N, C] input (not counted)
-  hn: Float32Array; // [N, C]
   rstd: Float32Array; // [N]
-  lse: Float32Array; // [N]
   bytes: number;
-}
+} & (
+  | { hn: Float32Array; lse: Float32Array; dhn?: undefined } // [N, C], [N]
+  | { dhn: Float32Array } // [N, C]: d(mean loss)/d(normed input), before dLoss and scale
+);
 
 /** Loss `[1]` of hidden states x[N, C] against labels[N]; the context when `save`. */
 export async function lmHeadForward(
@@ -57,6 +61,18 @@ export async function lmHeadForward(
   const scale = head.scale ?? 1;
   if (scale !== 1) for (let i = 0; i < hn.length; i++) hn[i] *= scale;
   const lse = pool.acquire(N);
+  if (save && head.weightGrad === null) {
+    const dhn = pool.acquire(N * C);
+    const ce = await crossEntropyForwardWithGrad(
+      ...([dhn, hn, head.weight, labels, lse, C] as const),
+      head.backend,
+      head.workspace,
+    );
+    pool.release(hn, lse);
+    head.loss[0] = ce.loss;
+    const context: LmHeadContext = { x, rstd, dhn, bytes: 4 * (N * C + N) };
+    return { output: head.loss, context };
+  }
   const ce = await crossEntropyForward(
     hn,
     head.weight,
@@ -83,16 +99,23 @@ export async function lmHeadBackward(
 ): Promise<Float32Array> {
   const { C } = head;
   const N = ctx.x.length / C;
-  const dhn = head.scratch.get("head.dhn", N * C);
-  await crossEntropyBackward(
-    ...([dhn, head.weightGrad, dLoss, ctx.hn, head.weight, labels, ctx.lse, C] as const),
-    head.backend,
-    head.workspace,
-  );
-  const scale = head.scale ?? 1;
-  if (scale !== 1) for (let i = 0; i < dhn.length; i++) dhn[i] *= scale;
+  let dhn: Float32Array;
+  let factor = head.scale ?? 1;
+  if (ctx.dhn !== undefined) {
+    dhn = ctx.dhn; // formed by the forward at dLoss 1
+    factor *= dLoss;
+  } else {
+    dhn = head.scratch.get("head.dhn", N * C);
+    await crossEntropyBackward(
+      ...([dhn, head.weightGrad, dLoss, ctx.hn, head.weight, labels, ctx.lse, C] as const),
+      head.backend,
+      head.workspace,
+    );
+  }
+  if (factor !== 1) for (let i = 0; i < dhn.length; i++) dhn[i] *= factor;
   const dx = head.scratch.acquire(N * C).fill(0); // pooled: the executor gives it back
   await rmsNormBackwardOn(head.backend, dx, head.normGrad, dhn, ctx.x, head.norm, ctx.rstd, N, C);
-  head.scratch.release(ctx.hn, ctx.rstd, ctx.lse);
+  if (ctx.dhn !== undefined) head.scratch.release(ctx.dhn, ctx.rstd);
+  else head.scratch.release(ctx.hn, ctx.rstd, ctx.lse);
   return dx;
 }

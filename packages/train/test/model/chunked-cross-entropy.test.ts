@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   crossEntropyBackward,
   crossEntropyForward,
+  crossEntropyForwardWithGrad,
   crossEntropyWorkspace,
 } from "../../src/model/chunked-cross-entropy.js";
 import type { MatmulBackend } from "../../src/model/matmul.js";
@@ -77,6 +78,18 @@ describe.each(backends)("on the $name backend", ({ backend }) => {
     expect(maxRelError(Array.from(dw), gw, 1e-2)).toBeLessThan(2e-2);
     // ignored rows get no gradient
     for (let c = 0; c < C; c++) expect(dx[1 * C + c]).toBe(0);
+  });
+
+  it("crossEntropyForwardWithGrad(...) gives the forward's loss and lse and the backward's dx, bit for bit", async () => {
+    const ws = crossEntropyWorkspace(3, V);
+    const [lse, dx] = [new Float32Array(N), new Float32Array(N * C)];
+    const apart = await crossEntropyForward(x, w, labels, lse, C, backend, ws);
+    await crossEntropyBackward(dx, null, 1, x, w, labels, lse, C, backend, ws);
+    const [lse2, dx2] = [new Float32Array(N), new Float32Array(N * C).fill(7)];
+    const fused = await crossEntropyForwardWithGrad(dx2, x, w, labels, lse2, C, backend, ws);
+    expect(fused).toEqual(apart);
+    expect(Array.from(lse2)).toEqual(Array.from(lse));
+    expect(Array.from(dx2)).toEqual(Array.from(dx)); // overwritten, not accumulated
   });
 });
 
