@@ -52,6 +52,9 @@ function crossEntropyRows(
 /**
  * Mean cross-entropy of logits = x[N, C] · Wᵀ (W `[V, C]`) against labels[N] (−100 ignored).
  * Writes each row's log-sum-exp into lse[N]. Returns `{ loss, count }`; loss is 0 when count is 0.
+ * Given `dx` [N, C], also writes the mean loss's gradient there (dLoss 1) from each chunk's logits
+ * while they are at hand: for a frozen head (LoRA), whose backward would otherwise recompute
+ * every chunk's logits only to form dlogits (a third of the head's flops).
  */
 export async function crossEntropyForward(
   x: Float32Array,
@@ -61,39 +64,7 @@ export async function crossEntropyForward(
   C: number,
   backend: MatmulBackend,
   ws: CrossEntropyWorkspace,
-): Promise<{ loss: number; count: number }> {
-  const N = labels.length;
-  const V = weight.length / C;
-  const count = validRows(labels, V);
-  let total = 0;
-  for (let r0 = 0; r0 < N; r0 += ws.chunkRows) {
-    const R = Math.min(ws.chunkRows, N - r0);
-    const logits = ws.logits.subarray(0, R * V);
-    await backend.matmul(x.subarray(r0 * C, (r0 + R) * C), weight, logits, {
-      m: R,
-      n: V,
-      k: C,
-      transposeB: true,
-    });
-    total += await crossEntropyRows(backend, logits, labels, lse, r0, R, V);
-  }
-  return { loss: count > 0 ? total / count : 0, count };
-}
-
-/**
- * {@link crossEntropyForward} that also writes dx[N, C] of the mean loss (dLoss 1) from the same
- * chunk of logits while it is at hand: for a frozen head (LoRA), whose backward would otherwise
- * recompute every chunk's logits only to form dlogits (a third of the head's flops).
- */
-export async function crossEntropyForwardWithGrad(
-  dx: Float32Array,
-  x: Float32Array,
-  weight: Float32Array,
-  labels: Int32Array,
-  lse: Float32Array,
-  C: number,
-  backend: MatmulBackend,
-  ws: CrossEntropyWorkspace,
+  dx?: Float32Array,
 ): Promise<{ loss: number; count: number }> {
   const N = labels.length;
   const V = weight.length / C;
@@ -110,6 +81,7 @@ export async function crossEntropyForwardWithGrad(
       transposeB: true,
     });
     total += await crossEntropyRows(backend, logits, labels, lse, r0, R, V);
+    if (dx === undefined) continue;
     await crossEntropyRows(backend, logits, labels, lse, r0, R, V, k); // dlogits in place
     await backend.matmul(logits, weight, dx.subarray(r0 * C, (r0 + R) * C), { m: R, n: C, k: V });
   }

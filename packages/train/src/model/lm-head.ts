@@ -8,7 +8,6 @@ import {
   type CrossEntropyWorkspace,
   crossEntropyBackward,
   crossEntropyForward,
-  crossEntropyForwardWithGrad,
 } from "./chunked-cross-entropy.js";
 import type { MatmulBackend } from "./matmul.js";
 import { rmsNormBackwardOn, rmsNormForwardOn } from "./rms-norm.js";
@@ -63,11 +62,8 @@ export async function lmHeadForward(
   const lse = pool.acquire(N);
   if (save && head.weightGrad === null) {
     const dhn = pool.acquire(N * C);
-    const ce = await crossEntropyForwardWithGrad(
-      ...([dhn, hn, head.weight, labels, lse, C] as const),
-      head.backend,
-      head.workspace,
-    );
+    const { backend, workspace } = head;
+    const ce = await crossEntropyForward(hn, head.weight, labels, lse, C, backend, workspace, dhn);
     pool.release(hn, lse);
     head.loss[0] = ce.loss;
     const context: LmHeadContext = { x, rstd, dhn, bytes: 4 * (N * C + N) };

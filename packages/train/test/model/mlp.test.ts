@@ -1,6 +1,11 @@
 import { Linear, ReferenceBackend } from "@kairos/lora";
 import { expect, it } from "vitest";
-import { FROZEN_BLOCK_FLOATS, frozenBlockRows, mlpBackward, mlpForward } from "../../src/model/mlp.js";
+import {
+  FROZEN_BLOCK_FLOATS,
+  frozenBlockRows,
+  mlpBackward,
+  mlpForward,
+} from "../../src/model/mlp.js";
 import { Scratch } from "../../src/model/scratch.js";
 import { maxRelError, randomFloats } from "../helpers/finite-difference.js";
 
