@@ -4,7 +4,7 @@
 // never needs Python nor waits for it.
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
@@ -12,6 +12,7 @@ const run = promisify(execFile);
 const here = join(dirname(fileURLToPath(import.meta.url)), "../torch");
 const script = join(here, "train_step.py");
 const recordPath = join(here, "train-step.json");
+const tinyDir = join(here, "../../packages/train/models/kairos-base-tiny");
 
 /**
  * @typedef {{ label: string, batch: number, seq: number, msPerStep: number,
@@ -19,20 +20,28 @@ const recordPath = join(here, "train-step.json");
  */
 
 /**
- * PyTorch + PEFT's step of kairos-base-tiny at `batch` × `seq`: measured now (not in the quick
- * form, and only where `python` imports torch, peft and transformers), else the record at that
- * shape (or the record's first shape, when that one was not recorded); null with neither.
+ * PyTorch + PEFT's step of a model directory (kairos-base-tiny unless `modelDir`) at `batch` ×
+ * `seq`: measured now (not in the quick form, and only where `python` imports torch, peft and
+ * transformers), else the record of that model at that shape (or the model's first recorded
+ * shape); null with neither.
  *
- * @param {{ batch: number, seq: number, quick: boolean, python?: string, timeoutMs?: number }} options
+ * @param {{ batch: number, seq: number, quick: boolean, modelDir?: string, python?: string, timeoutMs?: number }} options
  *   `python` defaults to $KAIROS_PYTHON, then python3.
  * @returns {Promise<TorchStep | null>}
  * @example await torchTrainStep({ batch: 8, seq: 159, quick: false }) // { tokensPerSecond: …, source: "this run" }
  */
-export async function torchTrainStep({ batch, seq, quick, python, timeoutMs = 300_000 }) {
+export async function torchTrainStep({
+  batch,
+  seq,
+  quick,
+  modelDir = tinyDir,
+  python,
+  timeoutMs = 300_000,
+}) {
   const interpreter = python ?? process.env.KAIROS_PYTHON ?? "python3";
   if (!quick && (await imports(interpreter))) {
     try {
-      const args = [script, "--batch", String(batch), "--seq", String(seq)];
+      const args = [script, "--batch", String(batch), "--seq", String(seq), "--model", modelDir];
       const { stdout } = await run(interpreter, args, { timeout: timeoutMs });
       return withLabel(JSON.parse(stdout.trim().split("\n").at(-1)), "this run");
     } catch (error) {
@@ -40,8 +49,9 @@ export async function torchTrainStep({ batch, seq, quick, python, timeoutMs = 30
     }
   }
   const record = JSON.parse(await readFile(recordPath, "utf8").catch(() => "null"));
-  const runs = Object.values(record?.runs ?? {});
-  const recorded = record?.runs?.[`${batch}x${seq}`] ?? runs[0];
+  const model = basename(modelDir);
+  const runs = Object.values(record?.runs ?? {}).filter((r) => r.model === model);
+  const recorded = record?.runs?.[`${model} ${batch}x${seq}`] ?? runs[0];
   return recorded ? withLabel(recorded, `recorded ${recorded.date.slice(0, 10)}`) : null;
 }
 

@@ -25,8 +25,9 @@ describe("torchTrainStep", () => {
   it("torchTrainStep({ quick: true }) reads the record at that shape and never starts Python", async () => {
     const r = await torchTrainStep({ batch: 8, seq: 159, quick: true, python });
     expect(existsSync(marker)).toBe(false);
-    expect(r.source).toBe(`recorded ${record.runs["8x159"].date.slice(0, 10)}`);
-    expect(r.tokensPerSecond).toBe(record.runs["8x159"].tokensPerSecond);
+    const tiny = record.runs["kairos-base-tiny 8x159"];
+    expect(r.source).toBe(`recorded ${tiny.date.slice(0, 10)}`);
+    expect(r.tokensPerSecond).toBe(tiny.tokensPerSecond);
     expect(r.label).toMatch(/^pytorch .* \+ peft /);
   });
 
@@ -36,8 +37,17 @@ describe("torchTrainStep", () => {
     expect(r.source).toMatch(/^recorded /);
   });
 
-  it("torchTrainStep(options) takes the record's first shape when that shape was not recorded", async () => {
+  it("torchTrainStep(options) takes the model's first recorded shape when that shape was not recorded", async () => {
     const r = await torchTrainStep({ batch: 3, seq: 7, quick: true, python });
-    expect(`${r.batch}x${r.seq}`).toBe(Object.keys(record.runs)[0]);
+    expect(`${r.model} ${r.batch}x${r.seq}`).toBe(Object.keys(record.runs)[0]);
+    const small = await torchTrainStep({
+      batch: 3,
+      seq: 7,
+      quick: true,
+      modelDir: "/anywhere/kairos-base-small",
+      python,
+    });
+    expect(small.model).toBe("kairos-base-small");
+    expect(small.seq).toBe(575);
   });
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch + PEFT peer of the train-step workload (benchmarks/src/workloads/train-step.mjs): one
-LoRA fine-tuning step of kairos-base-tiny, timed the same way as Kairos's lora-100 run.
+LoRA fine-tuning step of kairos-base-tiny (or --model, e.g. kairos-base-small for the
+train-step-small workload), timed the same way as Kairos's lora-100 run.
 
 Same as lora-100: the model files Kairos loads (packages/train/models/kairos-base-tiny, a Hugging
 Face LlamaForCausalLM layout), LoRA rank 8 / alpha 16 on q, k, v and o, dropout 0; a step is
@@ -15,7 +16,7 @@ two OpenMP threads wait on each other (~2 s a step against ~0.1 s on one thread)
 
 Prints one JSON object: tokens/s (tokens a step over the median step), ms/step (median), peak RSS
 (getrusage ru_maxrss: the whole process, torch's own libraries included), versions, threads.
-With --record, also merges it into benchmarks/torch/train-step.json under "<batch>x<seq>", the
+With --record, also merges it into benchmarks/torch/train-step.json under "<model> <batch>x<seq>", the
 record the workload reads where it cannot run this script (always in the quick form: CI).
 
 Needs `pip install torch==2.13.0+cpu transformers peft`; nothing in the tests or CI does.
@@ -115,6 +116,7 @@ def main():
     tokens = args.batch * args.seq
 
     result = {
+        "model": args.model.name,
         "batch": args.batch,
         "seq": args.seq,
         "tokensPerStep": tokens,
@@ -137,8 +139,8 @@ def main():
     }
     if args.record:
         record = json.loads(RECORD.read_text()) if RECORD.exists() else {}
-        record["command"] = "python3 benchmarks/torch/train_step.py --batch B --seq T --record"
-        record.setdefault("runs", {})[f"{args.batch}x{args.seq}"] = result
+        record["command"] = "python3 benchmarks/torch/train_step.py --batch B --seq T [--model DIR] --record"
+        record.setdefault("runs", {})[f"{args.model.name} {args.batch}x{args.seq}"] = result
         RECORD.write_text(json.dumps(record, indent=2) + "\n")
         print(f"wrote {RECORD}", file=sys.stderr)
     print(json.dumps(result))

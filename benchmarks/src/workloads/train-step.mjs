@@ -115,7 +115,7 @@ function fixedBytes(ctx, s) {
 }
 
 /** The peer's row, with lora-100's tokens/s and whole-process RSS peak over the peer's. */
-function peerRow(ctx, lora, peer) {
+export function peerRow(ctx, lora, peer) {
   const speed = lora ? (ctx.tokens * 1000) / lora.medianMs / peer.tokensPerSecond : null;
   const rss = ctx.loraRss / peer.peakRssBytes;
   return {
@@ -131,7 +131,7 @@ function peerRow(ctx, lora, peer) {
   };
 }
 
-async function step(ctx, s, probe) {
+export async function step(ctx, s, probe) {
   s.trainable.zeroGrad();
   const stages = s.trainable.stages(ctx.batch);
   await s.runner.run(probe ? probed(stages, probe) : stages, ctx.batch.ids, 1, s.seed++);
