@@ -166,3 +166,63 @@ export function crossEntropyBackward(
   }
   return total;
 }
+
+/** The descriptor of a cross-entropy job (job.ts `beginTiles`), past SwiGLU's (swiglu.ts). */
+const X: usize = 1024 + 704;
+
+/**
+ * Publishes the next cross-entropy job over `rows` rows: the forward (backward 0) or the
+ * backward with `scale`; each row's loss (lse − logit at its label, 0 when ignored) goes into
+ * losses `[rows]` f64, which the caller sums in row order: the same bits as one thread's sum.
+ */
+export function setCrossEntropy(
+  logits: usize,
+  labels: usize,
+  lse: usize,
+  losses: usize,
+  rows: i32,
+  vocab: i32,
+  rowsPerTile: i32,
+  scale: f32,
+  backward: i32,
+): void {
+  store<u32>(X, <u32>logits);
+  store<u32>(X, <u32>labels, 4);
+  store<u32>(X, <u32>lse, 8);
+  store<u32>(X, <u32>losses, 12);
+  store<i32>(X, rows, 16);
+  store<i32>(X, vocab, 20);
+  store<i32>(X, rowsPerTile, 24);
+  store<f32>(X, scale, 28);
+  store<i32>(X, backward, 32);
+}
+
+/** Tiles of the published cross-entropy job. */
+export function crossEntropyTiles(): i32 {
+  const rowsPerTile = load<i32>(X, 24);
+  return (load<i32>(X, 16) + rowsPerTile - 1) / rowsPerTile;
+}
+
+/** Runs tile `tile` of the published cross-entropy job: its rows one at a time. */
+export function crossEntropyTile(tile: i32): void {
+  const logits = <usize>load<u32>(X);
+  const labels = <usize>load<u32>(X, 4);
+  const lse = <usize>load<u32>(X, 8);
+  const losses = <usize>load<u32>(X, 12);
+  const rows = load<i32>(X, 16);
+  const vocab = load<i32>(X, 20);
+  const rowsPerTile = load<i32>(X, 24);
+  const scale = load<f32>(X, 28);
+  const backward = load<i32>(X, 32) !== 0;
+  const r0 = tile * rowsPerTile;
+  const r1 = min(r0 + rowsPerTile, rows);
+  for (let r = r0; r < r1; r++) {
+    const row = logits + ((<usize>r * <usize>vocab) << 2);
+    const y = labels + ((<usize>r) << 2);
+    const l = lse + ((<usize>r) << 2);
+    const loss = backward
+      ? crossEntropyBackward(row, y, l, 1, vocab, scale)
+      : crossEntropyForward(row, y, l, 1, vocab);
+    store<f64>(losses + ((<usize>r) << 3), loss);
+  }
+}

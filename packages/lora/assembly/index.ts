@@ -2,7 +2,12 @@
 // scripts/build-wasm.mjs with SIMD and threads, imported shared memory, no runtime).
 
 export { attentionTiles, setAttention, setAttentionShape } from "./attention";
-export { crossEntropyBackward, crossEntropyForward } from "./cross-entropy";
+export {
+  crossEntropyBackward,
+  crossEntropyForward,
+  crossEntropyTiles,
+  setCrossEntropy,
+} from "./cross-entropy";
 export {
   addBias,
   axpy,

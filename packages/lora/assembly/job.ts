@@ -12,6 +12,7 @@
 // A tile is taken with a compare-exchange on CTL that also checks the generation, so a worker
 // that wakes late can never run a tile of a newer job with a descriptor it read for an older one.
 import { attentionTile } from "./attention";
+import { crossEntropyTile } from "./cross-entropy";
 import { padRows } from "./elementwise";
 import { kernel5x8, MR, packA, storeBlock } from "./microkernel";
 import { reduceColumns, scaleBlock } from "./reduce-kernel";
@@ -29,12 +30,14 @@ const F: usize = JOB + 64; // descriptor fields, 4 bytes each
 const CLOSED: u64 = 0xffffffff;
 /**
  * Field F + 120: what a tile is, a block of a matmul (0), of attention (1, attention.ts), of
- * RMSNorm rows (2, rms-norm.ts) or of SwiGLU elements (3, swiglu.ts).
+ * RMSNorm rows (2, rms-norm.ts), of SwiGLU elements (3, swiglu.ts) or of cross-entropy rows (4,
+ * cross-entropy.ts).
  */
 const KIND: usize = 120;
 const ATTENTION: i32 = 1;
 const RMS_NORM: i32 = 2;
 const SWIGLU: i32 = 3;
+const CROSS_ENTROPY: i32 = 4;
 
 /** Steps of the shared dimension per block: a KC × 8 panel of b (16 KiB) stays in L1. */
 const KC: i32 = 512;
@@ -161,8 +164,8 @@ export function beginMatmul(
 
 /**
  * Publishes a job of `tiles` tiles of another kind (1: attention, described by setAttention and
- * setAttentionShape first; 2: RMSNorm, by setRmsNorm; 3: SwiGLU, by setSwiglu) and returns
- * `tiles`.
+ * setAttentionShape first; 2: RMSNorm, by setRmsNorm; 3: SwiGLU, by setSwiglu; 4: cross-entropy,
+ * by setCrossEntropy) and returns `tiles`.
  */
 export function beginTiles(kind: i32, tiles: i32): i32 {
   const gen = (atomic.load<u64>(CTL) >>> 32) + 1;
@@ -218,6 +221,7 @@ export function runJob(thread: i32): i32 {
       if (kind === ATTENTION) attentionTile(next, thread);
       else if (kind === RMS_NORM) rmsNormTile(next);
       else if (kind === SWIGLU) swigluTile(next);
+      else if (kind === CROSS_ENTROPY) crossEntropyTile(next);
       if (atomic.add<i32>(DONE, 1) + 1 === tiles) atomic.notify(DONE, 1);
       ran++;
       continue;

@@ -11,6 +11,7 @@ import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import type { MatmulShape } from "../src/backend";
 import { createBackend } from "../src/create-backend";
+import { naiveCrossEntropyRows } from "../src/cross-entropy-rows";
 import { naiveMatmul } from "../src/naive-kernels";
 import { createWasmBackend, WasmBackend } from "../src/wasm";
 import { type KernelExports, kernelsModule } from "../src/wasm/kernels-module";
@@ -157,6 +158,38 @@ describe("wasm backend resources", () => {
       const two = await backward(threaded);
       if (two.onCaller === two.tiles) continue;
       shared++;
+      expect(two.bytes.equals(one.bytes)).toBe(true);
+    }
+    expect(shared).toBe(3);
+  });
+
+  it("crossEntropyRows() shares its rows across threads with the same bits as on 1 thread", async () => {
+    const [rows, vocab] = [64, 4099]; // ~6 Mflop: past the threshold for waking the worker
+    const logits = randomArray(rows * vocab, 9).map((v) => 4 * v);
+    const labels = Int32Array.from({ length: rows }, (_, r) =>
+      r % 7 === 3 ? -100 : (r * 613) % vocab,
+    );
+    const pass = async (backend: WasmBackend) => {
+      const lse = new Float32Array(rows);
+      const loss = await backend.crossEntropyRows(logits, labels, lse, rows, vocab);
+      const dlogits = logits.slice();
+      const again = await backend.crossEntropyRows(dlogits, labels, lse, rows, vocab, 0.25);
+      const bytes = Buffer.concat([Buffer.from(lse.buffer), Buffer.from(dlogits.buffer)]);
+      return { loss, again, bytes, ...backend.lastMatmul };
+    };
+    const one = await pass(single);
+    const lse = new Float32Array(rows);
+    const want = naiveCrossEntropyRows(logits, labels, lse, rows, vocab);
+    expect(Math.abs(one.loss - want) / want).toBeLessThan(1e-6);
+    // Workers join when the OS runs them: retry until the worker took some of the rows.
+    const deadline = Date.now() + 10_000;
+    let shared = 0;
+    while (shared < 3 && Date.now() < deadline) {
+      const two = await pass(threaded);
+      if (two.onCaller === two.tiles) continue;
+      shared++;
+      expect(two.loss).toBe(one.loss);
+      expect(two.again).toBe(one.again);
       expect(two.bytes.equals(one.bytes)).toBe(true);
     }
     expect(shared).toBe(3);

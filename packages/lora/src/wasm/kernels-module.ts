@@ -102,6 +102,18 @@ export interface KernelExports {
     vocab: number,
     scale: number,
   ): number;
+  setCrossEntropy(
+    logits: number,
+    labels: number,
+    lse: number,
+    losses: number,
+    rows: number,
+    vocab: number,
+    rowsPerTile: number,
+    scale: number,
+    backward: number,
+  ): void;
+  crossEntropyTiles(): number;
   packTransposed(b: number, n: number, k: number, dst: number): void;
   mergePanels(
     base: number,

@@ -48,11 +48,13 @@ export function andThen(first: void | Promise<void>, next: () => void | Promise<
 
 /**
  * Below this many flops a matmul runs on the calling thread alone. Waking workers costs tens of
- * microseconds, but on a loaded machine a worker preempted in the middle of a tile stalls the
- * whole call for a scheduler slice (milliseconds): the rank-sized matmuls of a LoRA step
- * (2·rows·256·8 = 2^24 flops at 4096 rows) are not worth that risk.
+ * microseconds, and on a loaded machine a worker preempted in the middle of a tile stalls the
+ * whole call for a scheduler slice (milliseconds). 2^22 (a 4 Mflop job, ~100 µs on one core):
+ * at 2^25 nearly every matmul of kairos-base-tiny's step (1272 rows × 64) ran on one core and
+ * the worker idled 77% of the step; at 2^22 a step at 8 × 159 takes ~68 ms against ~87 (2^23:
+ * ~71, 2^21: ~73; one run, alternating, 2 cores).
  */
-const PARALLEL_FLOPS = 1 << 25;
+const PARALLEL_FLOPS = 1 << 22;
 /**
  * Output tile a thread takes at a time: rows (a multiple of the microkernel's 5) × columns. A
  * thread packs its tile's rows of a once per tile, so tiles span the whole width (up to
