@@ -372,9 +372,10 @@ describe("kairos finetune", () => {
       patience: 1,
       tokens: record.steps * 2 * 2 * 19,
     });
-    // Evaluated every step; with patience 1 it stops at the first evaluation that is no better.
+    // Evaluated before the first step (the base model) and after every step; with patience 1 it
+    // stops at the first evaluation that is no better.
     expect(record.evalLosses.map((e: { step: number }) => e.step)).toEqual(
-      Array.from({ length: record.steps }, (_, i) => i + 1),
+      Array.from({ length: record.steps + 1 }, (_, i) => i),
     );
     expect(record.stoppedEarly).toBe(record.steps < 6);
     expect(record.bestEvalLoss).toBe(

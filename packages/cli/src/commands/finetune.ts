@@ -115,7 +115,10 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
             mem: mib(process.memoryUsage().rss),
           });
         },
-        onEval: (e) => void evals.push(`step ${e.step} validation loss ${e.loss.toFixed(4)}`),
+        onEval: (e) =>
+          void evals.push(
+            `${e.step === 0 ? "base model" : `step ${e.step}`} validation loss ${e.loss.toFixed(4)}`,
+          ),
       },
       memory: {
         memoryBudget: flags.memoryBudget,
@@ -240,7 +243,12 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       tables.push(
         `geometric mean over ${scored.length} series' test tails:\n${formatSummary(summary)}`,
       );
-    const best = result.bestStep === null ? "" : `; best step ${result.bestStep} restored`;
+    const best =
+      result.bestStep === null
+        ? ""
+        : result.bestStep === 0
+          ? "; no step beat the base model's validation loss: the adapter is left at its start (the base model)"
+          : `; best step ${result.bestStep} restored`;
     const stopped = result.stoppedEarly ? `; stopped early (--patience ${flags.patience})` : "";
     const validation = validates
       ? `${evals.join("; ")}${best}${stopped}`

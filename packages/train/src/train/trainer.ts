@@ -142,23 +142,16 @@ export class Trainer<Batch = TokenBatch> {
   async run(): Promise<TrainResult> {
     const o = this.options;
     let stoppedEarly = false;
+    // The starting point is a candidate too (step 0: the base model, LoRA's B being zero): a
+    // fine-tune that no step of which improves the validation loss gives back the base model
+    // instead of its least bad step.
+    if (o.evalEvery > 0 && this.stepCount === 0 && this.evalLosses.length === 0) {
+      await this.recordEval();
+    }
     while (this.stepCount < o.steps) {
       await this.trainStep();
       if (o.evalEvery > 0 && (this.stepCount % o.evalEvery === 0 || this.stepCount === o.steps)) {
-        const loss = await this.evaluate();
-        if (!Number.isFinite(loss))
-          throw new Error(`Trainer: validation loss is ${loss} at step ${this.stepCount}`);
-        this.evalLosses.push({ step: this.stepCount, loss });
-        if (!this.best || loss < this.best.loss) {
-          this.best = { loss, step: this.stepCount, parameters: snapshot(this.params) };
-          this.evalsSinceBest = 0;
-        } else this.evalsSinceBest++;
-        o.onEval?.({
-          step: this.stepCount,
-          loss,
-          bestLoss: this.best.loss,
-          bestStep: this.best.step,
-        });
+        await this.recordEval();
         if (o.patience !== undefined && this.evalsSinceBest >= o.patience) {
           stoppedEarly = true;
           break;
@@ -177,6 +170,24 @@ export class Trainer<Batch = TokenBatch> {
       bestStep: this.best?.step ?? null,
       stoppedEarly,
     };
+  }
+
+  /** Evaluates now, keeps the parameters when they are the best so far, reports it. */
+  private async recordEval(): Promise<void> {
+    const loss = await this.evaluate();
+    if (!Number.isFinite(loss))
+      throw new Error(`Trainer: validation loss is ${loss} at step ${this.stepCount}`);
+    this.evalLosses.push({ step: this.stepCount, loss });
+    if (!this.best || loss < this.best.loss) {
+      this.best = { loss, step: this.stepCount, parameters: snapshot(this.params) };
+      this.evalsSinceBest = 0;
+    } else this.evalsSinceBest++;
+    this.options.onEval?.({
+      step: this.stepCount,
+      loss,
+      bestLoss: this.best.loss,
+      bestStep: this.best.step,
+    });
   }
 
   /** A deep copy of the state, enough to resume exactly. */

@@ -82,6 +82,26 @@ describe("Trainer", () => {
     expect(await trainer.evaluate()).toBeCloseTo(result.bestEvalLoss as number, 6);
   });
 
+  it("run() evaluates the starting point and gives it back when no step improves on it", async () => {
+    const model = loraModel(0);
+    const start = model.parameters().map((p) => Float32Array.from(p.value));
+    // A learning rate far too high: every step's validation loss is worse than the base's.
+    const trainer = new Trainer(model, data, {
+      ...options,
+      lr: 2,
+      decay: "constant",
+      maxGradNorm: 0,
+      evalEvery: 2,
+    });
+    const result = await trainer.run();
+    expect(result.evalLosses[0].step).toBe(0);
+    expect(result.evalLosses.slice(1).every((e) => e.loss > result.evalLosses[0].loss)).toBe(true);
+    expect(result.bestStep).toBe(0);
+    expect(model.parameters().map((p) => Array.from(p.value))).toEqual(
+      start.map((v) => Array.from(v)),
+    );
+  });
+
   it("trainStep() with gradientAccumulation 2 over batches of 1 equals one step over the same 2 sequences", async () => {
     const two = (rng: Random) => cycleBatch(rng, 2, 8, tinyConfig.vocabSize);
     const seqs = two(new Random(1));
