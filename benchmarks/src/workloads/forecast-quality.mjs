@@ -14,13 +14,7 @@
 // thread in one order); one thread keeps that so by construction on any core count, and leaves
 // the second core to CI's other work.
 import { createBackend } from "@kairos/lora";
-import {
-  backtest,
-  finetune,
-  forecast,
-  geometricMean,
-  seasonFromFrequency,
-} from "@kairos/train";
+import { backtest, finetune, forecast, geometricMean, seasonFromFrequency } from "@kairos/train";
 import { bundledModelDir, loadModel } from "@kairos/train/node";
 import { HORIZONS } from "../quantisation-floor.mjs";
 import { evaluationFolds } from "../relative-scores.mjs";
