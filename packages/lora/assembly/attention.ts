@@ -8,6 +8,7 @@
 // Legend: B sequences, Tq query / Tk key positions, Tkv key/value rows a sequence, H query heads,
 // KV key/value heads, D head size; q `[B·Tq, H·D]`, k and v `[B·Tkv, KV·D]`, bias `[H, Tq, Tk]`,
 // lse `[B, H, Tq]`, mask `[B·Tk]` u8; pointers are byte addresses in linear memory.
+import { blockedBackward, blockedForward, maskRow, setBlockedTile } from "./attention-blocked";
 import { logAtLeastOne, rowMax } from "./cross-entropy";
 import { at, axpy, axpy4, dot, dot4, expRow } from "./row-vectors";
 
@@ -16,6 +17,8 @@ const A: usize = 1024 + 256;
 const CAUSAL = 1;
 const KEEP_SELF = 2;
 const BACKWARD = 4;
+/** The tile runs through the microkernel (attention-blocked.ts; the caller asks attentionBlocked). */
+const BLOCKED = 8;
 
 /**
  * Publishes the operands of the next attention job (job.ts `beginTiles`): o is out (forward) or
@@ -113,16 +116,7 @@ function scoreRow(
     const b: f32 = bias !== 0 ? load<f32>(at(bias, j)) : 0;
     store<f32>(at(s, j), scale * dot(qi, k + <usize>j * ks, D) + b);
   }
-  if (mask === 0) return n;
-  let seen = 0;
-  for (j = 0; j < n; j++) {
-    if (load<u8>(mask + <usize>j) === 0 && j !== self) {
-      store<f32>(at(s, j), f32.NEGATIVE_INFINITY);
-    } else seen++;
-  }
-  if (seen > 0) return seen;
-  memory.fill(s, 0, (<usize>Tk) << 2);
-  return -Tk;
+  return maskRow(s, n, Tk, mask, self);
 }
 
 /** One query row of the forward: out row oi and its lse (see Backend.attentionForward). */
@@ -255,6 +249,21 @@ export function attentionTile(tile: i32, thread: i32): void {
     b1 = dBias !== 0 ? B : b0 + 1;
     h0 = g * rep;
     h1 = h0 + rep;
+  }
+  if ((flags & BLOCKED) !== 0) {
+    setBlockedTile(q, k, v, o, dq, dk, dv, qs, ks, Tq, Tk, D, scale, causal, keepSelf);
+    for (let b = b0; b < b1; b++) {
+      const m: usize = mask !== 0 ? mask + <usize>(b * Tk) : 0;
+      for (let h = h0; h < h1; h++) {
+        const row = <usize>(b * Tq) * qs + ((<usize>(h * D)) << 2);
+        const kv = <usize>(b * Tkv) * ks + ((<usize>((h / rep) * D)) << 2);
+        const biasRows: usize = bias !== 0 ? at(bias, h * Tq * Tk) : 0;
+        const lseH = at(lse, (b * H + h) * Tq);
+        if (!backward) blockedForward(row, kv, biasRows, m, lseH, s);
+        else blockedBackward(row, kv, biasRows, m, lseH, s, h > h0);
+      }
+    }
+    return;
   }
   for (let b = b0; b < b1; b++) {
     const maskB: usize = mask !== 0 ? mask + <usize>(b * Tk) : 0;

@@ -2,6 +2,7 @@
 // scripts/build-wasm.mjs with SIMD and threads, imported shared memory, no runtime).
 
 export { attentionTiles, setAttention, setAttentionShape } from "./attention";
+export { attentionBlocked, blockedAttentionFloats } from "./attention-blocked";
 export {
   crossEntropyBackward,
   crossEntropyForward,

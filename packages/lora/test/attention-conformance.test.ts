@@ -29,6 +29,12 @@ const attentionCases: Case[] = [
   ["T5 cross-attention, Tq ≠ Tk", t5(2, 5, 11, 2, 6, false), "padded", false],
   ["decoding cache, Tkv > Tk", { ...t5(2, 1, 6, 2, 9, false), Tkv: 10 }, "none", true],
   ["across the workers", llama(8, 128, 4, 2, 16), "padded", false],
+  // D a multiple of 8: the wasm backend's blocked tiles (microkernel matmuls), row blocks of 40.
+  ["blocked: Llama D 32, 45 tokens", llama(2, 45, 4, 2, 32), "padded", false],
+  ["blocked: forward with bias, a sequence all padding", t5(2, 9, 9, 3, 8, false), "whole", true],
+  ["blocked: causal, padded first keys (uniform rows)", t5(2, 6, 6, 2, 8, true), "padded", false],
+  ["blocked: cross-attention, Tq ≠ Tk", t5(2, 5, 11, 2, 16, false), "padded", false],
+  ["blocked: decoding cache, Tkv > Tk", { ...t5(2, 3, 6, 2, 8, false), Tkv: 10 }, "none", false],
 ];
 
 /** Inputs in ±1 (bias ±2), a mask, the naive results. */

@@ -114,6 +114,8 @@ export interface KernelExports {
     backward: number,
   ): void;
   crossEntropyTiles(): number;
+  attentionBlocked(Tq: number, Tk: number, D: number, backward: number, dBias: number): number;
+  blockedAttentionFloats(Tq: number, Tk: number, D: number, backward: number): number;
   packTransposed(b: number, n: number, k: number, dst: number): void;
   mergePanels(
     base: number,

@@ -18,7 +18,7 @@ export interface AttentionParts {
 }
 
 const KIND_ATTENTION = 1;
-const [CAUSAL, KEEP_SELF, BACKWARD] = [1, 2, 4];
+const [CAUSAL, KEEP_SELF, BACKWARD, BLOCKED] = [1, 2, 4, 8];
 
 function sizes(step: AttentionStep) {
   const { B, Tq, Tk, H, KV, D } = step;
@@ -50,12 +50,20 @@ function publish(
     mask = ops.alloc(Math.ceil((B * Tk) / 4), scratch); // [B·Tk] u8
     new Uint8Array(ops.view().buffer, mask, B * Tk).set(step.keyMask.subarray(0, B * Tk));
   }
-  // Each thread's rows of scores and dp [Tk] and a vector [D], a cache line apart.
-  const stride = Math.ceil(((2 * Tk + D + 4) * 4) / 64) * 64;
+  const backward = grads[0] !== 0 ? BACKWARD : 0;
+  // Through the microkernel where the kernels can (D a multiple of 8, …), else a row at a time.
+  const blocked = kernels.attentionBlocked(Tq, Tk, D, backward, grads[3]) !== 0;
+  // Each thread's scratch, a cache line apart: the blocked tile's packed keys and values,
+  // scores and matmul buffer, or the row kernels' rows of scores and dp [Tk] and a vector [D].
+  const floats = blocked ? kernels.blockedAttentionFloats(Tq, Tk, D, backward) : 2 * Tk + D + 4;
+  const stride = Math.ceil((floats * 4) / 64) * 64;
   const rows = ops.alloc((jobs.threads * stride) / 4, scratch);
   kernels.setAttention(q, k, v, o, lse, mask, bias, ...grads, rows, stride);
-  const backward = grads[0] !== 0 ? BACKWARD : 0;
-  const flags = (step.causal ? CAUSAL : 0) | (step.keepSelf ? KEEP_SELF : 0) | backward;
+  const flags =
+    (step.causal ? CAUSAL : 0) |
+    (step.keepSelf ? KEEP_SELF : 0) |
+    backward |
+    (blocked ? BLOCKED : 0);
   kernels.setAttentionShape(B, Tq, Tk, step.Tkv ?? Tk, H, KV, D, flags, step.scale);
   return kernels.beginTiles(KIND_ATTENTION, kernels.attentionTiles());
 }
