@@ -12,10 +12,19 @@ import { rotaryApply } from "../model/rotary.js";
 import { noRandom } from "../model/stage.js";
 
 interface LayerCache {
-  prefixK: Float32Array; // [L, KV·D] rotated
-  prefixV: Float32Array; // [L, KV·D]
+  /** Per key/value head g: the prefix's rotated keys `[L, D]`, contiguous for the matmul. */
+  prefixK: Float32Array[];
+  /** Per key/value head: the prefix's values `[L, D]`. */
+  prefixV: Float32Array[];
   k: Float32Array; // [S, maxNew, KV·D] rotated
   v: Float32Array; // [S, maxNew, KV·D]
+}
+
+/** Head g's columns `[L, D]` of rows `[L, KV·D]`, copied contiguous. */
+function headColumns(rows: Float32Array, L: number, KV: number, D: number, g: number) {
+  const out = new Float32Array(L * D);
+  for (let t = 0; t < L; t++) out.set(rows.subarray((t * KV + g) * D, (t * KV + g + 1) * D), t * D);
+  return out;
 }
 
 /** One context, `samples` continuations of up to `maxNew` tokens each. */
@@ -55,9 +64,11 @@ export class CachedDecoder {
       // given back to the pool, so the cache may keep the two buffers).
       const a = await layer.attentionForward(x, geometry, true, noRandom);
       const inner = a.context?.inner as { k: Float32Array; v: Float32Array };
+      const [KV, D] = [model.config.numKeyValueHeads, headDim(model.config)];
+      const heads = Array.from({ length: KV }, (_, g) => g);
       d.caches.push({
-        prefixK: inner.k,
-        prefixV: inner.v,
+        prefixK: heads.map((g) => headColumns(inner.k, L, KV, D, g)),
+        prefixV: heads.map((g) => headColumns(inner.v, L, KV, D, g)),
         k: new Float32Array(samples * maxNew * kvWidth),
         v: new Float32Array(samples * maxNew * kvWidth),
       });
@@ -106,36 +117,57 @@ export class CachedDecoder {
       cache.v.set(v.subarray(s * kw, s * kw + kw), (s * this.maxNew + j) * kw);
     }
     const attn = new Float32Array(S * H * D);
-    const [L, own] = [this.L, j + 1];
-    const scores = new Float64Array(L + own); // prefix keys, then this sample's own
+    const [L, own, rep] = [this.L, j + 1, H / KV];
     const scale = 1 / Math.sqrt(D);
-    for (let s = 0; s < S; s++) {
-      const ownBase = s * this.maxNew * kw; // sample s's continuation in the cache
-      for (let hd = 0; hd < H; hd++) {
-        const g = Math.floor(hd / (H / KV));
-        const qo = s * H * D + hd * D;
+    const backend = this.model.options.backend;
+    // Per key/value head, the rows of all samples' query heads in its group (R = S·rep) meet the
+    // shared prefix as matmuls on the backend: scores [R, L] = scale·q·kᵀ, later out = w·v. The
+    // few keys of each sample's own continuation, and the softmax, stay here.
+    const R = S * rep;
+    const qg = new Float32Array(R * D);
+    const scores = new Float32Array(R * L);
+    const ownScores = new Float64Array(own);
+    const out = new Float32Array(R * D);
+    for (let g = 0; g < KV; g++) {
+      for (let r = 0; r < R; r++) {
+        const qo = (Math.floor(r / rep) * H + g * rep + (r % rep)) * D;
+        qg.set(q.subarray(qo, qo + D), r * D);
+      }
+      await backend.matmul(qg, cache.prefixK[g], scores, {
+        ...{ m: R, n: L, k: D, transposeB: true, alpha: scale },
+      });
+      const ownWeights = new Float32Array(R * own);
+      for (let r = 0; r < R; r++) {
+        const s = Math.floor(r / rep);
+        const ownBase = s * this.maxNew * kw + g * D; // sample s's continuation, head g
+        const row = scores.subarray(r * L, (r + 1) * L);
         let max = Number.NEGATIVE_INFINITY;
-        for (let t = 0; t < L + own; t++) {
-          const [kb, ko] = t < L ? [cache.prefixK, t * kw] : [cache.k, ownBase + (t - L) * kw];
-          if (t < L && this.prefixMask[t] === 0) {
-            scores[t] = Number.NEGATIVE_INFINITY; // a missing value is never attended to
-            continue;
-          }
+        for (let t = 0; t < L; t++) {
+          if (this.prefixMask[t] === 0)
+            row[t] = Number.NEGATIVE_INFINITY; // never attended to
+          else if (row[t] > max) max = row[t];
+        }
+        for (let t = 0; t < own; t++) {
           let dot = 0;
-          for (let d = 0; d < D; d++) dot += q[qo + d] * kb[ko + g * D + d];
-          scores[t] = dot * scale;
-          if (scores[t] > max) max = scores[t];
+          for (let d = 0; d < D; d++) dot += qg[r * D + d] * cache.k[ownBase + t * kw + d];
+          ownScores[t] = dot * scale;
+          if (ownScores[t] > max) max = ownScores[t];
         }
         let sum = 0;
-        for (let t = 0; t < L + own; t++) {
-          scores[t] = Math.exp(scores[t] - max);
-          sum += scores[t];
-        }
-        for (let t = 0; t < L + own; t++) {
-          const w = scores[t] / sum;
-          if (w === 0) continue;
-          const [vb, vo] = t < L ? [cache.prefixV, t * kw] : [cache.v, ownBase + (t - L) * kw];
-          for (let d = 0; d < D; d++) attn[qo + d] += w * vb[vo + g * D + d];
+        for (let t = 0; t < L; t++) sum += row[t] = Math.exp(row[t] - max);
+        for (let t = 0; t < own; t++) sum += ownScores[t] = Math.exp(ownScores[t] - max);
+        for (let t = 0; t < L; t++) row[t] /= sum;
+        for (let t = 0; t < own; t++) ownWeights[r * own + t] = ownScores[t] / sum;
+      }
+      await backend.matmul(scores, cache.prefixV[g], out, { m: R, n: D, k: L });
+      for (let r = 0; r < R; r++) {
+        const s = Math.floor(r / rep);
+        const ownBase = s * this.maxNew * kw + g * D;
+        const ao = (s * H + g * rep + (r % rep)) * D;
+        for (let d = 0; d < D; d++) attn[ao + d] = out[r * D + d];
+        for (let t = 0; t < own; t++) {
+          const w = ownWeights[r * own + t];
+          for (let d = 0; d < D; d++) attn[ao + d] += w * cache.v[ownBase + t * kw + d];
         }
       }
     }
