@@ -8,9 +8,9 @@ export type { MatmulShape } from "@kairos/lora";
 /**
  * The part of `@kairos/lora`'s `Backend` the model calls: `matmul`, and `crossEntropyRows`,
  * `attentionForward`/`attentionBackward`, `rmsNormForward`/`rmsNormBackward` and
- * `swigluForward`/`swigluBackward` where the backend has them (without, the model runs lora's
+ * `swigluForward`/`swigluBackward` and `axpy` where the backend has them (without, the model runs lora's
  * naive kernels, `naiveCrossEntropyRows`, `naiveAttention*`, `naiveRmsNorm*` and
- * `naiveSwiglu*`, in plain JS).
+ * `naiveSwiglu*`, or a loop, in plain JS).
  */
 export type MatmulBackend = Pick<Backend, "name" | "matmul"> &
   Partial<
@@ -23,5 +23,6 @@ export type MatmulBackend = Pick<Backend, "name" | "matmul"> &
       | "rmsNormBackward"
       | "swigluForward"
       | "swigluBackward"
+      | "axpy"
     >
   >;

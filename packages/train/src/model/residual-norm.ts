@@ -43,7 +43,7 @@ export async function residualNormForward<T extends { projections: unknown[] }>(
   await rmsNormForwardOn(norm.backend, n, rstd, x, norm.weight, N, C, norm.eps);
   const f = await inner(n);
   const y = f.output;
-  for (let i = 0; i < y.length; i++) y[i] += x[i];
+  await addInto(norm.backend, x, y);
   if (!save || !f.context) {
     scratch.release(n, rstd);
     return { output: y, context: null };
@@ -77,4 +77,10 @@ export async function residualNormBackward<T>(
   scratch.release(ctx.rstd);
   if (ctx.normed) scratch.release(ctx.normed);
   return dx;
+}
+
+/** y += x on the backend where it has axpy (in place on the wasm one's own arrays), else here. */
+export async function addInto(backend: MatmulBackend, x: Float32Array, y: Float32Array) {
+  if (backend.axpy) return backend.axpy(1, x, y.subarray(0, x.length));
+  for (let i = 0; i < x.length; i++) y[i] += x[i];
 }
