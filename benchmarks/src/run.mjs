@@ -21,18 +21,31 @@ import { ROUNDS, timeInterleaved } from "./time-task.mjs";
 const REMEASURES = 2;
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: "boolean", default: false },
-    check: { type: "boolean", default: false },
-    "update-baseline": { type: "boolean", default: false },
-    repeats: { type: "string" },
-    only: { type: "string" },
-    list: { type: "boolean", default: false },
-    model: { type: "string" },
-    "finetune-steps": { type: "string" },
-  },
-});
+const OPTIONS = {
+  quick: { type: "boolean", default: false },
+  check: { type: "boolean", default: false },
+  "update-baseline": { type: "boolean", default: false },
+  repeats: { type: "string" },
+  only: { type: "string" },
+  list: { type: "boolean", default: false },
+  model: { type: "string" },
+  "finetune-steps": { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+};
+const usage =
+  "usage: node src/run.mjs [--quick] [--check] [--update-baseline [--repeats N]] [--only a,b] [--list] [--model DIR] [--finetune-steps N]";
+const args = (() => {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    console.error(`bench: ${error.message}\n${usage}`);
+    process.exit(2);
+  }
+})();
+if (args.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const explore = {};
 if (args.model !== undefined) explore.model = args.model;
 if (args["finetune-steps"] !== undefined) {
