@@ -6,19 +6,33 @@
 // Legend: N rows, C hidden size, V vocabulary, R rows in a chunk.
 import { IGNORE_INDEX, naiveCrossEntropyRows } from "@kairos/lora";
 import type { MatmulBackend } from "./matmul.js";
+import type { Scratch } from "./scratch.js";
 
 /** Label value whose row is ignored (PyTorch `ignore_index`), @kairos/lora's. */
 export { IGNORE_INDEX };
 
-/** Reusable buffers of a chunked loss: `logits` [R, V]. */
+/** The reusable buffer of a chunked loss: a chunk's logits `[R, V]`. */
 export interface CrossEntropyWorkspace {
-  logits: Float32Array;
   chunkRows: number;
+  /** A chunk's `[length]` logits buffer, contents undefined (the matmul overwrites it). */
+  logits(length: number): Float32Array;
 }
 
-/** A workspace for chunks of `chunkRows` rows over a V-token vocabulary. */
-export function crossEntropyWorkspace(chunkRows: number, V: number): CrossEntropyWorkspace {
-  return { logits: new Float32Array(chunkRows * V), chunkRows };
+/**
+ * A workspace for chunks of `chunkRows` rows over a V-token vocabulary: a named buffer of the
+ * model's `scratch` when given (on the wasm backend, memory its kernels use in place: no copy of
+ * each chunk's logits in and out around every kernel), else a plain array.
+ */
+export function crossEntropyWorkspace(
+  chunkRows: number,
+  V: number,
+  scratch?: Scratch,
+): CrossEntropyWorkspace {
+  if (scratch) {
+    return { chunkRows, logits: (length) => scratch.get("cross-entropy.logits", length, false) };
+  }
+  const buffer = new Float32Array(chunkRows * V);
+  return { chunkRows, logits: (length) => buffer.subarray(0, length) };
 }
 
 function validRows(labels: Int32Array, V: number): number {
@@ -73,7 +87,7 @@ export async function crossEntropyForward(
   let total = 0;
   for (let r0 = 0; r0 < N; r0 += ws.chunkRows) {
     const R = Math.min(ws.chunkRows, N - r0);
-    const logits = ws.logits.subarray(0, R * V);
+    const logits = ws.logits(R * V);
     await backend.matmul(x.subarray(r0 * C, (r0 + R) * C), weight, logits, {
       m: R,
       n: V,
@@ -110,7 +124,7 @@ export async function crossEntropyBackward(
   const k = count > 0 ? dLoss / count : 0;
   for (let r0 = 0; r0 < N; r0 += ws.chunkRows) {
     const R = Math.min(ws.chunkRows, N - r0);
-    const logits = ws.logits.subarray(0, R * V);
+    const logits = ws.logits(R * V);
     const xs = x.subarray(r0 * C, (r0 + R) * C);
     await backend.matmul(xs, weight, logits, { m: R, n: V, k: C, transposeB: true });
     await crossEntropyRows(backend, logits, labels, lse, r0, R, V, k); // dlogits in place

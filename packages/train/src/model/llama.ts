@@ -120,7 +120,11 @@ export class LlamaModel {
       eps: config.rmsNormEps,
       C: config.hiddenSize,
       backend: options.backend,
-      workspace: crossEntropyWorkspace(options.lossChunkRows ?? 128, config.vocabSize),
+      workspace: crossEntropyWorkspace(
+        options.lossChunkRows ?? 128,
+        config.vocabSize,
+        this.scratch,
+      ),
       scratch: this.scratch,
       loss: new Float32Array(1),
     };

@@ -68,8 +68,11 @@ export class Scratch {
     }
   }
 
-  /** A zeroed `[length]` view of the buffer `name` (valid until the next `get` of that name). */
-  get(name: string, length: number): Float32Array {
+  /**
+   * A zeroed `[length]` view of the buffer `name` (valid until the next `get` of that name); with
+   * `zeroed` false its contents are left as they are, for a temporary its user overwrites whole.
+   */
+  get(name: string, length: number, zeroed = true): Float32Array {
     let b = this.buffers.get(name);
     if (!b || b.length < length) {
       if (b) this.free(b);
@@ -78,7 +81,7 @@ export class Scratch {
       return b;
     }
     const view = b.subarray(0, length);
-    view.fill(0);
+    if (zeroed) view.fill(0);
     return view;
   }
 

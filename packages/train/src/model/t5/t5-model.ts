@@ -101,7 +101,7 @@ export class T5Model {
       scale: config.tieWordEmbeddings ? config.dModel ** -0.5 : 1,
       C: config.dModel,
       backend: options.backend,
-      workspace: crossEntropyWorkspace(options.lossChunkRows ?? 128, config.vocabSize),
+      workspace: crossEntropyWorkspace(options.lossChunkRows ?? 128, config.vocabSize, scratch),
       scratch,
       loss: new Float32Array(1),
     };
