@@ -13,7 +13,13 @@ import {
 } from "./decoder-layer.js";
 import { embeddingBackward, embeddingForward } from "./embedding.js";
 import type { Geometry } from "./geometry.js";
-import { type LmHead, type LmHeadContext, lmHeadBackward, lmHeadForward } from "./lm-head.js";
+import {
+  type LmHead,
+  type LmHeadContext,
+  lmHeadBackward,
+  lmHeadForward,
+  retainFrozenHead,
+} from "./lm-head.js";
 import type { MatmulBackend } from "./matmul.js";
 import {
   initParameters,
@@ -128,6 +134,7 @@ export class LlamaModel {
       scratch: this.scratch,
       loss: new Float32Array(1),
     };
+    retainFrozenHead(this.head);
   }
 
   /** A model with fresh seeded weights (normal std 0.02, norms 1). */

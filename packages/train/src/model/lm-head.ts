@@ -44,6 +44,15 @@ export type LmHeadContext = {
   | { dhn: Float32Array } // [N, C]: d(mean loss)/d(normed input), before dLoss and scale
 );
 
+/**
+ * Keeps a frozen head's weight resident on the backend where it can (the wasm backend uploads
+ * and packs it once instead of once per loss chunk: 4 MB each for kairos-base-small's head), as a
+ * frozen Linear does. A trainable head changes every step, so it is never retained.
+ */
+export function retainFrozenHead(head: LmHead): void {
+  if (head.weightGrad === null) head.backend.retain?.(head.weight);
+}
+
 /** Loss `[1]` of hidden states x[N, C] against labels[N]; the context when `save`. */
 export async function lmHeadForward(
   head: LmHead,

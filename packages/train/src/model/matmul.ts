@@ -8,7 +8,7 @@ export type { MatmulShape } from "@kairos/lora";
 /**
  * The part of `@kairos/lora`'s `Backend` the model calls: `matmul`, and `crossEntropyRows`,
  * `attentionForward`/`attentionBackward`, `rmsNormForward`/`rmsNormBackward` and
- * `swigluForward`/`swigluBackward` and `axpy` where the backend has them (without, the model runs lora's
+ * `swigluForward`/`swigluBackward`, `axpy` and `retain` (a frozen weight kept resident) where the backend has them (without, the model runs lora's
  * naive kernels, `naiveCrossEntropyRows`, `naiveAttention*`, `naiveRmsNorm*` and
  * `naiveSwiglu*`, or a loop, in plain JS).
  */
@@ -24,5 +24,6 @@ export type MatmulBackend = Pick<Backend, "name" | "matmul"> &
       | "swigluForward"
       | "swigluBackward"
       | "axpy"
+      | "retain"
     >
   >;

@@ -7,7 +7,7 @@
 import { Linear } from "@kairos/lora";
 import type { ParameterRef } from "../../train/adamw.js";
 import { crossEntropyWorkspace } from "../chunked-cross-entropy.js";
-import type { LmHead } from "../lm-head.js";
+import { type LmHead, retainFrozenHead } from "../lm-head.js";
 import type { MatmulBackend } from "../matmul.js";
 import type { Projection } from "../projection.js";
 import { chainLoss, chainLossAndBackward } from "../run-chain.js";
@@ -105,6 +105,7 @@ export class T5Model {
       scratch,
       loss: new Float32Array(1),
     };
+    retainFrozenHead(this.head);
   }
 
   /** A model with fresh seeded weights (normal std 0.05, norms 1). */
