@@ -177,7 +177,7 @@ export async function selfAttentionBackward(
   const dAttn = await p.o_proj.backward(
     ctx.projections[3],
     dOutput,
-    scratch.get("attention.dAttn", N * H * D),
+    scratch.get("attention.dAttn", N * H * D, false),
   );
   // Temporaries that die inside this call: reused across steps.
   const dq = scratch.get("attention.dq", q.length);
@@ -193,9 +193,21 @@ export async function selfAttentionBackward(
   rotaryApply(dq, rope, N, T, H, -1);
   rotaryApply(dk, rope, N, T, KV, -1);
   const C = config.hiddenSize;
-  const dx = await p.q_proj.backward(ctx.projections[0], dq, scratch.get("attention.dx", N * C));
-  const dxk = await p.k_proj.backward(ctx.projections[1], dk, scratch.get("attention.dxk", N * C));
-  const dxv = await p.v_proj.backward(ctx.projections[2], dv, scratch.get("attention.dxv", N * C));
+  const dx = await p.q_proj.backward(
+    ctx.projections[0],
+    dq,
+    scratch.get("attention.dx", N * C, false),
+  );
+  const dxk = await p.k_proj.backward(
+    ctx.projections[1],
+    dk,
+    scratch.get("attention.dxk", N * C, false),
+  );
+  const dxv = await p.v_proj.backward(
+    ctx.projections[2],
+    dv,
+    scratch.get("attention.dxv", N * C, false),
+  );
   for (let i = 0; i < dx.length; i++) dx[i] += dxk[i] + dxv[i];
   scratch.release(ctx.lse, q, k, v);
   if (ctx.attn) scratch.release(ctx.attn);

@@ -110,7 +110,7 @@ export async function lmHeadBackward(
     dhn = ctx.dhn; // formed by the forward at dLoss 1
     factor *= dLoss;
   } else {
-    dhn = head.scratch.get("head.dhn", N * C);
+    dhn = head.scratch.get("head.dhn", N * C, false); // overwritten
     await crossEntropyBackward(
       ...([dhn, head.weightGrad, dLoss, ctx.hn, head.weight, labels, ctx.lse, C] as const),
       head.backend,

@@ -85,7 +85,7 @@ export async function mlpForward(
     });
     const u = await p.up_proj.forward(xs, { ...options(1), out: span(up, I, "mlp.block.up") });
     // A trainable down_proj keeps its input: then m is a whole pooled buffer in the context.
-    const m = frozen ? scratch.get("mlp.block.m", rows * I) : scratch.acquire(N * I);
+    const m = frozen ? scratch.get("mlp.block.m", rows * I, false) : scratch.acquire(N * I);
     await gated.forward(m, g.output, u.output, m.length);
     // Without an output, down_proj builds only its context (nothing when frozen): the gated
     // product is all this costs, beside gate and up.
@@ -115,20 +115,20 @@ export async function mlpBackward(
   const C = p.gate_proj.inFeatures;
   const I = p.gate_proj.outFeatures;
   const N = dOutput.length / C;
-  const dx = scratch.get("mlp.dx", N * C);
+  const dx = scratch.get("mlp.dx", N * C, false);
   // Temporaries that die inside this call, block-sized: reused across blocks and steps.
   for (let b = 0, r0 = 0; r0 < N; b++, r0 += ctx.blockRows) {
     const rows = Math.min(ctx.blockRows, N - r0);
     const [cg, cu, cd] = ctx.projections[b];
     const dy = dOutput.subarray(r0 * C, (r0 + rows) * C);
-    const dm = await p.down_proj.backward(cd, dy, scratch.get("mlp.dm", rows * I));
-    const dGate = scratch.get("mlp.dGate", rows * I);
-    const dUp = scratch.get("mlp.dUp", rows * I);
+    const dm = await p.down_proj.backward(cd, dy, scratch.get("mlp.dm", rows * I, false));
+    const dGate = scratch.get("mlp.dGate", rows * I, false);
+    const dUp = scratch.get("mlp.dUp", rows * I, false);
     const at = (a: Float32Array) => a.subarray(r0 * I, (r0 + rows) * I);
     await gated.backward(dGate, dUp, dm, at(ctx.gate), at(ctx.up), rows * I);
     const dxs = dx.subarray(r0 * C, (r0 + rows) * C);
     await p.gate_proj.backward(cg, dGate, dxs);
-    const dxu = await p.up_proj.backward(cu, dUp, scratch.get("mlp.dxu", rows * C));
+    const dxu = await p.up_proj.backward(cu, dUp, scratch.get("mlp.dxu", rows * C, false));
     for (let i = 0; i < dxs.length; i++) dxs[i] += dxu[i];
   }
   scratch.release(ctx.gate, ctx.up);
