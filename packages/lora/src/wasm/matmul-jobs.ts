@@ -199,11 +199,18 @@ export class MatmulJobs {
     return n > 8 && tileCols >= n && k <= this.kernels.packSteps() && cols <= 8;
   }
 
-  /** Takes tiles on this thread and waits for the workers' last tiles. */
+  /**
+   * Takes tiles on this thread and waits for the workers' last tiles. Also when the workers were
+   * not woken for this job: one still looping in runJob from the job before can claim a tile of
+   * this one as soon as it is published, and the caller must not read the output before that
+   * tile is done (a race that lost a step's results now and then once small jobs were shared).
+   * When the caller ran every tile, DONE already equals tiles and nothing waits.
+   */
   private finishJob(tiles: number, parallel: boolean): void | Promise<void> {
     this.lastMatmul.tiles = tiles;
     this.lastMatmul.onCaller = this.kernels.runJob(0);
-    if (!parallel) return;
+    if (this.pool === null) return;
+    if (!parallel && this.lastMatmul.onCaller === tiles) return;
     return waitForTiles(this.words, this.kernels.doneAddress() >> 2, tiles, this.canBlock);
   }
 }
