@@ -195,35 +195,6 @@ describe("wasm backend resources", () => {
     expect(shared).toBe(3);
   });
 
-  it("a small matmul right after a shared one is complete when it returns (a worker still looping may take its tile)", async () => {
-    // Operands in the backend's memory: no copy between the two jobs, so the second is published
-    // while a worker may still be looping over the first one's tiles.
-    const inMemory = (x: Float32Array) => {
-      const y = threaded.allocate(x.length);
-      y.set(x);
-      return y;
-    };
-    const [m, n, k] = [400, 128, 64]; // shared across the workers
-    const a = inMemory(randomArray(m * k, 1));
-    const b = inMemory(randomArray(k * n, 2));
-    const out = threaded.allocate(m * n);
-    const [sm, sn, sk] = [35, 24, 16]; // one tile, too small to wake the workers
-    const sa = inMemory(randomArray(sm * sk, 3));
-    const sb = inMemory(randomArray(sk * sn, 4));
-    const got = threaded.allocate(sm * sn);
-    const want = new Float32Array(sm * sn);
-    naiveMatmul(sa, sb, want, { m: sm, n: sn, k: sk });
-    let wrong = 0;
-    for (let i = 0; i < 2000; i++) {
-      got.fill(Number.NaN);
-      await threaded.matmul(a, b, out, { m, n, k });
-      await threaded.matmul(sa, sb, got, { m: sm, n: sn, k: sk });
-      if (!(relativeError(got, want) < 1e-5)) wrong++;
-    }
-    for (const x of [a, b, out, sa, sb, got]) threaded.free(x);
-    expect(wrong).toBe(0);
-  });
-
   it("matmul() on 2 threads hands tiles to the worker pool", async () => {
     const [m, n, k] = [768, 256, 256];
     const a = randomArray(m * k, 1);
