@@ -84,6 +84,7 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     const resume = flags.resume ? await readFinetuneCheckpoint(flags.resume, steps) : undefined;
     const progress = createProgress(io, "finetune", steps);
     const started = Date.now();
+    let stepSeconds = 0; // summed over the steps of this run
     const evals: string[] = [];
     const run = await finetuneModel(model, list, {
       backend,
@@ -105,11 +106,13 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
         checkpointEvery: flags.checkpointEvery ?? 0,
         onCheckpoint: (c) => writeFinetuneCheckpoint(flags.out, c),
         onStep: (s) => {
-          const seconds = (Date.now() - started) / 1000;
+          // Training throughput: the steps' own time, not the planning before the first step
+          // nor the validation passes between steps (those show in the total time printed).
+          stepSeconds += s.ms / 1000;
           progress.update(s.step, {
             loss: s.loss.toFixed(4),
-            "tok/s": (seconds > 0
-              ? ((s.step - (resume?.step ?? 0)) * tokensPerStep) / seconds
+            "tok/s": (stepSeconds > 0
+              ? ((s.step - (resume?.step ?? 0)) * tokensPerStep) / stepSeconds
               : 0
             ).toFixed(0),
             mem: mib(process.memoryUsage().rss),

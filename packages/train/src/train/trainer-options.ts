@@ -12,6 +12,8 @@ export interface StepInfo {
   lr: number;
   /** Gradient norm before clipping. */
   gradNorm: number;
+  /** Wall-clock milliseconds of this step (its micro-batches and the optimizer update). */
+  ms: number;
 }
 
 /** Reported after every evaluation. */

@@ -96,6 +96,7 @@ export class Trainer<Batch = TokenBatch> {
   async trainStep(): Promise<StepInfo> {
     const o = this.options;
     const step = this.stepCount + 1;
+    const startedAt = performance.now();
     this.model.zeroGrad();
     this.model.setTraining?.(true);
     let loss = 0;
@@ -125,7 +126,7 @@ export class Trainer<Batch = TokenBatch> {
     this.optimizer.update(lr);
     this.stepCount = step;
     this.losses.push(loss);
-    const info = { step, loss, lr, gradNorm };
+    const info = { step, loss, lr, gradNorm, ms: performance.now() - startedAt };
     o.onStep?.(info);
     return info;
   }
