@@ -47,13 +47,14 @@ describe("lora conformance suite in headless Chromium", () => {
     expect(failed.map((r) => `${r.name}: ${r.status} ${r.error ?? ""}`)).toEqual([]);
     // Every kernel test of the suite ran on the backend: 16 matmul flag cases, 2 more matmul
     // tests, 5 addBias widths, 2 sumRows cases, 5 elementwise lengths, 5 LoRA step shapes (and
-    // rank 16), 5 crossEntropyRows shapes and its argument check, 13 attention cases (5 for the blocked path) and its
+    // rank 16), 5 crossEntropyRows shapes and its argument check, 13 attention cases (5 for the
+    // blocked path), 3 with a bias but no bias gradient and its
     // argument check, 5 RMSNorm shapes, its weight gradient's repeatability, 5 SwiGLU lengths and
     // their argument check; and on allocate()d arrays: the 16 flag cases again, allocate itself,
     // 5 aliased elementwise.
     // (Tests outside the per-backend block, such as the shape-coverage check, may run too.)
     const onBackend = report.results.filter((r) => r.name.startsWith(`${backend} backend > `));
-    expect(onBackend).toHaveLength(89);
+    expect(onBackend).toHaveLength(92);
     if (backend === "wasm") expect(report.crossOriginIsolated).toBe(true);
   });
 });

@@ -88,6 +88,25 @@ describe.each(cases)("$name backend", ({ backend, epsilon }) => {
       },
     );
 
+    it.each([
+      ["row kernels (D 7)", t5(2, 9, 9, 3, 7, false)],
+      ["blocked (D 8)", t5(2, 9, 9, 3, 8, false)],
+      ["blocked, causal (D 16)", t5(2, 45, 45, 2, 16, true)],
+    ] as [string, AttentionShape][])(
+      "attentionBackward(step, …) with a bias but no bias gradient (a frozen T5 bias) matches the naive kernel: %s",
+      async (_, shape) => {
+        const { step, dOut, grads } = attentionCase(["", shape, "padded", true]);
+        const want = grads.map((x) => x.slice());
+        naiveAttentionBackward(step, dOut, want[0], want[1], want[2], null);
+        const g = grads.map((x) => x.slice());
+        await b.attentionBackward(step, dOut, g[0], g[1], g[2], null);
+        for (const [i, name] of ["dq", "dk", "dv"].entries()) {
+          const w = worstRatio(g[i], want[i], bound(want[i], epsilon, shape));
+          expect(w.ratio, `${name} at ${w.index}`).toBeLessThanOrEqual(1);
+        }
+      },
+    );
+
     it("attentionForward() rejects a KV that does not divide H and short buffers, naming them", async () => {
       const { step, out } = attentionCase(attentionCases[0]);
       await expect(async () => b.attentionForward({ ...step, KV: 3 }, out)).rejects.toThrow(
