@@ -14,7 +14,14 @@
 // thread in one order); one thread keeps that so by construction on any core count, and leaves
 // the second core to CI's other work.
 import { createBackend } from "@kairos/lora";
-import { backtest, finetune, forecast, geometricMean, seasonFromFrequency } from "@kairos/train";
+import {
+  backtest,
+  finetune,
+  forecast,
+  geometricMean,
+  minFinetuneLength,
+  seasonFromFrequency,
+} from "@kairos/train";
 import { bundledModelDir, loadModel } from "@kairos/train/node";
 import { HORIZONS } from "../quantisation-floor.mjs";
 import { evaluationFolds } from "../relative-scores.mjs";
@@ -63,7 +70,8 @@ async function scoreSeries(series, base, dir, backend, form) {
   // those steps only). Horizon-length targets everywhere scored worse on the quick form
   // (kairos-base-tiny: fine-tuned GM MASE 1.110 against 1.044), so they are the short series'
   // fallback. The same plan with or without a fine-tune, whatever the model: runs then compare.
-  const need = 2 * horizon + 8;
+  const observed = minFinetuneLength({ ...t, predictionLength: 0 }); // context values a window needs
+  const need = 2 * horizon + observed;
   const folds = evaluationFolds(series.values.length, horizon, form.folds, need);
   if (folds === 0)
     return { series, horizon, season, folds, skipped: `shorter than ${need + horizon}` };
@@ -71,7 +79,7 @@ async function scoreSeries(series, base, dir, backend, form) {
   const forecasters = { "base (zero-shot)": modelForecaster(base, form.samples) };
   let steps = 0;
   if (form.steps > 0) {
-    const targets = Math.min(t.predictionLength, Math.floor((cut - 8) / 2));
+    const targets = Math.min(t.predictionLength, Math.floor((cut - observed) / 2));
     const before = series.values.subarray(0, cut);
     const run = await finetuneBefore(before, targets, dir, backend, form);
     run.lora.setTraining(false);

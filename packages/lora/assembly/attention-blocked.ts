@@ -8,7 +8,7 @@
 // layer: 575 tokens, D 32). Semantics (masks, keepSelf, uniform rows, lse): src/attention.ts.
 // Legend as attention.ts; TkPad = Tk rounded up to 8; pointers are byte addresses.
 import { logAtLeastOne, rowMax } from "./cross-entropy";
-import { packPanels } from "./elementwise";
+import { addBias, packPanels, scale } from "./elementwise";
 import { GEMM_PACK_FLOATS, GEMM_ROWS, gemm } from "./gemm";
 import { at, expRow } from "./row-vectors";
 
@@ -50,22 +50,6 @@ export function maskRow(s: usize, n: i32, Tk: i32, mask: usize, self: i32): i32 
   if (seen > 0) return seen;
   memory.fill(s, 0, (<usize>Tk) << 2);
   return -Tk;
-}
-
-/** Adds the bias row to the n scores at s. */
-function addBias(s: usize, bias: usize, n: i32): void {
-  let j = 0;
-  for (; j + 4 <= n; j += 4)
-    v128.store(at(s, j), f32x4.add(v128.load(at(s, j)), v128.load(at(bias, j))));
-  for (; j < n; j++) store<f32>(at(s, j), load<f32>(at(s, j)) + load<f32>(at(bias, j)));
-}
-
-/** Multiplies the n floats at s by k. */
-function scaleRow(s: usize, n: i32, k: f32): void {
-  const kv = f32x4.splat(k);
-  let j = 0;
-  for (; j + 4 <= n; j += 4) v128.store(at(s, j), f32x4.mul(v128.load(at(s, j)), kv));
-  for (; j < n; j++) store<f32>(at(s, j), load<f32>(at(s, j)) * k);
 }
 
 /** The tile's operands and sizes (setBlockedTile): per instance, so per thread. */
@@ -120,6 +104,11 @@ export function setBlockedTile(
   KEEP_SELF_ = keepSelf;
 }
 
+/** Keys query rows i0 … i0 + rows − 1 may see between them (causal: up to the last row's own). */
+function keysSeen(i0: i32, rows: i32): i32 {
+  return CAUSAL_ ? min(i0 + rows, TK) : TK;
+}
+
 /**
  * Scores of query rows i0 … i0 + rows of one head (row: the byte offset of its row 0 in q; mask
  * and biasRows 0 for none) into S (rows TkPad floats apart), softmaxed a row at a time over the
@@ -142,7 +131,7 @@ function probabilities(
 ): i32 {
   const TkPad = padded(TK);
   const ldS = (<usize>TkPad) << 2;
-  const nk = CAUSAL_ ? min(i0 + rows, TK) : TK;
+  const nk = keysSeen(i0, rows);
   const qi = Q + row + <usize>i0 * QS;
   gemm(rows, nk, HD, qi, QS, 4, Kp, 32, (<usize>HD) << 5, S, ldS, SCALE, false, pack);
   let most = 0;
@@ -150,7 +139,7 @@ function probabilities(
     const i = i0 + r;
     const s = S + <usize>r * ldS;
     let n = CAUSAL_ ? min(i + 1, TK) : TK;
-    if (biasRows !== 0) addBias(s, at(biasRows, i * TK), n);
+    if (biasRows !== 0) addBias(s, at(biasRows, i * TK), 1, n);
     const seen = maskRow(s, n, TK, mask, KEEP_SELF_ ? i : -1);
     if (seen < 0) n = TK;
     store<i32>(info + ((<usize>r) << 2), seen < 0 ? -TK : n);
@@ -159,10 +148,10 @@ function probabilities(
       const m = rowMax(s, n);
       const sum = expRow(s, n, m);
       store<f32>(l, <f32>(<f64>m + logAtLeastOne(<f64>sum)));
-      scaleRow(s, n, 1 / sum);
+      scale(s, 1 / sum, s, n);
     } else {
       // p = e^(s − lse), renormalised to sum 1 (as the naive kernel: lse is rounded to float32).
-      scaleRow(s, n, 1 / expRow(s, n, load<f32>(l)));
+      scale(s, 1 / expRow(s, n, load<f32>(l)), s, n);
     }
     if (n < TkPad) memory.fill(at(s, n), 0, (<usize>(TkPad - n)) << 2);
     most = max(most, n);
@@ -229,7 +218,7 @@ export function blockedBackward(
     const infoI = at(info, i0);
     probabilities(row, biasRows, mask, lse, Kp, Pi, infoI, i0, rows, true, pack);
     // dp = dOut·vᵀ for the keys the block sees, then dS = p (dp − Σ p·dp) a row at a time.
-    const nk = CAUSAL_ ? min(i0 + rows, TK) : TK;
+    const nk = keysSeen(i0, rows);
     const dSi = dS + <usize>i0 * ldS;
     const doi = O + row + <usize>i0 * QS;
     gemm(rows, nk, HD, doi, QS, 4, Vp, 32, panelStride, dSi, ldS, 1, false, pack);
@@ -256,7 +245,7 @@ export function blockedBackward(
   // dq += scale·dS·k, over the keys each block of queries sees.
   for (let i0 = 0; i0 < TQ; i0 += GEMM_ROWS) {
     const rows = min(GEMM_ROWS, TQ - i0);
-    const nk = CAUSAL_ ? min(i0 + rows, TK) : TK;
+    const nk = keysSeen(i0, rows);
     const dSi = dS + <usize>i0 * ldS;
     const dqi = DQ + row + <usize>i0 * QS;
     gemm(rows, HD, nk, dSi, ldS, 4, K + kv, KS, 32, dqi, QS, SCALE, true, pack);

@@ -106,65 +106,41 @@ export function rowSumExp(row: usize, count: i32, shift: f32): f32 {
 }
 
 /**
- * Forward: lse[r] = max_r + log Σ_v e^(logits[r, v] − max_r) for each of R rows; returns
- * Σ (lse[r] − logits[r, label]) over rows whose label is not −100 (float64).
+ * Forward of one row of `vocab` logits: writes lse = max + log Σ_v e^(logits[v] − max) and
+ * returns lse − logits[label] (float64), 0 for a row labelled −100.
  */
-export function crossEntropyForward(
-  logits: usize,
-  labels: usize,
-  lse: usize,
-  rows: i32,
-  vocab: i32,
-): f64 {
-  let total: f64 = 0;
-  for (let r = 0; r < rows; r++) {
-    const row = logits + ((<usize>r * <usize>vocab) << 2);
-    const m = rowMax(row, vocab);
-    const l = <f64>m + logAtLeastOne(<f64>rowSumExp(row, vocab, m));
-    store<f32>(lse + ((<usize>r) << 2), <f32>l);
-    const y = load<i32>(labels + ((<usize>r) << 2));
-    if (y !== IGNORE_INDEX) total += l - <f64>load<f32>(row + ((<usize>y) << 2));
-  }
-  return total;
+function forwardRow(row: usize, y: i32, lse: usize, vocab: i32): f64 {
+  const m = rowMax(row, vocab);
+  const l = <f64>m + logAtLeastOne(<f64>rowSumExp(row, vocab, m));
+  store<f32>(lse, <f32>l);
+  return y === IGNORE_INDEX ? 0 : l - <f64>load<f32>(row + ((<usize>y) << 2));
 }
 
 /**
- * Backward: logits[r, v] = scale · (e^(logits[r, v] − lse[r]) − [v = label]) in place, zeros on
- * rows labelled −100; returns the same loss sum as the forward (from the lse given).
+ * Backward of one row: logits[v] = scale · (e^(logits[v] − lse) − [v = label]) in place, zeros
+ * for a row labelled −100; returns the same loss as the forward (from the lse given).
  */
-export function crossEntropyBackward(
-  logits: usize,
-  labels: usize,
-  lse: usize,
-  rows: i32,
-  vocab: i32,
-  scale: f32,
-): f64 {
-  let total: f64 = 0;
-  const k = f32x4.splat(scale);
-  for (let r = 0; r < rows; r++) {
-    const row = logits + ((<usize>r * <usize>vocab) << 2);
-    const y = load<i32>(labels + ((<usize>r) << 2));
-    if (y === IGNORE_INDEX) {
-      memory.fill(row, 0, (<usize>vocab) << 2);
-      continue;
-    }
-    const l = load<f32>(lse + ((<usize>r) << 2));
-    const target = row + ((<usize>y) << 2);
-    total += <f64>l - <f64>load<f32>(target);
-    const s = f32x4.splat(l);
-    let v = 0;
-    for (; v + 4 <= vocab; v += 4) {
-      const p = row + ((<usize>v) << 2);
-      v128.store(p, f32x4.mul(exp4(f32x4.sub(v128.load(p), s)), k));
-    }
-    for (; v < vocab; v++) {
-      const p = row + ((<usize>v) << 2);
-      store<f32>(p, exp1(load<f32>(p) - l) * scale);
-    }
-    store<f32>(target, load<f32>(target) - scale);
+function backwardRow(row: usize, y: i32, lse: usize, vocab: i32, scale: f32): f64 {
+  if (y === IGNORE_INDEX) {
+    memory.fill(row, 0, (<usize>vocab) << 2);
+    return 0;
   }
-  return total;
+  const l = load<f32>(lse);
+  const target = row + ((<usize>y) << 2);
+  const loss = <f64>l - <f64>load<f32>(target);
+  const s = f32x4.splat(l);
+  const k = f32x4.splat(scale);
+  let v = 0;
+  for (; v + 4 <= vocab; v += 4) {
+    const p = row + ((<usize>v) << 2);
+    v128.store(p, f32x4.mul(exp4(f32x4.sub(v128.load(p), s)), k));
+  }
+  for (; v < vocab; v++) {
+    const p = row + ((<usize>v) << 2);
+    store<f32>(p, exp1(load<f32>(p) - l) * scale);
+  }
+  store<f32>(target, load<f32>(target) - scale);
+  return loss;
 }
 
 /** The descriptor of a cross-entropy job (job.ts `beginTiles`), past SwiGLU's (swiglu.ts). */
@@ -218,11 +194,9 @@ export function crossEntropyTile(tile: i32): void {
   const r1 = min(r0 + rowsPerTile, rows);
   for (let r = r0; r < r1; r++) {
     const row = logits + ((<usize>r * <usize>vocab) << 2);
-    const y = labels + ((<usize>r) << 2);
+    const y = load<i32>(labels + ((<usize>r) << 2));
     const l = lse + ((<usize>r) << 2);
-    const loss = backward
-      ? crossEntropyBackward(row, y, l, 1, vocab, scale)
-      : crossEntropyForward(row, y, l, 1, vocab);
+    const loss = backward ? backwardRow(row, y, l, vocab, scale) : forwardRow(row, y, l, vocab);
     store<f64>(losses + ((<usize>r) << 3), loss);
   }
 }

@@ -3,12 +3,7 @@
 
 export { attentionTiles, setAttention, setAttentionShape } from "./attention";
 export { attentionBlocked, blockedAttentionFloats } from "./attention-blocked";
-export {
-  crossEntropyBackward,
-  crossEntropyForward,
-  crossEntropyTiles,
-  setCrossEntropy,
-} from "./cross-entropy";
+export { crossEntropyTiles, setCrossEntropy } from "./cross-entropy";
 export {
   addBias,
   axpy,

@@ -87,21 +87,6 @@ export interface KernelExports {
   axpy(alpha: number, x: number, y: number, count: number): void;
   mul(a: number, b: number, out: number, count: number): void;
   scale(x: number, alpha: number, out: number, count: number): void;
-  crossEntropyForward(
-    logits: number,
-    labels: number,
-    lse: number,
-    rows: number,
-    vocab: number,
-  ): number;
-  crossEntropyBackward(
-    logits: number,
-    labels: number,
-    lse: number,
-    rows: number,
-    vocab: number,
-    scale: number,
-  ): number;
   setCrossEntropy(
     logits: number,
     labels: number,

@@ -149,7 +149,7 @@ export class MatmulJobs {
       this.packStride,
     );
     const parallel = this.pool !== null && tiles > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
-    const finish = () => this.finishJob(tiles, parallel);
+    const finish = () => this.finishJob(tiles);
     if (!parallel) {
       j.meanwhile?.();
       return finish();
@@ -169,7 +169,7 @@ export class MatmulJobs {
    */
   tilesJob(tiles: number, flops: number): void | Promise<void> {
     const parallel = this.pool !== null && tiles > 1 && flops >= PARALLEL_FLOPS;
-    const finish = () => this.finishJob(tiles, parallel);
+    const finish = () => this.finishJob(tiles);
     if (!parallel) return finish();
     this.pool.wake();
     if (!this.canBlock && this.pool.booting) {
@@ -200,17 +200,16 @@ export class MatmulJobs {
   }
 
   /**
-   * Takes tiles on this thread and waits for the workers' last tiles. Also when the workers were
+   * Takes tiles on this thread and waits for any tile a worker took, also when the workers were
    * not woken for this job: one still looping in runJob from the job before can claim a tile of
    * this one as soon as it is published, and the caller must not read the output before that
    * tile is done (a race that lost a step's results now and then once small jobs were shared).
-   * When the caller ran every tile, DONE already equals tiles and nothing waits.
+   * When the caller ran every tile, they are all done and nothing waits.
    */
-  private finishJob(tiles: number, parallel: boolean): void | Promise<void> {
+  private finishJob(tiles: number): void | Promise<void> {
     this.lastMatmul.tiles = tiles;
     this.lastMatmul.onCaller = this.kernels.runJob(0);
-    if (this.pool === null) return;
-    if (!parallel && this.lastMatmul.onCaller === tiles) return;
+    if (this.pool === null || this.lastMatmul.onCaller === tiles) return;
     return waitForTiles(this.words, this.kernels.doneAddress() >> 2, tiles, this.canBlock);
   }
 }

@@ -128,6 +128,7 @@ export class CachedDecoder {
     const scores = new Float32Array(R * L);
     const ownScores = new Float64Array(own);
     const out = new Float32Array(R * D);
+    const ownWeights = new Float32Array(R * own);
     for (let g = 0; g < KV; g++) {
       for (let r = 0; r < R; r++) {
         const qo = (Math.floor(r / rep) * H + g * rep + (r % rep)) * D;
@@ -136,7 +137,6 @@ export class CachedDecoder {
       await backend.matmul(qg, cache.prefixK[g], scores, {
         ...{ m: R, n: L, k: D, transposeB: true, alpha: scale },
       });
-      const ownWeights = new Float32Array(R * own);
       for (let r = 0; r < R; r++) {
         const s = Math.floor(r / rep);
         const ownBase = s * this.maxNew * kw + g * D; // sample s's continuation, head g
