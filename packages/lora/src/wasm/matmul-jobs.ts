@@ -149,7 +149,7 @@ export class MatmulJobs {
       this.packStride,
     );
     const parallel = this.pool !== null && tiles > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
-    const finish = () => this.finishJob(tiles);
+    const finish = () => this.finishJob(tiles, parallel);
     if (!parallel) {
       j.meanwhile?.();
       return finish();
@@ -169,7 +169,7 @@ export class MatmulJobs {
    */
   tilesJob(tiles: number, flops: number): void | Promise<void> {
     const parallel = this.pool !== null && tiles > 1 && flops >= PARALLEL_FLOPS;
-    const finish = () => this.finishJob(tiles);
+    const finish = () => this.finishJob(tiles, parallel);
     if (!parallel) return finish();
     this.pool.wake();
     if (!this.canBlock && this.pool.booting) {
@@ -204,12 +204,14 @@ export class MatmulJobs {
    * not woken for this job: one still looping in runJob from the job before can claim a tile of
    * this one as soon as it is published, and the caller must not read the output before that
    * tile is done (a race that lost a step's results now and then once small jobs were shared).
-   * When the caller ran every tile, they are all done and nothing waits.
+   * A job the workers were not woken for, whose tiles the caller ran all, returns at once; a
+   * woken one always goes through the wait (a promise on a page that cannot block).
    */
-  private finishJob(tiles: number): void | Promise<void> {
+  private finishJob(tiles: number, parallel: boolean): void | Promise<void> {
     this.lastMatmul.tiles = tiles;
     this.lastMatmul.onCaller = this.kernels.runJob(0);
-    if (this.pool === null || this.lastMatmul.onCaller === tiles) return;
+    if (this.pool === null) return;
+    if (!parallel && this.lastMatmul.onCaller === tiles) return;
     return waitForTiles(this.words, this.kernels.doneAddress() >> 2, tiles, this.canBlock);
   }
 }
