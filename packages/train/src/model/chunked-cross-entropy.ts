@@ -11,6 +11,18 @@ import type { Scratch } from "./scratch.js";
 /** Label value whose row is ignored (PyTorch `ignore_index`), @kairos/lora's. */
 export { IGNORE_INDEX };
 
+/** Logits in a default loss chunk: 8 MB. */
+const LOSS_CHUNK_FLOATS = 1 << 21;
+
+/**
+ * Default rows per loss chunk over a V-token vocabulary. Chunks of a fixed 128 rows left a small
+ * vocabulary's head as many small jobs, each pass over the logits too short to share across the
+ * threads: tiny's step (V 1,024, 8 × 159) ran ~16% faster in one chunk than in chunks of 128.
+ */
+export function lossChunkRows(V: number): number {
+  return Math.max(128, Math.floor(LOSS_CHUNK_FLOATS / V));
+}
+
 /** The reusable buffer of a chunked loss: a chunk's logits `[R, V]`. */
 export interface CrossEntropyWorkspace {
   chunkRows: number;

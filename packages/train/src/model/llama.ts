@@ -4,7 +4,7 @@
 // Legend: N rows (B·T tokens), C hidden size, V vocabulary.
 import { Linear } from "@kairos/lora";
 import { checkBatch, type TokenBatch } from "./batch.js";
-import { crossEntropyWorkspace } from "./chunked-cross-entropy.js";
+import { crossEntropyWorkspace, lossChunkRows } from "./chunked-cross-entropy.js";
 import { headDim, type LlamaConfig } from "./config.js";
 import {
   type AttentionSublayerContext,
@@ -48,7 +48,10 @@ export interface LlamaModelOptions {
   backend: MatmulBackend;
   /** Allocate gradients for every weight (pretraining, full fine-tuning). Default false. */
   trainable?: boolean;
-  /** Rows per chunk of the cross-entropy (default 128). */
+  /**
+   * Rows per chunk of the cross-entropy. Default: as many as fill 2^21 logits (8 MB), at least
+   * 128 (see {@link lossChunkRows}).
+   */
   lossChunkRows?: number;
 }
 
@@ -127,7 +130,7 @@ export class LlamaModel {
       C: config.hiddenSize,
       backend: options.backend,
       workspace: crossEntropyWorkspace(
-        options.lossChunkRows ?? 128,
+        options.lossChunkRows ?? lossChunkRows(config.vocabSize),
         config.vocabSize,
         this.scratch,
       ),

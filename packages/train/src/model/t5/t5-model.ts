@@ -6,7 +6,7 @@
 // Legend: B sequences, Te encoder / Td decoder positions, C hidden size, V vocabulary.
 import { Linear } from "@kairos/lora";
 import type { ParameterRef } from "../../train/adamw.js";
-import { crossEntropyWorkspace } from "../chunked-cross-entropy.js";
+import { crossEntropyWorkspace, lossChunkRows } from "../chunked-cross-entropy.js";
 import { type LmHead, retainFrozenHead } from "../lm-head.js";
 import type { MatmulBackend } from "../matmul.js";
 import type { Projection } from "../projection.js";
@@ -32,7 +32,7 @@ export interface T5ModelOptions {
   backend: MatmulBackend;
   /** Allocate gradients for every weight (full fine-tuning, gradient checks). Default false. */
   trainable?: boolean;
-  /** Rows per chunk of the cross-entropy (default 128). */
+  /** Rows per chunk of the cross-entropy (default {@link lossChunkRows} of the vocabulary). */
   lossChunkRows?: number;
 }
 
@@ -101,7 +101,11 @@ export class T5Model {
       scale: config.tieWordEmbeddings ? config.dModel ** -0.5 : 1,
       C: config.dModel,
       backend: options.backend,
-      workspace: crossEntropyWorkspace(options.lossChunkRows ?? 128, config.vocabSize, scratch),
+      workspace: crossEntropyWorkspace(
+        options.lossChunkRows ?? lossChunkRows(config.vocabSize),
+        config.vocabSize,
+        scratch,
+      ),
       scratch,
       loss: new Float32Array(1),
     };
