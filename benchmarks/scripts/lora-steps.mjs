@@ -5,6 +5,7 @@
 // alpha 16 on q, k, v, o, every activation kept, AdamW; 8 windows of the model's full length.
 //   node scripts/lora-steps.mjs [modelDir] [steps] [batch]
 import { createBackend, Random } from "@kairos/lora";
+import { enableRelaxedSimd } from "@kairos/lora/node";
 import {
   AdamW,
   LlamaModel,
@@ -23,6 +24,7 @@ if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(batchSize) || bat
   console.error("usage: node scripts/lora-steps.mjs [modelDir] [steps ≥ 1] [batch ≥ 1]");
   process.exit(2);
 }
+enableRelaxedSimd(); // as the kairos bin
 const backend = await createBackend("auto");
 const base = await loadModel(dir, { backend });
 const t = base.config.tokenizer;

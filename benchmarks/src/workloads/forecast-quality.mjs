@@ -142,7 +142,9 @@ export default {
     const pool = vegaPool().filter((s) => !quick || QUICK_SERIES.includes(s.name));
     const dir = model ?? bundledModelDir();
     if (dir === null) throw new Error("forecast-quality: @kairos/train ships no kairos-base-tiny");
-    const backend = await createBackend("wasm", { threads: 1 });
+    // The plain SIMD build: its float32 arithmetic is IEEE's on every machine, so the recorded
+    // scores are reproducible anywhere (a relaxed build fuses or not as the hardware has FMA).
+    const backend = await createBackend("wasm", { threads: 1, relaxedSimd: false });
     const started = performance.now();
     const scored = [];
     try {

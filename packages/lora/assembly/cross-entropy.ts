@@ -4,6 +4,7 @@
 // |r| ≤ ln2/2, a degree-5 polynomial for e^r, 2^n put into the exponent bits).
 // Legend: R rows, V vocabulary; logits `[R, V]` f32, labels `[R]` i32, lse `[R]` f32; pointers
 // are byte addresses in linear memory.
+import { madd } from "./microkernel";
 
 const IGNORE_INDEX: i32 = -100;
 /** Below this, e^x is under float32's smallest normal: returned as 0 (a denormal at most). */
@@ -19,13 +20,13 @@ export function exp4(x: v128): v128 {
   let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
   let p = f32x4.splat(1.98756915e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
   const r2 = f32x4.mul(r, r);
-  const y = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1));
+  const y = f32x4.add(madd(p, r2, r), f32x4.splat(1));
   // 2^n as float bits: (n + 127) << 23, n in [-126, 127] after the clamp.
   const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return v128.andnot(f32x4.mul(y, pow2n), low);

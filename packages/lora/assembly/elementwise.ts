@@ -2,6 +2,7 @@
 // packing of b into the microkernel's 8-column panels (plain, or with a LoRA update merged in);
 // and the zero-padding of narrow rows to 8 lanes.
 // Legend: R rows, C columns, N elements; all pointers are byte addresses in linear memory.
+import { madd } from "./microkernel";
 
 /** x[r, c] += bias[c] for x `[R, C]`, in place. */
 export function addBias(x: usize, bias: usize, rows: i32, cols: i32): void {
@@ -45,7 +46,7 @@ export function axpy(alpha: f32, x: usize, y: usize, count: i32): void {
   let i = 0;
   for (; i < n4; i += 4) {
     const o = (<usize>i) << 2;
-    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(va, v128.load(x + o))));
+    v128.store(y + o, madd(va, v128.load(x + o), v128.load(y + o)));
   }
   for (; i < count; i++) {
     const o = (<usize>i) << 2;
@@ -182,16 +183,16 @@ export function mergePanels(
         const s1 = v128.load32_splat(up + <usize>(k + 1) * ldu);
         const v0 = vq + <usize>k * ldv;
         const v1 = v0 + ldv;
-        lo = f32x4.add(lo, f32x4.mul(s0, v128.load(v0)));
-        hi = f32x4.add(hi, f32x4.mul(s0, v128.load(v0, 16)));
-        lo2 = f32x4.add(lo2, f32x4.mul(s1, v128.load(v1)));
-        hi2 = f32x4.add(hi2, f32x4.mul(s1, v128.load(v1, 16)));
+        lo = madd(s0, v128.load(v0), lo);
+        hi = madd(s0, v128.load(v0, 16), hi);
+        lo2 = madd(s1, v128.load(v1), lo2);
+        hi2 = madd(s1, v128.load(v1, 16), hi2);
       }
       if (k < rank) {
         const s0 = v128.load32_splat(up + <usize>k * ldu);
         const v0 = vq + <usize>k * ldv;
-        lo = f32x4.add(lo, f32x4.mul(s0, v128.load(v0)));
-        hi = f32x4.add(hi, f32x4.mul(s0, v128.load(v0, 16)));
+        lo = madd(s0, v128.load(v0), lo);
+        hi = madd(s0, v128.load(v0, 16), hi);
       }
       v128.store(dst, f32x4.add(lo, lo2));
       v128.store(dst, f32x4.add(hi, hi2), 16);

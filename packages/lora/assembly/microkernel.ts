@@ -10,6 +10,16 @@
 // a is packed from any two byte strides (rsA between rows, csA between steps), which covers both
 // a `[M,K]` and a transposed `[K,M]` layout; b is a panel whose rows of 8 floats are ldb bytes apart.
 
+/**
+ * a·b + c: fused where the module is built with relaxed SIMD (one rounding; the runtime picks
+ * that build where the engine validates it), else a multiply then an add. Small enough that
+ * binaryen inlines it at -O3 (no call in the built kernels).
+ */
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 /** Rows of the microkernel. */
 export const MR: i32 = 5;
 
@@ -155,20 +165,20 @@ export function kernel5x8(a: usize, b: usize, ldb: usize, kc: i32, c: usize, ldc
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     av = v128.load32_splat(pa, 16);
-    c40 = f32x4.add(c40, f32x4.mul(av, b0));
-    c41 = f32x4.add(c41, f32x4.mul(av, b1));
+    c40 = madd(av, b0, c40);
+    c41 = madd(av, b1, c41);
     pa += MR << 2;
     pb += ldb;
   }

@@ -4,6 +4,7 @@
 // in eight registers while the tile's rows stream past (a splat of a[r, c] times v[r]'s two
 // vectors per column), so acc is read and written once per tile instead of once per row.
 // Legend: r < rows of the tile, c < cols of a (a[r, c] at a + r·rs + c·cs), 8 lanes of v.
+import { madd } from "./microkernel";
 
 /** acc `[4][8]` += Σ_r a[r, c]·v[r] for the four columns c at a, a + cs, a + 2cs, a + 3cs. */
 function reduce4x8(a: usize, rs: usize, cs: usize, rows: i32, v: usize, acc: usize): void {
@@ -24,17 +25,17 @@ function reduce4x8(a: usize, rs: usize, cs: usize, rows: i32, v: usize, acc: usi
     const v0 = v128.load(pv);
     const v1 = v128.load(pv, 16);
     let s = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(s, v0));
-    c01 = f32x4.add(c01, f32x4.mul(s, v1));
+    c00 = madd(s, v0, c00);
+    c01 = madd(s, v1, c01);
     s = v128.load32_splat(pa + cs);
-    c10 = f32x4.add(c10, f32x4.mul(s, v0));
-    c11 = f32x4.add(c11, f32x4.mul(s, v1));
+    c10 = madd(s, v0, c10);
+    c11 = madd(s, v1, c11);
     s = v128.load32_splat(pa + cs2);
-    c20 = f32x4.add(c20, f32x4.mul(s, v0));
-    c21 = f32x4.add(c21, f32x4.mul(s, v1));
+    c20 = madd(s, v0, c20);
+    c21 = madd(s, v1, c21);
     s = v128.load32_splat(pa + cs3);
-    c30 = f32x4.add(c30, f32x4.mul(s, v0));
-    c31 = f32x4.add(c31, f32x4.mul(s, v1));
+    c30 = madd(s, v0, c30);
+    c31 = madd(s, v1, c31);
     pa += rs;
     pv += 32;
   }
@@ -56,8 +57,8 @@ function reduce1x8(a: usize, rs: usize, rows: i32, v: usize, acc: usize): void {
   for (let r = 0; r < rows; r++) {
     const s = v128.load32_splat(pa);
     const pv = v + ((<usize>r) << 5);
-    lo = f32x4.add(lo, f32x4.mul(s, v128.load(pv)));
-    hi = f32x4.add(hi, f32x4.mul(s, v128.load(pv, 16)));
+    lo = madd(s, v128.load(pv), lo);
+    hi = madd(s, v128.load(pv, 16), hi);
     pa += rs;
   }
   v128.store(acc, f32x4.add(v128.load(acc), lo));

@@ -1,7 +1,9 @@
 // Vector pieces over rows of D floats (and one of n scores) for the attention kernels
 // (attention.ts): dot products and axpys 4 lanes at a time, 4 rows at a time where a row meets
 // several others, and a row's exps. Pointers are byte addresses in linear memory.
+
 import { exp1, exp4 } from "./cross-entropy";
+import { madd } from "./microkernel";
 
 /** The address of float i from p. */
 export function at(p: usize, i: i32): usize {
@@ -13,7 +15,7 @@ export function dot(a: usize, b: usize, D: i32): f32 {
   let acc = f32x4.splat(0);
   let d = 0;
   for (; d + 4 <= D; d += 4) {
-    acc = f32x4.add(acc, f32x4.mul(v128.load(at(a, d)), v128.load(at(b, d))));
+    acc = madd(v128.load(at(a, d)), v128.load(at(b, d)), acc);
   }
   let s =
     f32x4.extract_lane(acc, 0) +
@@ -28,7 +30,7 @@ export function axpy(alpha: f32, x: usize, y: usize, D: i32): void {
   const a = f32x4.splat(alpha);
   let d = 0;
   for (; d + 4 <= D; d += 4) {
-    v128.store(at(y, d), f32x4.add(v128.load(at(y, d)), f32x4.mul(a, v128.load(at(x, d)))));
+    v128.store(at(y, d), madd(a, v128.load(at(x, d)), v128.load(at(y, d))));
   }
   for (; d < D; d++) store<f32>(at(y, d), load<f32>(at(y, d)) + alpha * load<f32>(at(x, d)));
 }
@@ -46,10 +48,10 @@ export function dot4(a: usize, b: usize, stride: usize, D: i32): v128 {
   for (; d + 4 <= D; d += 4) {
     const x = v128.load(at(a, d));
     const o = at(b, d);
-    a0 = f32x4.add(a0, f32x4.mul(x, v128.load(o)));
-    a1 = f32x4.add(a1, f32x4.mul(x, v128.load(o + stride)));
-    a2 = f32x4.add(a2, f32x4.mul(x, v128.load(o + 2 * stride)));
-    a3 = f32x4.add(a3, f32x4.mul(x, v128.load(o + 3 * stride)));
+    a0 = madd(x, v128.load(o), a0);
+    a1 = madd(x, v128.load(o + stride), a1);
+    a2 = madd(x, v128.load(o + 2 * stride), a2);
+    a3 = madd(x, v128.load(o + 3 * stride), a3);
   }
   const s01 = f32x4.add(f32x4.shuffle(a0, a1, 0, 4, 2, 6), f32x4.shuffle(a0, a1, 1, 5, 3, 7));
   const s23 = f32x4.add(f32x4.shuffle(a2, a3, 0, 4, 2, 6), f32x4.shuffle(a2, a3, 1, 5, 3, 7));
@@ -77,10 +79,10 @@ export function axpy4(w: v128, x: usize, stride: usize, y: usize, D: i32): void 
   let d = 0;
   for (; d + 4 <= D; d += 4) {
     const o = at(x, d);
-    let t = f32x4.add(v128.load(at(y, d)), f32x4.mul(w0, v128.load(o)));
-    t = f32x4.add(t, f32x4.mul(w1, v128.load(o + stride)));
-    t = f32x4.add(t, f32x4.mul(w2, v128.load(o + 2 * stride)));
-    v128.store(at(y, d), f32x4.add(t, f32x4.mul(w3, v128.load(o + 3 * stride))));
+    let t = madd(w0, v128.load(o), v128.load(at(y, d)));
+    t = madd(w1, v128.load(o + stride), t);
+    t = madd(w2, v128.load(o + 2 * stride), t);
+    v128.store(at(y, d), madd(w3, v128.load(o + 3 * stride), t));
   }
   for (; d < D; d++) {
     const o = at(x, d);

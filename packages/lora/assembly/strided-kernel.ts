@@ -4,7 +4,7 @@
 // in eight registers, and 1×8 for the rows left over.
 // Legend: rows of op(a) (rsA bytes apart, csA bytes between steps) times one panel of 8 columns
 // of op(b) (rows ldb bytes apart), kc steps of the shared dimension.
-import { storeRow } from "./microkernel";
+import { madd, storeRow } from "./microkernel";
 
 /** Rows of kernel4x8. */
 export const MR_STRIDED: i32 = 4;
@@ -39,17 +39,17 @@ export function kernel4x8(
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = v128.load32_splat(pa + rsA);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = v128.load32_splat(pa + r2);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = v128.load32_splat(pa + r3);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     pa += csA;
     pb += ldb;
   }
@@ -78,8 +78,8 @@ export function kernel1x8(
     pb = b;
   for (let p = 0; p < kc; p++) {
     const av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, v128.load(pb)));
-    c01 = f32x4.add(c01, f32x4.mul(av, v128.load(pb, 16)));
+    c00 = madd(av, v128.load(pb), c00);
+    c01 = madd(av, v128.load(pb, 16), c01);
     pa += csA;
     pb += ldb;
   }

@@ -10,6 +10,8 @@ import { createWasmBackend } from "./wasm";
 export interface CreateBackendOptions {
   /** wasm: worker threads to use (default: the cores available). */
   threads?: number;
+  /** wasm: whether to use the relaxed-SIMD (fused multiply-add) kernels (default: where available). */
+  relaxedSimd?: boolean;
   /** gpu: gpu.js mode to request (e.g. `"webgl2"`, `"webgpu"`, `"headlessgl"`). */
   mode?: string;
 }
@@ -19,7 +21,8 @@ type BackendFactory = (options: CreateBackendOptions) => Promise<Backend>;
 
 const factories: Record<BackendName, BackendFactory> = {
   reference: async () => new ReferenceBackend(),
-  wasm: (options) => createWasmBackend({ threads: options.threads }),
+  wasm: (options) =>
+    createWasmBackend({ threads: options.threads, relaxedSimd: options.relaxedSimd }),
   // gpu.js loads lazily, on first use only: `@kairos/lora` imports anywhere without it.
   gpu: async (options) =>
     (await import("./gpu/create-gpu-backend")).createGpuBackend({

@@ -70,4 +70,4 @@ export {
 } from "./safetensors";
 export { checkSwiglu, naiveSwigluBackward, naiveSwigluForward } from "./swiglu";
 export type { WasmBackendOptions } from "./wasm";
-export { createWasmBackend, WasmBackend } from "./wasm";
+export { createWasmBackend, relaxedSimdAvailable, WasmBackend } from "./wasm";

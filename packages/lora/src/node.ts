@@ -1,6 +1,7 @@
 // Node file IO for adapters (the `@kairos/lora/node` subpath): the only module that touches the
 // file system, so the rest of the package stays browser-safe. An adapter directory is written
 // whole into a temporary sibling and renamed into place, so a crash never leaves half an adapter.
+// Also Node 20's switch for the wasm kernels' relaxed SIMD (relaxed-simd-node.ts).
 
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
@@ -112,3 +113,5 @@ export type {
   AdapterModule,
   ModelDescription,
 } from "./peft-adapter";
+
+export { enableRelaxedSimd } from "./relaxed-simd-node";

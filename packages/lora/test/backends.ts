@@ -3,6 +3,7 @@
 // The wasm and gpu backends add one entry each to `backendCases`.
 import type { Backend } from "../src/backend";
 import { createBackend } from "../src/create-backend";
+import { enableRelaxedSimd } from "../src/relaxed-simd-node";
 
 /** One backend under test: how to create it and the unit round-off its kernels compute with. */
 export interface BackendCase {
@@ -23,11 +24,29 @@ export interface BackendCase {
 export const backendCases: BackendCase[] = [
   { name: "reference", create: () => createBackend("reference"), epsilon: 2 ** -24 },
   // wasm: f32x4 SIMD in float32, threads on; the kernels must match the reference at float32.
-  { name: "wasm", create: () => createBackend("wasm", { threads: 2 }), epsilon: 2 ** -24 },
+  {
+    name: "wasm",
+    create: () => createBackend("wasm", { threads: 2, relaxedSimd: false }),
+    epsilon: 2 ** -24,
+  },
   // One thread: an ordinary (not shared) memory, where allocate() returns plain arrays.
   {
     name: "wasm, 1 thread",
-    create: () => createBackend("wasm", { threads: 1 }),
+    create: () => createBackend("wasm", { threads: 1, relaxedSimd: false }),
+    epsilon: 2 ** -24,
+  },
+  // The relaxed-SIMD builds (fused multiply-adds: one rounding where there were two), shared
+  // and unshared memory, as Node 20 gets them from enableRelaxedSimd().
+  {
+    name: "wasm, relaxed SIMD",
+    create: async () =>
+      enableRelaxedSimd() ? createBackend("wasm", { threads: 2, relaxedSimd: true }) : null,
+    epsilon: 2 ** -24,
+  },
+  {
+    name: "wasm, relaxed SIMD, 1 thread",
+    create: async () =>
+      enableRelaxedSimd() ? createBackend("wasm", { threads: 1, relaxedSimd: true }) : null,
     epsilon: 2 ** -24,
   },
   // gpu.js; minWork 0 sends every matmul through gpu.js (not the small-problem fallback).

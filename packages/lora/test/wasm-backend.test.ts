@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import type { MatmulShape } from "../src/backend";
 import { createBackend } from "../src/create-backend";
@@ -17,6 +16,7 @@ import { createWasmBackend, WasmBackend } from "../src/wasm";
 import { type KernelExports, kernelsModule } from "../src/wasm/kernels-module";
 import { ThreadPool } from "../src/wasm/thread-pool";
 import { randomArray, relativeError } from "./helpers";
+import { bundleForNode } from "./node-bundle";
 
 const run = promisify(execFile);
 const threaded = await createWasmBackend({ threads: 2 });
@@ -247,7 +247,7 @@ describe("wasm backend resources", () => {
   });
 
   it("ThreadPool: workers that cannot be created (a CSP page) leave every tile to the caller", async () => {
-    const module = await kernelsModule(true);
+    const module = await kernelsModule(true, false);
     const memory = new WebAssembly.Memory({ initial: 32, maximum: 64, shared: true });
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const kernels = instance.exports as unknown as KernelExports;
@@ -370,15 +370,8 @@ describe("wasm backend resources", () => {
 
   it("a Node process that used the pool exits without dispose() (workers are unref'd)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "kairos-wasm-"));
-    const bundle = join(dir, "wasm.mjs");
-    await build({
-      entryPoints: [fileURLToPath(new URL("../src/wasm/index.ts", import.meta.url))],
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      outfile: bundle,
-      logLevel: "silent",
-    });
+    const entry = fileURLToPath(new URL("../src/wasm/index.ts", import.meta.url));
+    const bundle = await bundleForNode(entry, join(dir, "wasm.mjs"));
     const script = `
       import { createWasmBackend } from ${JSON.stringify(pathToFileURL(bundle).href)};
       // canBlock false: the promise path must also finish before the process may exit.

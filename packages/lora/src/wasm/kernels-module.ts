@@ -1,6 +1,12 @@
 // Decodes and compiles the embedded kernels once per process (per variant); every backend and
 // every worker instantiates the same compiled WebAssembly.Module.
-import { kernelsSharedBase64, kernelsSingleBase64 } from "./kernels-wasm";
+import {
+  kernelsSharedBase64,
+  kernelsSharedRelaxedBase64,
+  kernelsSingleBase64,
+  kernelsSingleRelaxedBase64,
+} from "./kernels-wasm";
+import { validatesRelaxedSimd } from "./relaxed-probe";
 
 /** The exports of assembly/index.ts, with pointers as byte addresses and booleans as 0/1. */
 export interface KernelExports {
@@ -126,7 +132,7 @@ export interface KernelExports {
   ): void;
 }
 
-const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -135,12 +141,34 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The compiled kernels: `shared` imports a shared memory (threads), otherwise an ordinary one. */
-export function kernelsModule(shared: boolean): Promise<WebAssembly.Module> {
-  let module = compiled.get(shared);
+function kernelsBase64(shared: boolean, relaxed: boolean): string {
+  if (relaxed) return shared ? kernelsSharedRelaxedBase64 : kernelsSingleRelaxedBase64;
+  return shared ? kernelsSharedBase64 : kernelsSingleBase64;
+}
+
+let relaxedValid = false;
+
+/**
+ * Whether this engine takes the relaxed-SIMD kernels (fused multiply-add): where it ships
+ * relaxed SIMD (V8 from 11.4: Chrome 114, Node 21), or Node 20 run with
+ * `--experimental-wasm-relaxed-simd` (`enableRelaxedSimd()` of `@kairos/lora/node` sets it).
+ * A yes is kept; a no is asked again next time (the flag may have been set since).
+ */
+export function relaxedSimdAvailable(): boolean {
+  relaxedValid ||= validatesRelaxedSimd();
+  return relaxedValid;
+}
+
+/**
+ * The compiled kernels: `shared` imports a shared memory (threads), otherwise an ordinary one;
+ * `relaxed` fuses multiply-adds (see relaxedSimdAvailable).
+ */
+export function kernelsModule(shared: boolean, relaxed: boolean): Promise<WebAssembly.Module> {
+  const key = `${shared} ${relaxed}`;
+  let module = compiled.get(key);
   if (module === undefined) {
-    module = WebAssembly.compile(decodeBase64(shared ? kernelsSharedBase64 : kernelsSingleBase64));
-    compiled.set(shared, module);
+    module = WebAssembly.compile(decodeBase64(kernelsBase64(shared, relaxed)));
+    compiled.set(key, module);
   }
   return module;
 }

@@ -52,6 +52,8 @@ export class WasmBackend implements Backend {
     private readonly pool: ThreadPool | null,
     /** Whether this thread may block in Atomics.wait (Node, workers; not a browser page). */
     canBlock: boolean,
+    /** Whether the kernels are the relaxed-SIMD build (fused multiply-adds). */
+    readonly relaxedSimd = false,
   ) {
     this.arena = new Arena(memory, kernels.reservedBytes());
     this.resident = new ResidentBuffers(this.arena, kernels, () => this.operands.view());
