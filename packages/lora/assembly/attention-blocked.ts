@@ -10,6 +10,7 @@
 import { logAtLeastOne, rowMax } from "./cross-entropy";
 import { addBias, packPanels, scale } from "./elementwise";
 import { GEMM_PACK_FLOATS, GEMM_ROWS, gemm } from "./gemm";
+import { madd } from "./microkernel";
 import { at, expRow } from "./row-vectors";
 
 /** Query rows times padded keys past which the backward keeps to the row kernels (8 MB a matrix). */
@@ -30,7 +31,7 @@ export function attentionBlocked(Tq: i32, Tk: i32, D: i32, backward: i32, dBias:
 /** Floats of scratch a thread needs for a blocked job of these sizes. */
 export function blockedAttentionFloats(Tq: i32, Tk: i32, D: i32, backward: i32): i32 {
   const TkPad = padded(Tk);
-  if (backward === 0) return TkPad * D + GEMM_ROWS * TkPad + GEMM_PACK_FLOATS;
+  if (backward === 0) return TkPad * D + GEMM_ROWS * TkPad + GEMM_ROWS + GEMM_PACK_FLOATS;
   return 2 * TkPad * D + 2 * Tq * TkPad + Tq + GEMM_PACK_FLOATS;
 }
 
@@ -104,6 +105,16 @@ export function setBlockedTile(
   KEEP_SELF_ = keepSelf;
 }
 
+/**
+ * Kᵀ of the tile's key head packed into panels at Kp, times the score scale: the scores' gemm
+ * then runs at alpha 1, storing its blocks straight into S.
+ */
+function packScaledKeys(kv: usize, Kp: usize): void {
+  const TkPad = padded(TK);
+  packPanels(K + kv, 4, KS, TK, HD, Kp, (<usize>HD) << 5);
+  scale(Kp, SCALE, Kp, TkPad * HD);
+}
+
 /** Keys query rows i0 … i0 + rows − 1 may see between them (causal: up to the last row's own). */
 function keysSeen(i0: i32, rows: i32): i32 {
   return CAUSAL_ ? min(i0 + rows, TK) : TK;
@@ -124,6 +135,7 @@ function probabilities(
   Kp: usize,
   S: usize,
   info: usize,
+  inverse: usize,
   i0: i32,
   rows: i32,
   backward: bool,
@@ -133,7 +145,7 @@ function probabilities(
   const ldS = (<usize>TkPad) << 2;
   const nk = keysSeen(i0, rows);
   const qi = Q + row + <usize>i0 * QS;
-  gemm(rows, nk, HD, qi, QS, 4, Kp, 32, (<usize>HD) << 5, S, ldS, SCALE, false, pack);
+  gemm(rows, nk, HD, qi, QS, 4, Kp, 32, (<usize>HD) << 5, S, ldS, 1, false, pack);
   let most = 0;
   for (let r = 0; r < rows; r++) {
     const i = i0 + r;
@@ -145,10 +157,11 @@ function probabilities(
     store<i32>(info + ((<usize>r) << 2), seen < 0 ? -TK : n);
     const l = at(lse, i);
     if (!backward) {
+      // Unnormalised: the forward scales the row's output by 1/sum instead (D values, not n).
       const m = rowMax(s, n);
       const sum = expRow(s, n, m);
       store<f32>(l, <f32>(<f64>m + logAtLeastOne(<f64>sum)));
-      scale(s, 1 / sum, s, n);
+      store<f32>(at(inverse, r), 1 / sum);
     } else {
       // p = e^(s − lse), renormalised to sum 1 (as the naive kernel: lse is rounded to float32).
       scale(s, 1 / expRow(s, n, load<f32>(l)), s, n);
@@ -174,14 +187,32 @@ export function blockedForward(
   const TkPad = padded(TK);
   const Kp = scratch;
   const S = at(Kp, TkPad * HD);
-  const pack = at(S, GEMM_ROWS * TkPad);
+  const inverse = at(S, GEMM_ROWS * TkPad); // [GEMM_ROWS]: 1 / a row's sum of exps
+  const pack = at(inverse, GEMM_ROWS);
   const info = pack; // row counts: read before the next gemm overwrites the buffer
-  packPanels(K + kv, 4, KS, TK, HD, Kp, (<usize>HD) << 5);
+  packScaledKeys(kv, Kp);
   for (let i0 = 0; i0 < TQ; i0 += GEMM_ROWS) {
     const rows = min(GEMM_ROWS, TQ - i0);
-    const most = probabilities(row, biasRows, mask, lse, Kp, S, info, i0, rows, false, pack);
+    const most = probabilities(
+      row,
+      biasRows,
+      mask,
+      lse,
+      Kp,
+      S,
+      info,
+      inverse,
+      i0,
+      rows,
+      false,
+      pack,
+    );
     const oi = O + row + <usize>i0 * QS;
     gemm(rows, HD, most, S, (<usize>TkPad) << 2, 4, V + kv, KS, 32, oi, QS, 1, false, pack);
+    for (let r = 0; r < rows; r++) {
+      const o = oi + <usize>r * QS;
+      scale(o, load<f32>(at(inverse, r)), o, HD);
+    }
   }
 }
 
@@ -208,7 +239,7 @@ export function blockedBackward(
   const pack = at(info, TQ);
   const panelStride = (<usize>HD) << 5;
   if (!packedKV) {
-    packPanels(K + kv, 4, KS, TK, HD, Kp, panelStride);
+    packScaledKeys(kv, Kp);
     packPanels(V + kv, 4, KS, TK, HD, Vp, panelStride);
   }
   let uniform = false;
@@ -216,7 +247,7 @@ export function blockedBackward(
     const rows = min(GEMM_ROWS, TQ - i0);
     const Pi = P + <usize>i0 * ldS;
     const infoI = at(info, i0);
-    probabilities(row, biasRows, mask, lse, Kp, Pi, infoI, i0, rows, true, pack);
+    probabilities(row, biasRows, mask, lse, Kp, Pi, infoI, 0, i0, rows, true, pack);
     // dp = dOut·vᵀ for the keys the block sees, then dS = p (dp − Σ p·dp) a row at a time.
     const nk = keysSeen(i0, rows);
     const dSi = dS + <usize>i0 * ldS;
@@ -225,10 +256,10 @@ export function blockedBackward(
     for (let r = 0; r < rows; r++) {
       const n = load<i32>(at(infoI, r));
       if (n < 0) uniform = true; // its scores have no effect: no dS
-      softmaxGrad(Pi + <usize>r * ldS, dSi + <usize>r * ldS, n, TkPad);
+      softmaxGrad(Pi + <usize>r * ldS, dSi + <usize>r * ldS, n, TkPad, SCALE);
     }
   }
-  // dv += Pᵀ·dOut and dk += scale·dSᵀ·q, GEMM_ROWS keys at a time over the queries that see them
+  // dv += Pᵀ·dOut and dk += dSᵀ·q (dS holds the scale), GEMM_ROWS keys at a time over the queries that see them
   // (causal: from the key's own row; a uniform row sees every key, so then from row 0 for dv).
   for (let j0 = 0; j0 < TK; j0 += GEMM_ROWS) {
     const keys = min(GEMM_ROWS, TK - j0);
@@ -240,34 +271,45 @@ export function blockedBackward(
     gemm(keys, HD, TQ - fromV, pj, 4, ldS, dof, QS, 32, DV + at0, KS, 1, true, pack);
     const sj = at(dS, j0) + <usize>fromK * ldS;
     const qf = Q + row + <usize>fromK * QS;
-    gemm(keys, HD, TQ - fromK, sj, 4, ldS, qf, QS, 32, DK + at0, KS, SCALE, true, pack);
+    gemm(keys, HD, TQ - fromK, sj, 4, ldS, qf, QS, 32, DK + at0, KS, 1, true, pack);
   }
-  // dq += scale·dS·k, over the keys each block of queries sees.
+  // dq += dS·k (dS holds the scale), over the keys each block of queries sees.
   for (let i0 = 0; i0 < TQ; i0 += GEMM_ROWS) {
     const rows = min(GEMM_ROWS, TQ - i0);
     const nk = keysSeen(i0, rows);
     const dSi = dS + <usize>i0 * ldS;
     const dqi = DQ + row + <usize>i0 * QS;
-    gemm(rows, HD, nk, dSi, ldS, 4, K + kv, KS, 32, dqi, QS, SCALE, true, pack);
+    gemm(rows, HD, nk, dSi, ldS, 4, K + kv, KS, 32, dqi, QS, 1, true, pack);
   }
 }
 
 /**
- * dS = p (dp − Σ p·dp) in place of the row's dp at d, over its n visible keys, zeros past them
- * (all zeros for a uniform row, n < 0: its scores have no effect).
+ * dS = scale · p (dp − Σ p·dp) in place of the row's dp at d, over its n visible keys (the
+ * gradient of the unscaled scores q·k, so dq and dk need no alpha), zeros past them (all zeros
+ * for a uniform row, n < 0: its scores have no effect).
  */
-function softmaxGrad(p: usize, d: usize, n: i32, TkPad: i32): void {
+function softmaxGrad(p: usize, d: usize, n: i32, TkPad: i32, scaleBy: f32): void {
   if (n < 0) {
     memory.fill(d, 0, (<usize>TkPad) << 2);
     return;
   }
-  let rowDot: f32 = 0;
-  for (let j = 0; j < n; j++) rowDot += load<f32>(at(p, j)) * load<f32>(at(d, j));
-  const rd = f32x4.splat(rowDot);
+  let dots = f32x4.splat(0);
   let j = 0;
+  for (; j + 4 <= n; j += 4) dots = madd(v128.load(at(p, j)), v128.load(at(d, j)), dots);
+  let rowDot =
+    f32x4.extract_lane(dots, 0) +
+    f32x4.extract_lane(dots, 1) +
+    (f32x4.extract_lane(dots, 2) + f32x4.extract_lane(dots, 3));
+  for (; j < n; j++) rowDot += load<f32>(at(p, j)) * load<f32>(at(d, j));
+  const rd = f32x4.splat(rowDot);
+  const sv = f32x4.splat(scaleBy);
+  j = 0;
   for (; j + 4 <= n; j += 4) {
-    v128.store(at(d, j), f32x4.mul(v128.load(at(p, j)), f32x4.sub(v128.load(at(d, j)), rd)));
+    const g = f32x4.mul(v128.load(at(p, j)), f32x4.sub(v128.load(at(d, j)), rd));
+    v128.store(at(d, j), f32x4.mul(g, sv));
   }
-  for (; j < n; j++) store<f32>(at(d, j), load<f32>(at(p, j)) * (load<f32>(at(d, j)) - rowDot));
+  for (; j < n; j++) {
+    store<f32>(at(d, j), load<f32>(at(p, j)) * (load<f32>(at(d, j)) - rowDot) * scaleBy);
+  }
   if (n < TkPad) memory.fill(at(d, n), 0, (<usize>(TkPad - n)) << 2);
 }

@@ -5,7 +5,7 @@
 // b read 8 columns at a time: columns j … j+7 of step p at b + (j/8)·panelStride + p·ldb (plain
 // rows: panelStride 32, ldb the row stride; packed panels `[·][k][8]`: ldb 32); c's rows ldc
 // bytes apart. Pointers are byte addresses in linear memory.
-import { kernel5x8, MR, packA, storeBlock } from "./microkernel";
+import { kernel5x8, kernel5x8Add, MR, packA, storeBlock } from "./microkernel";
 
 /** Steps of the shared dimension a block packs (its panel of b, KC × 8 floats, stays in L1). */
 const KC: i32 = 512;
@@ -48,9 +48,15 @@ export function gemm(
         const panel = b + <usize>(j >> 3) * panelStride + <usize>p0 * ldb;
         let pa = pack;
         for (let i = i0; i < i1; i += MR) {
-          kernel5x8(pa, panel, ldb, kc, acc, 32);
           const cij = c + <usize>i * ldc + ((<usize>j) << 2);
-          storeBlock(acc, cij, ldc, alpha, add, min(MR, i1 - i), nvalid);
+          // A whole block at alpha 1 goes straight to c; others through the scratch block.
+          if (alpha === 1 && nvalid === 8 && i + MR <= i1) {
+            if (add) kernel5x8Add(pa, panel, ldb, kc, cij, ldc);
+            else kernel5x8(pa, panel, ldb, kc, cij, ldc);
+          } else {
+            kernel5x8(pa, panel, ldb, kc, acc, 32);
+            storeBlock(acc, cij, ldc, alpha, add, min(MR, i1 - i), nvalid);
+          }
           pa += panelBytes;
         }
       }

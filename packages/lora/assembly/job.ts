@@ -14,7 +14,7 @@
 import { attentionTile } from "./attention";
 import { crossEntropyTile } from "./cross-entropy";
 import { padRows } from "./elementwise";
-import { kernel5x8, MR, packA, storeBlock } from "./microkernel";
+import { kernel5x8, kernel5x8Add, MR, packA, storeBlock } from "./microkernel";
 import { reduceColumns, scaleBlock } from "./reduce-kernel";
 import { rmsNormTile } from "./rms-norm";
 import { kernel1x8, kernel4x8, MR_STRIDED } from "./strided-kernel";
@@ -338,15 +338,17 @@ function matmulBlock(
       reduceColumns(aK, rsA, csA, kc, rows, vPad, red);
       reduceColumns(redX + <usize>i0 * rsX, rsX, 4, n, rows, sidePad, red + ((<usize>kc) << 5));
     }
-    const plain = !add && alpha === 1;
     for (let j = j0; j < j1; j += 8) {
       const nvalid = min(8, j1 - j);
       const panel = b + <usize>(j >> 3) * panelStride + <usize>p0 * ldb;
       let pa = pack;
       for (let i = i0; i < i1; i += MR) {
         const cij = c + <usize>i * ldc + ((<usize>j) << 2);
-        if (plain && nvalid === 8 && i + MR <= i1) kernel5x8(pa, panel, ldb, kc, cij, ldc);
-        else {
+        // A whole block at alpha 1 goes straight to c; others through the scratch block.
+        if (alpha === 1 && nvalid === 8 && i + MR <= i1) {
+          if (add) kernel5x8Add(pa, panel, ldb, kc, cij, ldc);
+          else kernel5x8(pa, panel, ldb, kc, cij, ldc);
+        } else {
           kernel5x8(pa, panel, ldb, kc, acc, 32);
           storeBlock(acc, cij, ldc, alpha, add, min(MR, i1 - i), nvalid);
         }

@@ -198,6 +198,62 @@ export function kernel5x8(a: usize, b: usize, ldb: usize, kc: i32, c: usize, ldc
   v128.store(c, c41, 16);
 }
 
+/**
+ * out[5 rows, 8 cols] += Σ_p a[row, p] · b[p, col]: kernel5x8 adding into out where it stores,
+ * for an accumulating product at alpha 1 (a backward's +=, a second block of the shared
+ * dimension) without the round trip through a scratch block and storeBlock.
+ */
+export function kernel5x8Add(a: usize, b: usize, ldb: usize, kc: i32, c: usize, ldc: usize): void {
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0),
+    c41 = f32x4.splat(0);
+  let pa = a,
+    pb = b;
+  const end = a + <usize>kc * <usize>(MR << 2);
+  while (pa < end) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let av = v128.load32_splat(pa);
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
+    av = v128.load32_splat(pa, 4);
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
+    av = v128.load32_splat(pa, 8);
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
+    av = v128.load32_splat(pa, 12);
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
+    av = v128.load32_splat(pa, 16);
+    c40 = madd(av, b0, c40);
+    c41 = madd(av, b1, c41);
+    pa += MR << 2;
+    pb += ldb;
+  }
+  v128.store(c, f32x4.add(v128.load(c), c00));
+  v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+  c += ldc;
+  v128.store(c, f32x4.add(v128.load(c), c10));
+  v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
+  c += ldc;
+  v128.store(c, f32x4.add(v128.load(c), c20));
+  v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
+  c += ldc;
+  v128.store(c, f32x4.add(v128.load(c), c30));
+  v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
+  c += ldc;
+  v128.store(c, f32x4.add(v128.load(c), c40));
+  v128.store(c, f32x4.add(v128.load(c, 16), c41), 16);
+}
+
 /** out[mvalid ≤ 5 rows, nvalid ≤ 8 cols] (+)= alpha · acc, acc a 5×8 block kernel5x8 wrote. */
 export function storeBlock(
   acc: usize,
