@@ -7,6 +7,7 @@ import type { Geometry } from "./geometry.js";
 import { holds } from "./held-bytes.js";
 import type { MatmulBackend } from "./matmul.js";
 import type { Projection, ProjectionOptions } from "./projection.js";
+import { addInto } from "./residual-norm.js";
 import { type RotaryTables, rotaryApply } from "./rotary.js";
 import type { Scratch } from "./scratch.js";
 
@@ -208,7 +209,8 @@ export async function selfAttentionBackward(
     dv,
     scratch.get("attention.dxv", N * C, false),
   );
-  for (let i = 0; i < dx.length; i++) dx[i] += dxk[i] + dxv[i];
+  await addInto(backend, dxk, dx);
+  await addInto(backend, dxv, dx);
   scratch.release(ctx.lse, q, k, v);
   if (ctx.attn) scratch.release(ctx.attn);
   return dx;

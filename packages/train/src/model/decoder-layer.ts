@@ -187,7 +187,7 @@ export class DecoderLayer {
   /** Accumulates the MLP sublayer's gradients; returns dh[N, C]. */
   mlpBackward(ctx: MlpSublayerContext, h: Float32Array, dy: Float32Array) {
     return this.sublayerBackward(ctx, h, dy, this.postNorm, this.normGrads?.post ?? null, (c, d) =>
-      mlpBackward(c, d, this.projections, this.scratch, this.gate),
+      mlpBackward(c, d, this.projections, this.scratch, this.gate, this.backend),
     );
   }
 

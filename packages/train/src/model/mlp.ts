@@ -3,7 +3,9 @@
 
 import { NO_OUTPUT } from "@kairos/lora";
 import { holds } from "./held-bytes.js";
+import type { MatmulBackend } from "./matmul.js";
 import type { Projection, ProjectionOptions } from "./projection.js";
+import { addInto } from "./residual-norm.js";
 import type { Scratch } from "./scratch.js";
 import { type GatedActivation, SWIGLU } from "./swiglu.js";
 
@@ -103,7 +105,8 @@ export async function mlpForward(
 
 /**
  * Backward of {@link mlpForward}: accumulates projection gradients, returns dx[N, C] in scratch
- * (valid until the next MLP backward).
+ * (valid until the next MLP backward). `backend`: where the two input gradients are summed (its
+ * axpy; without, here).
  */
 export async function mlpBackward(
   ctx: MlpContext,
@@ -111,6 +114,7 @@ export async function mlpBackward(
   p: MlpProjections,
   scratch: Scratch,
   gated: GatedActivation = SWIGLU,
+  backend?: MatmulBackend,
 ): Promise<Float32Array> {
   const C = p.gate_proj.inFeatures;
   const I = p.gate_proj.outFeatures;
@@ -129,7 +133,8 @@ export async function mlpBackward(
     const dxs = dx.subarray(r0 * C, (r0 + rows) * C);
     await p.gate_proj.backward(cg, dGate, dxs);
     const dxu = await p.up_proj.backward(cu, dUp, scratch.get("mlp.dxu", rows * C, false));
-    for (let i = 0; i < dxs.length; i++) dxs[i] += dxu[i];
+    if (backend) await addInto(backend, dxu, dxs);
+    else for (let i = 0; i < dxs.length; i++) dxs[i] += dxu[i];
   }
   scratch.release(ctx.gate, ctx.up);
   if (ctx.m) scratch.release(ctx.m);

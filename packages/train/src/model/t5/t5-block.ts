@@ -178,7 +178,7 @@ function feedForward(parts: T5Parts, stack: T5Stack, block: number) {
         : denseActDenseForward(n, plain, c.denseActFn, options, parts.scratch, save),
     backward: (ctx: MlpContext | DenseActDenseContext, d: Float32Array) =>
       c.isGated
-        ? mlpBackward(ctx as MlpContext, d, gated, parts.scratch, gate)
+        ? mlpBackward(ctx as MlpContext, d, gated, parts.scratch, gate, parts.backend)
         : denseActDenseBackward(ctx as DenseActDenseContext, d, plain, c.denseActFn, parts.scratch),
   };
 }
