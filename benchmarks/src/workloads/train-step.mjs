@@ -28,6 +28,7 @@ import {
   windowBatch,
 } from "@kairos/train";
 import { loadModel } from "@kairos/train/node";
+import { cliFinetune } from "../cli-finetune.mjs";
 import { torchTrainStep } from "../torch-train-step.mjs";
 
 const modelDir = fileURLToPath(
@@ -128,6 +129,22 @@ export function peerRow(ctx, lora, peer) {
     "process RSS peak MB": Number((peer.peakRssBytes / 1e6).toFixed(0)),
     source: peer.source,
     "lora-100 / peer": `${speed?.toFixed(2) ?? "–"}× tokens/s, ${rss.toFixed(2)}× RSS`,
+  };
+}
+
+/** `kairos finetune`'s row: its tokens/s over lora-100's, its peak RSS over the peer's. */
+function cliRow(ctx, lora, peer, cli) {
+  const speed = lora ? cli.tokensPerSecond / ((ctx.tokens * 1000) / lora.medianMs) : null;
+  const rss = peer ? `, ${(cli.peakRssBytes / peer.peakRssBytes).toFixed(2)}× peer RSS` : "";
+  return {
+    run: `kairos finetune (CLI, ${cli.steps} steps, bundled S&P 500)`,
+    backend: ctx.backend.name,
+    "batch×seq": `${ctx.batch.batchSize}×${cli.tokensPerStep / ctx.batch.batchSize}`,
+    "ms/step": Number(((cli.tokensPerStep * 1000) / cli.tokensPerSecond).toFixed(1)),
+    "tokens/s": cli.tokensPerSecond,
+    "process RSS peak MB": Number((cli.peakRssBytes / 1e6).toFixed(0)),
+    source: "this run",
+    "CLI vs lora-100, peer": `${speed?.toFixed(2) ?? "–"}× lora-100 tokens/s${rss}`,
   };
 }
 
@@ -241,6 +258,9 @@ const workload = {
     const { batchSize, seqLen } = ctx.batch;
     const peer = await torchTrainStep({ batch: batchSize, seq: seqLen, quick: ctx.quick });
     if (peer) rows.push(peerRow(ctx, tasks["lora-100"], peer));
+    // The CLI at the same batch, in the full form only (CI's quick form stays short).
+    const cli = ctx.quick ? null : await cliFinetune({ batch: batchSize });
+    if (cli) rows.push(cliRow(ctx, tasks["lora-100"], peer, cli));
     return rows;
   },
   async teardown(ctx) {

@@ -47,6 +47,9 @@ describe("kairos finetune", () => {
     expect(record.steps).toBe(3);
     expect(record.column).toBe("sales");
     expect(record.targetModules).toEqual(["q_proj", "v_proj"]);
+    // Throughput over the steps' own time and the process's peak RSS, as the benchmark compares.
+    expect(record.tokensPerSecond).toBeGreaterThan(0);
+    expect(record.peakRssBytes).toBeGreaterThan(20e6); // a Node process alone holds more
     // The default test tail (one --horizon of 20, a fifth of 120 at most) is backtested and plotted.
     expect(readdirSync(out).sort()).toEqual([
       "adapter_config.json",

@@ -85,6 +85,8 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     const progress = createProgress(io, "finetune", steps);
     const started = Date.now();
     let stepSeconds = 0; // summed over the steps of this run
+    let stepsRun = 0;
+    const tokensPerSecond = () => (stepSeconds > 0 ? (stepsRun * tokensPerStep) / stepSeconds : 0);
     const evals: string[] = [];
     const run = await finetuneModel(model, list, {
       backend,
@@ -109,12 +111,10 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
           // Training throughput: the steps' own time, not the planning before the first step
           // nor the validation passes between steps (those show in the total time printed).
           stepSeconds += s.ms / 1000;
+          stepsRun = s.step - (resume?.step ?? 0);
           progress.update(s.step, {
             loss: s.loss.toFixed(4),
-            "tok/s": (stepSeconds > 0
-              ? ((s.step - (resume?.step ?? 0)) * tokensPerStep) / stepSeconds
-              : 0
-            ).toFixed(0),
+            "tok/s": tokensPerSecond().toFixed(0),
             mem: mib(process.memoryUsage().rss),
           });
         },
@@ -133,6 +133,9 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
     });
     progress.stop();
     const trainSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
+    // The whole process's peak resident set so far (weights, data, training), as PyTorch's
+    // getrusage figure in the benchmark's peer row: maxRSS is in KiB.
+    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
     const { result, splits } = run;
     run.lora.setTraining(false);
     const zeroShot = await openModel(baseDir, backend);
@@ -199,6 +202,9 @@ export async function finetune(flags: FinetuneFlags, io: CliIo) {
       resumedFrom: resume ? resume.step : null,
       losses: result.losses,
       trainSeconds,
+      tokensPerStep,
+      tokensPerSecond: Math.round(tokensPerSecond()),
+      peakRssBytes,
       wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
     };
     const baseName = flags.base ?? DEFAULT_BASE;
